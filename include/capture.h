@@ -1,0 +1,110 @@
+/* capture.h - the capture engine: a libpcap source (file or interface) and
+ * the frame decoder that turns link-layer frames into IKE/ESP units.
+ *
+ * The decoder is pure (no pcap, no I/O) so tests and fuzzers drive it with
+ * byte vectors: link layer -> IPv4/IPv6 (extension headers, fragment
+ * reassembly) -> UDP 500/4500 (non-ESP marker, keepalive), ESP/AH, RFC 8229
+ * TCP streams, ICMP errors. Its state (reassembly tables, TCP streams) is
+ * fixed-size, bounded, and expires on packet time.
+ */
+#ifndef IKESCOPE_CAPTURE_H
+#define IKESCOPE_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+#define CAPTURE_MAX_TCP_PORTS 8
+
+/* Link types the decoder understands (LINKTYPE_* values from pcap-linktype(7)). */
+#define LINKTYPE_NULL 0
+#define LINKTYPE_ETHERNET 1
+#define LINKTYPE_RAW 101
+#define LINKTYPE_LOOP 108
+#define LINKTYPE_LINUX_SLL 113
+#define LINKTYPE_IPV4 228
+#define LINKTYPE_IPV6 229
+#define LINKTYPE_LINUX_SLL2 276
+
+struct decoder_config {
+	uint16_t tcp_ports[CAPTURE_MAX_TCP_PORTS]; /* RFC 8229 ports (default 4500) */
+	unsigned n_tcp_ports;
+	uint32_t frag_timeout_ms;  /* IP reassembly timeout on packet time (default 30000) */
+	uint32_t frag_max_bytes;   /* memory cap for all pending fragments (default 4 MiB) */
+	uint32_t frag_max_datagrams; /* cap on datagrams being reassembled (default 1024) */
+	uint32_t tcp_max_streams;  /* cap on tracked RFC 8229 streams (default 256) */
+	uint32_t tcp_stream_buf;   /* per-direction reassembly buffer (default 128 KiB) */
+};
+
+struct decoder_stats {
+	uint64_t frames;
+	uint64_t units;
+	uint64_t derr[DERR__COUNT];
+	uint64_t frags_seen;
+	uint64_t frags_reassembled;
+	uint64_t frags_expired;
+	uint64_t frags_evicted;   /* datagrams dropped to stay under the caps */
+	uint64_t tcp_streams;
+	uint64_t tcp_streams_evicted;
+	uint64_t unsupported_link;
+	uint64_t non_ip;          /* frames of other ethertypes / address families */
+};
+
+struct decoder;
+
+void decoder_config_defaults(struct decoder_config *cfg);
+struct decoder *decoder_new(const struct decoder_config *cfg, unit_cb cb, void *ctx);
+void decoder_free(struct decoder *d);
+/* True if the decoder can handle this link type. */
+bool decoder_link_supported(int linktype);
+/* Decodes one frame. Never reads past caplen. */
+void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t caplen,
+		   uint32_t wire_len, int64_t ts_ns, uint64_t frame_no);
+/* Expires reassembly state older than the timeouts relative to now_ns
+ * (packet time). decoder_frame calls it as time advances; callers call it
+ * with INT64_MAX at end of input to flush everything. */
+void decoder_expire(struct decoder *d, int64_t now_ns);
+const struct decoder_stats *decoder_stats(const struct decoder *d);
+const char *decode_err_text(unsigned derr);
+const char *decode_err_token(unsigned derr);
+
+/* The libpcap source. */
+struct capture_opts {
+	const char *file;      /* -r (or "-" for stdin) */
+	const char *iface;     /* -i */
+	const char *filter;    /* -f: narrows the default filter */
+	long count;            /* -c: stop after this many frames (0 = no limit) */
+	int buffer_mib;        /* -B (0 = libpcap default) */
+	bool no_promisc;       /* -p */
+	struct decoder_config dec;
+};
+
+struct capture_stats {
+	uint64_t frames;
+	uint64_t bytes;
+	uint32_t ps_recv, ps_drop, ps_ifdrop; /* live only: kernel counters */
+	bool live;
+};
+
+struct capture;
+
+/* Builds the default BPF filter for these RFC 8229 ports into buf. */
+int capture_default_filter(const uint16_t *tcp_ports, unsigned n, char *buf, size_t len);
+/* Opens the source and installs the filter. On failure returns NULL with a
+ * one-line message in err (no trailing newline). */
+struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx,
+			     char *err, size_t errlen);
+/* Reads until end of file, -c count, capture_break(), or an error. Returns 0
+ * on a clean end, -1 on a read error (message in err; units before it were
+ * delivered). */
+int capture_run(struct capture *c, char *err, size_t errlen);
+/* Async-signal-safe: ends capture_run after the current packet. */
+void capture_break(struct capture *c);
+void capture_get_stats(struct capture *c, struct capture_stats *s);
+const struct decoder_stats *capture_decoder_stats(const struct capture *c);
+int capture_linktype(const struct capture *c);
+void capture_close(struct capture *c);
+
+#endif

@@ -1,0 +1,123 @@
+/* frame.h - what the capture layer hands to the engine: one decoded unit per
+ * IKE message, ESP/AH packet, NAT-T keepalive, ICMP error or expired IP
+ * fragment set, with its endpoints and timing. Byte views borrow from the
+ * capture buffer (or a reassembly buffer) and are valid during the callback
+ * only; whoever keeps data copies it.
+ */
+#ifndef IKESCOPE_FRAME_H
+#define IKESCOPE_FRAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum addr_family { ADDR_NONE = 0, ADDR_V4 = 4, ADDR_V6 = 6 };
+
+struct addr {
+	uint8_t family;  /* enum addr_family */
+	uint8_t a[16];   /* IPv4 in the first 4 bytes */
+};
+
+/* How the unit travelled; also what the per-packet line calls "transport". */
+enum transport {
+	TR_NONE = 0,
+	TR_UDP500,    /* IKE on UDP 500 */
+	TR_UDP4500,   /* IKE after the non-ESP marker, ESP-in-UDP, keepalive */
+	TR_UDP_OTHER, /* IKE on another UDP port (only when the user asks) */
+	TR_TCP,       /* RFC 8229 TCP encapsulation */
+	TR_IP,        /* raw ESP (50) or AH (51) */
+};
+
+enum unit_kind {
+	UNIT_IKE = 1,       /* data = ISAKMP header onwards */
+	UNIT_ESP,           /* data = ESP header (SPI) onwards */
+	UNIT_AH,            /* data = AH header onwards */
+	UNIT_KEEPALIVE,     /* NAT-T keepalive (single 0xFF byte on UDP 4500) */
+	UNIT_ICMP_ERROR,    /* see struct icmp_error */
+	UNIT_FRAG_EXPIRED,  /* an IP datagram whose fragments never completed */
+	UNIT_TCP_EVENT,     /* RFC 8229 stream event, see struct tcp_event */
+	UNIT_DECODE_ERROR,  /* a frame that could not be decoded down to IKE/ESP */
+};
+
+/* Why a frame could not be decoded; also counted in capture statistics. */
+enum decode_err {
+	DERR_NONE = 0,
+	DERR_TRUNCATED_LINK,
+	DERR_TRUNCATED_IP,
+	DERR_BAD_IP_VERSION,
+	DERR_BAD_IP_HEADER,
+	DERR_BAD_IP_LENGTH,
+	DERR_TRUNCATED_L4,
+	DERR_BAD_UDP_LENGTH,
+	DERR_FRAG_OVERLAP,
+	DERR_FRAG_TOO_BIG,
+	DERR_FRAG_NO_MEMORY,
+	DERR_EXT_HEADER_LOOP,
+	DERR_TCP_FRAME_LENGTH,
+	DERR__COUNT
+};
+
+/* What an ICMP/ICMPv6 error quotes, parsed far enough to tie it to IKE or ESP. */
+struct icmp_error {
+	uint8_t v6;            /* ICMPv6 */
+	uint8_t type, code;
+	uint32_t mtu;          /* next-hop MTU / Packet Too Big MTU, 0 if none */
+	struct addr q_src, q_dst; /* quoted original datagram */
+	uint8_t q_proto;
+	uint16_t q_sport, q_dport;
+	uint32_t q_esp_spi;    /* quoted ESP SPI when q_has_spi */
+	uint8_t q_has_spi;
+	uint8_t q_has_ike;     /* quoted bytes reach the IKE initiator SPI */
+	uint8_t q_ike_ispi[8];
+	uint16_t q_len;        /* original datagram length (from quoted IP header) */
+};
+
+/* An IP datagram whose fragments did not all arrive before the timeout. */
+struct frag_expired {
+	uint8_t proto;          /* upper protocol if the first fragment was seen, else 0 */
+	uint32_t ident;         /* IPv4 ID or IPv6 fragment identification */
+	uint32_t bytes_have;    /* payload bytes received */
+	uint32_t bytes_total;   /* total payload size if the last fragment was seen, else 0 */
+	uint16_t frags_have;
+	uint8_t have_first, have_last;
+	uint16_t sport, dport;  /* from the first fragment when seen */
+	int64_t first_ns, last_ns;
+};
+
+enum tcp_event_kind {
+	TCPEV_PREFIX = 1,   /* the "IKETCP" stream prefix */
+	TCPEV_GAP,          /* bytes missing from the stream; framing resynced or lost */
+	TCPEV_BAD_PREFIX,   /* stream on an RFC 8229 port without the prefix */
+	TCPEV_OVERFLOW,     /* stream buffer full, data dropped */
+};
+
+struct tcp_event {
+	uint8_t kind;       /* enum tcp_event_kind */
+	uint32_t bytes;     /* gap or dropped size */
+};
+
+/* One unit handed from capture/ to the engine. */
+struct unit {
+	uint8_t kind;           /* enum unit_kind */
+	uint8_t transport;      /* enum transport */
+	uint64_t frame;         /* 1-based frame number in the capture (last frame of a reassembly) */
+	int64_t ts_ns;          /* capture time, ns since the epoch */
+	struct addr src, dst;
+	uint16_t sport, dport;  /* 0 for raw ESP/AH */
+	uint8_t ttl;            /* IPv4 TTL / IPv6 hop limit */
+	uint8_t ip_frags;       /* number of IP fragments this came in (0 = not fragmented) */
+	uint32_t wire_len;      /* frame length on the wire */
+	const uint8_t *data;    /* IKE, ESP or AH bytes as captured */
+	size_t len;             /* bytes available at data */
+	size_t orig_len;        /* bytes the datagram says there are (>= len; more when snaplen cut it) */
+	union {
+		struct icmp_error icmp;
+		struct frag_expired frag;
+		struct tcp_event tcp;
+		uint8_t derr;   /* enum decode_err */
+	} u;
+};
+
+typedef void (*unit_cb)(void *ctx, const struct unit *u);
+
+#endif
