@@ -1,0 +1,9 @@
+#!/bin/sh
+# Differential test against tshark, and the no-crash contract, on every public
+# capture in ../shared/pcaps-public (read in place, never copied into the tree).
+inv="$top_srcdir/../shared/pcaps-public/INVENTORY.tsv"
+if [ ! -f "$inv" ]; then
+	echo "1..0 # SKIP ../shared/pcaps-public not present"
+	exit 0
+fi
+exec "${PYTHON3:-python3}" "$top_srcdir/tests/tshark_diff.py" "$top_builddir/ikescope" "${TSHARK:-$(command -v tshark)}" "$inv"
