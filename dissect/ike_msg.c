@@ -92,14 +92,24 @@ int ike_parse(const uint8_t *p, size_t caplen, size_t datagram_len, struct ike_m
 	m->data = p;
 	m->caplen = caplen;
 	err = parse_header(&c, m);
-	if (err != IKE_OK)
-		return stop(m, err, &c);
+	if (err != IKE_OK) {
+		stop(m, err, &c);
+		/* Point at the field at fault: the version byte or the length. */
+		if (err == IKE_E_VERSION)
+			m->err_off = 17;
+		else if (err == IKE_E_LENGTH_SMALL)
+			m->err_off = 24;
+		return err;
+	}
 
 	msg_len = m->length;
 	/* The header's length must fit the datagram that carried it; bytes the
 	 * capture cut off are reported separately, as truncation. */
-	if (datagram_len && msg_len > datagram_len)
-		return stop(m, IKE_E_LENGTH_DATAGRAM, &c);
+	if (datagram_len && msg_len > datagram_len) {
+		stop(m, IKE_E_LENGTH_DATAGRAM, &c);
+		m->err_off = 24;
+		return IKE_E_LENGTH_DATAGRAM;
+	}
 	avail = msg_len <= caplen ? msg_len : caplen;
 	c = cur_make(p + IKE_HDR_LEN, avail - IKE_HDR_LEN);
 

@@ -92,6 +92,11 @@ struct capture;
 
 /* Builds the default BPF filter for these RFC 8229 ports into buf. */
 int capture_default_filter(const uint16_t *tcp_ports, unsigned n, char *buf, size_t len);
+/* The capture filter for a link type: the default filter, narrowed by the
+ * user's expression when given; on Ethernet it also matches inside one 802.1Q
+ * tag ("vlan" does not compile on other links). 0, or -1 if it does not fit. */
+int capture_link_filter(int linktype, const uint16_t *tcp_ports, unsigned n, const char *user,
+			char *buf, size_t len);
 /* Opens the source and installs the filter. On failure returns NULL with a
  * one-line message in err (no trailing newline). */
 struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx,

@@ -15,10 +15,14 @@ Known, deliberate differences are normalised, not hidden:
   * tshark lists IKE proposal (2) and transform (3) substructures among the
     payload types; ikescope lists only the chain, so 2 and 3 are removed from
     tshark's list.
-  * Frames with ICMP are skipped: tshark dissects the packet quoted inside an
-    ICMP error as if it were traffic.
+  * Frames with ICMP or ICMPv6 are skipped: tshark dissects the packet quoted
+    inside an ICMP error as if it were traffic.
+  * IKE and ESP over TCP (RFC 8229): tshark 4.0 does not decode them.
   * When either side finds the message malformed, only the header fields are
-    compared (the two may stop at different points).
+    compared (the two may stop at different points); a message whose header
+    is already invalid (length below 28, unknown version) is data to tshark.
+  * The first fragment of an IP datagram that never completes: tshark
+    dissects what it holds, ikescope reports the incomplete datagram.
 """
 import json
 import os
@@ -29,8 +33,12 @@ FIELDS = [
     "frame.number", "frame.protocols", "_ws.malformed", "isakmp.version",
     "isakmp.exchangetype", "isakmp.flags", "isakmp.messageid", "isakmp.ispi",
     "isakmp.rspi", "isakmp.typepayload", "isakmp.notify.msgtype", "esp.spi",
-    "esp.sequence", "isakmp.length",
+    "esp.sequence", "isakmp.length", "ip.flags.mf",
 ]
+
+# Parse errors at which ikescope has only the fixed header: tshark shows
+# such bytes as undissected data.
+HEADER_ERRORS = ("short", "version", "length_small")
 
 
 def tshark_packets(tshark, path):
@@ -69,10 +77,19 @@ def ints(s, base=10):
 
 def compare_frame(fno, t, evs, problems):
     """Compares one frame; returns (ike_count, esp_count) compared."""
-    ike = [e for e in evs if e["proto"] == "ike" and "exchange" in e.get("ike", {})]
+    ike = [e for e in evs if e["proto"] == "ike" and "exchange" in e.get("ike", {})
+           and e["ike"].get("error") not in HEADER_ERRORS]
     esp = [e for e in evs if e["proto"] == "esp"]
     n_ike = n_esp = 0
-    if "icmp" in t["frame.protocols"].split(":"):
+    if any(p.startswith("icmp") for p in t["frame.protocols"].split(":")):
+        return 0, 0
+    # tshark 4.0 has no RFC 8229 dissector: TCP-encapsulated IKE/ESP is
+    # checked by the golden and unit tests instead.
+    if evs and all(e["transport"] == "tcp" for e in evs) and not t["isakmp.version"]:
+        return 0, 0
+    # tshark dissects the first fragment of a datagram that never completes;
+    # ikescope reports the datagram as incomplete instead.
+    if "1" in t["ip.flags.mf"].split(",") and not evs:
         return 0, 0
     t_versions = t["isakmp.version"].split(",") if t["isakmp.version"] else []
     if t_versions and len(ike) == 1 and len(t_versions) == 1:

@@ -75,6 +75,10 @@ static void print_ike(FILE *f, const struct ike_msg *m)
 		fprintf(f, " %" PRIu32 "%s%s", m->msg_id, (m->flags & IKE1_FLAG_COMMIT) ? " commit" : "",
 			(m->flags & IKE1_FLAG_AUTH_ONLY) ? " auth-only" : "");
 	print_spis(f, m);
+	if (m->err == IKE_E_LENGTH_SMALL || (m->err == IKE_E_LENGTH_DATAGRAM && m->err_off == 24)) {
+		fprintf(f, " (%" PRIu32 ") malformed: %s", m->length, ike_perr_text(m->err));
+		return;
+	}
 	if (m->encrypted) {
 		fputs(" [ encrypted ]", f);
 	} else {

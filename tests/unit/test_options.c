@@ -5,12 +5,18 @@
 static int parse(struct options *o, char *err, const char *a0, const char *a1, const char *a2,
 		 const char *a3, const char *a4)
 {
-	const char *args[] = { "ikescope", a0, a1, a2, a3, a4, NULL };
-	int n = 1;
+	const char *in[] = { "ikescope", a0, a1, a2, a3, a4, NULL };
+	static char buf[6][64];
+	char *argv[7] = { NULL };
+	int n = 0;
 
-	while (args[n])
+	/* getopt wants mutable strings. */
+	while (in[n]) {
+		snprintf(buf[n], sizeof(buf[n]), "%s", in[n]);
+		argv[n] = buf[n];
 		n++;
-	return options_parse(o, n, (char **)args, err, 256);
+	}
+	return options_parse(o, n, argv, err, 256);
 }
 
 int main(void)

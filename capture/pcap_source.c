@@ -1,0 +1,274 @@
+/* pcap_source.c - the libpcap source: a capture file (pcap or pcapng, "-" for
+ * stdin) or a live interface, the default BPF filter, and the read loop that
+ * feeds the frame decoder with nanosecond packet times. */
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+
+#define CAPTURE_SNAPLEN 262144
+#define CAPTURE_TIMEOUT_MS 100
+#define FILTER_MAX 2048
+
+struct capture {
+	pcap_t *p;
+	struct decoder *dec;
+	int linktype;
+	bool live;
+	bool nano;
+	bool offline_filter;      /* prog is applied per frame (capture files) */
+	struct bpf_program prog;
+	long count;
+	uint64_t matched;         /* frames that passed the filter, for -c */
+	volatile sig_atomic_t stop;
+	struct capture_stats st;
+	char name[256];
+};
+
+static void capture_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void capture_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	/* libpcap messages sometimes end in a newline; ours never do. */
+	err[strcspn(err, "\n")] = '\0';
+}
+
+/* Turns pcap_activate()'s status into a message a user can act on. */
+static void capture_activate_err(pcap_t *p, int rc, const char *dev, char *err, size_t errlen)
+{
+	switch (rc) {
+	case PCAP_ERROR_NO_SUCH_DEVICE:
+		capture_err(err, errlen, "%s: no such device", dev);
+		break;
+	case PCAP_ERROR_PERM_DENIED:
+		capture_err(err, errlen, "%s: permission denied (you need root or CAP_NET_RAW)",
+			    dev);
+		break;
+	case PCAP_ERROR_PROMISC_PERM_DENIED:
+		capture_err(err, errlen, "%s: %s", dev,
+			    "no permission to enable promiscuous mode (try -p)");
+		break;
+	case PCAP_ERROR_IFACE_NOT_UP:
+		capture_err(err, errlen, "%s: %s", dev, "interface is down");
+		break;
+	default:
+		capture_err(err, errlen, "%s: %s", dev, pcap_geterr(p));
+		break;
+	}
+}
+
+static pcap_t *capture_open_live(const struct capture_opts *o, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(o->iface, ebuf);
+	int rc;
+
+	if (!p) {
+		capture_err(err, errlen, "%s: %s", o->iface, ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, CAPTURE_SNAPLEN);
+	pcap_set_promisc(p, !o->no_promisc);
+	pcap_set_timeout(p, CAPTURE_TIMEOUT_MS);
+	pcap_set_immediate_mode(p, 1);
+	if (o->buffer_mib > 0 && o->buffer_mib <= INT_MAX / (1 << 20))
+		pcap_set_buffer_size(p, o->buffer_mib << 20);
+	/* Nanosecond stamps when the platform has them; microseconds otherwise. */
+	pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_NANO);
+	rc = pcap_activate(p);
+	if (rc < 0) {
+		capture_activate_err(p, rc, o->iface, err, errlen);
+		pcap_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Live capture installs the default filter (narrowed by -f) in the kernel.
+ * A capture file is read whole so that frame numbers match the file's (and
+ * Wireshark's): there the decoder itself ignores what is not IKE/ESP, and only
+ * a user's -f filter is compiled and applied frame by frame. */
+static bool capture_set_filter(struct capture *c, const struct capture_opts *o, char *err,
+			       size_t errlen)
+{
+	char full[4 * FILTER_MAX];
+	int n;
+
+	if (!c->live && !(o->filter && *o->filter))
+		return true;
+	if (capture_link_filter(c->linktype, o->dec.tcp_ports, o->dec.n_tcp_ports, o->filter,
+				full, sizeof(full)) < 0) {
+		capture_err(err, errlen, "filter expression too long");
+		return false;
+	}
+	if (pcap_compile(c->p, &c->prog, full, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		capture_err(err, errlen, "bad filter expression: %s", pcap_geterr(c->p));
+		return false;
+	}
+	if (!c->live) {
+		c->offline_filter = true;
+		return true;
+	}
+	n = pcap_setfilter(c->p, &c->prog);
+	pcap_freecode(&c->prog);
+	if (n < 0) {
+		capture_err(err, errlen, "cannot install filter: %s", pcap_geterr(c->p));
+		return false;
+	}
+	return true;
+}
+
+/* pcap_datalink() answers with DLT_ values; a few differ from the LINKTYPE_
+ * values written in files (and used by the decoder). */
+static int linktype_of(pcap_t *p)
+{
+	int dlt = pcap_datalink(p);
+
+	if (dlt == DLT_RAW)
+		return LINKTYPE_RAW;
+#ifdef DLT_LOOP
+	if (dlt == DLT_LOOP)
+		return LINKTYPE_LOOP;
+#endif
+	return dlt;
+}
+
+struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx, char *err,
+			     size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		capture_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (o->file) {
+		snprintf(c->name, sizeof(c->name), "%s", strcmp(o->file, "-") ? o->file : "stdin");
+		c->p = pcap_open_offline_with_tstamp_precision(o->file, PCAP_TSTAMP_PRECISION_NANO,
+							       ebuf);
+		if (!c->p) {
+			size_t fl = strlen(o->file);
+			/* libpcap often starts with the file name; say it once. */
+			const char *why = !strncmp(ebuf, o->file, fl) && !strncmp(ebuf + fl, ": ", 2)
+						  ? ebuf + fl + 2
+						  : ebuf;
+
+			capture_err(err, errlen, "cannot read %s: %s", c->name, why);
+		}
+	} else if (o->iface) {
+		snprintf(c->name, sizeof(c->name), "%s", o->iface);
+		c->live = true;
+		c->p = capture_open_live(o, err, errlen);
+	} else {
+		capture_err(err, errlen, "no capture file or interface given");
+	}
+	if (!c->p)
+		goto fail;
+	c->nano = pcap_get_tstamp_precision(c->p) == PCAP_TSTAMP_PRECISION_NANO;
+	c->linktype = linktype_of(c->p);
+	if (!decoder_link_supported(c->linktype)) {
+		const char *nm = pcap_datalink_val_to_name(pcap_datalink(c->p));
+		capture_err(err, errlen, "unsupported link type %s (%d)", nm ? nm : "unknown",
+			    pcap_datalink(c->p));
+		goto fail;
+	}
+	if (!capture_set_filter(c, o, err, errlen))
+		goto fail;
+	c->dec = decoder_new(&o->dec, cb, ctx);
+	if (!c->dec) {
+		capture_err(err, errlen, "cannot allocate the decoder state");
+		goto fail;
+	}
+	c->count = o->count;
+	c->st.live = c->live;
+	return c;
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+int capture_run(struct capture *c, char *err, size_t errlen)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc = 0;
+
+	while (!c->stop && (c->count <= 0 || c->matched < (uint64_t)c->count)) {
+		int64_t ts;
+
+		rc = pcap_next_ex(c->p, &h, &data);
+		if (rc == 0)
+			continue; /* live timeout: look at the stop flag */
+		if (rc != 1)
+			break;
+		ts = (int64_t)h->ts.tv_sec * 1000000000 +
+		     (int64_t)h->ts.tv_usec * (c->nano ? 1 : 1000);
+		c->st.frames++;
+		c->st.bytes += h->len;
+		if (c->offline_filter && !pcap_offline_filter(&c->prog, h, data))
+			continue;
+		c->matched++;
+		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, c->st.frames);
+	}
+	decoder_expire(c->dec, INT64_MAX);
+	if (rc == PCAP_ERROR) {
+		capture_err(err, errlen, "read error in %s: %s", c->name, pcap_geterr(c->p));
+		return -1;
+	}
+	return 0;
+}
+
+void capture_break(struct capture *c)
+{
+	c->stop = 1;
+	pcap_breakloop(c->p);
+}
+
+void capture_get_stats(struct capture *c, struct capture_stats *s)
+{
+	struct pcap_stat ps;
+
+	if (c->live && pcap_stats(c->p, &ps) == 0) {
+		c->st.ps_recv = ps.ps_recv;
+		c->st.ps_drop = ps.ps_drop;
+		c->st.ps_ifdrop = ps.ps_ifdrop;
+	}
+	*s = c->st;
+}
+
+const struct decoder_stats *capture_decoder_stats(const struct capture *c)
+{
+	return decoder_stats(c->dec);
+}
+
+int capture_linktype(const struct capture *c)
+{
+	return c->linktype;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	if (c->offline_filter)
+		pcap_freecode(&c->prog);
+	if (c->p)
+		pcap_close(c->p);
+	decoder_free(c->dec);
+	free(c);
+}
