@@ -1,0 +1,90 @@
+#!/bin/sh
+# run.sh - `make bench`: generates the synthetic capture once (cached in
+# bench/out/), then times the bare libpcap read loop against the dissection
+# path (decoder + engine, no output) and reports the ratio against the target
+# of 1.30, packets/s and peak RSS; also times `ikescope -r FILE --json`.
+#
+# Environment: BENCH_PACKETS (1000000), BENCH_SAS (100000), BENCH_RUNS (7),
+# BENCH_OUT (bench/out), BENCH_BIN (bench, where the programs are built),
+# IKESCOPE (./ikescope), BENCH_STRICT=1 to exit 1 when the target is missed.
+set -eu
+
+packets=${BENCH_PACKETS:-1000000}
+sas=${BENCH_SAS:-100000}
+runs=${BENCH_RUNS:-7}
+out=${BENCH_OUT:-bench/out}
+bin=${BENCH_BIN:-bench}
+ikescope=${IKESCOPE:-./ikescope}
+target=1.30
+
+mkdir -p "$out"
+file="$out/synth-$packets-$sas.pcap"
+if [ ! -s "$file" ]; then
+	echo "generating $file ($packets packets, $sas SAs)"
+	"$bin/gen_synth" -n "$packets" -s "$sas" -o "$file.tmp"
+	mv "$file.tmp" "$file"
+fi
+size=$(wc -c < "$file")
+echo "capture: $file ($size bytes)"
+# Warm the page cache so every run reads from memory.
+cat "$file" > /dev/null
+
+# Alternates the two programs $runs times after one warm-up run each, so
+# drift in machine load hits both alike; keeps each one's best run.
+"$bin/readloop" "$file" > /dev/null
+"$bin/bench_dissect" "$file" > /dev/null
+: > "$out/readloop.txt"
+: > "$out/bench_dissect.txt"
+i=0
+while [ "$i" -lt "$runs" ]; do
+	"$bin/readloop" "$file" >> "$out/readloop.txt"
+	"$bin/bench_dissect" "$file" >> "$out/bench_dissect.txt"
+	i=$((i + 1))
+done
+best() {
+	awk '
+		/ seconds=/ {
+			for (k = 1; k <= NF; k++) { split($k, kv, "="); v[kv[1]] = kv[2] }
+			if (best == "" || v["seconds"] + 0 < best + 0) { best = v["seconds"]; line = $0 }
+			if (v["maxrss_kib"] + 0 > rss) rss = v["maxrss_kib"] + 0
+		}
+		/^bench_dissect: ike=/ { extra = $0 }
+		END { print line " peak_rss_kib=" rss; if (extra != "") print extra }' "$1"
+}
+rl=$(best "$out/readloop.txt")
+bd=$(best "$out/bench_dissect.txt")
+echo "$rl"
+echo "$bd"
+
+field() { echo "$1" | head -n 1 | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+rl_s=$(field "$rl" seconds)
+bd_s=$(field "$bd" seconds)
+verdict=$(awk -v a="$bd_s" -v b="$rl_s" -v t="$target" 'BEGIN {
+	r = (b > 0) ? a / b : 0
+	printf "dissect/readloop = %.2f (target <= %s: %s)\n", r, t, (r <= t) ? "met" : "NOT met"
+	printf "readloop %.0f packets/s, dissection path %.0f packets/s\n", '"$packets"' / b, '"$packets"' / a
+}')
+echo "$verdict"
+echo "peak RSS: readloop $(field "$rl" peak_rss_kib) KiB, bench_dissect $(field "$bd" peak_rss_kib) KiB"
+
+if [ -x "$ikescope" ]; then
+	t0=$(date +%s.%N)
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%M' -o "$out/ikescope.rss" "$ikescope" -r "$file" --json > /dev/null
+		rss="$(tail -n 1 "$out/ikescope.rss") KiB"
+	else
+		"$ikescope" -r "$file" --json > /dev/null
+		rss="unknown"
+	fi
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" -v r="$rss" 'BEGIN {
+		printf "ikescope -r FILE --json > /dev/null: %.3f s (%.0f packets/s), peak RSS %s (information only)\n",
+			b - a, '"$packets"' / (b - a), r }'
+else
+	echo "ikescope not built: skipping the full-program timing"
+fi
+
+case "$verdict" in
+*"NOT met"*) [ "${BENCH_STRICT:-0}" = 1 ] && exit 1 ;;
+esac
+exit 0

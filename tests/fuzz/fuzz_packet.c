@@ -1,0 +1,113 @@
+/* fuzz_packet.c - libFuzzer target for the whole per-packet path: one frame
+ * through the decoder (link layer, IP, fragments, UDP/TCP encapsulation, ICMP)
+ * and the engine, then through the text line with its -v field tree and the
+ * NDJSON printer.
+ *
+ * Input: byte 0 selects the link type (index into linktypes[], modulo its
+ * size; tests/fuzz/make-seeds.sh writes seeds the same way), the rest is the
+ * frame. The decoder and engine live across inputs, as in a capture, so
+ * fragments and TCP streams from earlier inputs meet later ones; every 1000
+ * inputs all state is expired. A crash may therefore need the inputs before
+ * it: rerun with the corpus, or -runs on the artifact alone first.
+ *
+ * Besides memory errors, two output promises are checked: every byte written
+ * is printable ASCII or a newline (textout.h, json.h), and each JSON object
+ * is closed. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "capture.h"
+#include "engine.h"
+#include "json.h"
+#include "packet_view.h"
+
+#define OUT_BUF (1u << 20)
+#define EXPIRE_EVERY 1000
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const int linktypes[] = {
+	LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_NULL, LINKTYPE_LOOP,
+	LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_IPV4, LINKTYPE_IPV6,
+};
+
+struct fuzz_out {
+	FILE *text, *jf;
+	struct json json;
+	char text_buf[OUT_BUF], json_buf[OUT_BUF];
+};
+
+static struct fuzz_out out;
+static struct engine *eng;
+static struct decoder *dec;
+static uint64_t n_inputs;
+
+static void emit(void *ctx, const struct event *ev)
+{
+	struct fuzz_out *o = ctx;
+
+	if (ev->type != EV_PACKET)
+		return;
+	packet_line_print(o->text, &ev->u.pkt, 2);
+	packet_json_print(&o->json, &ev->u.pkt);
+	if (o->json.depth != 0)
+		abort();
+}
+
+static void setup(void)
+{
+	static struct event_sink sink = { emit, &out };
+	struct decoder_config cfg;
+
+	/* "w+" would let the stream grow; fixed buffers keep memory bounded and
+	 * a full buffer only stops writing. */
+	out.text = fmemopen(out.text_buf, sizeof(out.text_buf), "w");
+	out.jf = fmemopen(out.json_buf, sizeof(out.json_buf), "w");
+	if (!out.text || !out.jf)
+		abort();
+	json_init(&out.json, out.jf);
+	decoder_config_defaults(&cfg);
+	eng = engine_new(&sink);
+	dec = eng ? decoder_new(&cfg, engine_feed, eng) : NULL;
+	if (!dec)
+		abort();
+}
+
+/* Aborts if the stream's output holds a byte a terminal could act on. */
+static void check_printable(FILE *f, const char *buf)
+{
+	long n;
+	long i;
+
+	fflush(f);
+	n = ftell(f);
+	for (i = 0; i < n && (size_t)i < OUT_BUF; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c != '\n' && (c < 0x20 || c > 0x7e))
+			abort();
+	}
+	rewind(f);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t nlt = sizeof(linktypes) / sizeof(linktypes[0]);
+	int64_t ts;
+
+	if (!dec)
+		setup();
+	if (size < 1)
+		return 0;
+	n_inputs++;
+	/* Packet time moves 1 ms per input from 2024-01-01, so sweeps happen. */
+	ts = 1704067200LL * 1000000000 + (int64_t)n_inputs * 1000000;
+	decoder_frame(dec, linktypes[data[0] % nlt], data + 1, (uint32_t)(size - 1),
+		      (uint32_t)(size - 1), ts, n_inputs);
+	if (n_inputs % EXPIRE_EVERY == 0)
+		decoder_expire(dec, INT64_MAX);
+	check_printable(out.text, out.text_buf);
+	check_printable(out.jf, out.json_buf);
+	return 0;
+}

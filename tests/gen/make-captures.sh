@@ -1,0 +1,436 @@
+#!/bin/bash
+# Rebuild all daemon-made captures in pcaps/ (run as root, Debian 12 with
+# strongswan-swanctl, charon (strongswan-charon), libcharon-extra-plugins
+# (kernel-libipsec), tcpdump, nftables, openssl).
+#
+#   tests/gen/make-captures.sh              # all scenarios
+#   tests/gen/make-captures.sh NAME...      # only these (see list below)
+#   KEEP_TMP=1 tests/gen/make-captures.sh   # keep configs/logs in /tmp
+#
+# Every scenario runs two (or three) network namespaces named iks-*, one
+# strongSwan charon per endpoint namespace (each in its own mount namespace
+# with a private /run), generates PSKs/certs/configs in a temp dir, captures
+# with tcpdump on the responder (or router) side and cleans up afterwards.
+# See pcaps/README.md for what each capture shows.
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=${OUT:-$ROOT/pcaps}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+mkdir -p "$OUT"
+
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+
+# psk_conf NAME VERSION LOCAL REMOTE LID RID LTS RTS IKEPROPS ESPPROPS PSK [CONN-EXTRA] [CHILD-EXTRA]
+psk_conf() {
+    local name=$1 ver=$2 la=$3 ra=$4 lid=$5 rid=$6 lts=$7 rts=$8 ikep=$9 espp=${10} psk=${11}
+    local cx=${12:-} chx=${13:-}
+    cat >"$T/$name/swanctl.conf" <<EOF
+connections {
+    test {
+        version = $ver
+        local_addrs = $la
+        remote_addrs = $ra
+        proposals = $ikep
+        $cx
+        local {
+            auth = psk
+            id = $lid
+        }
+        remote {
+            auth = psk
+            id = $rid
+        }
+        children {
+            net {
+                local_ts = $lts
+                remote_ts = $rts
+                esp_proposals = $espp
+                start_action = none
+                $chx
+            }
+        }
+    }
+}
+secrets {
+    ike-1 {
+        id-1 = $lid
+        id-2 = $rid
+        secret = "$psk"
+    }
+}
+EOF
+}
+
+INI_ID=initiator.example.com
+RSP_ID=responder.example.com
+PSK=ikescope-test-psk-0123456789
+
+# Good tunnel with ESP (kernel-libipsec), pings, terminate.
+# good_tunnel OUTFILE VERSION [CONN-EXTRA] [topology pair|pair6] [iface]
+good_tunnel() {
+    local out=$1 ver=$2 cx=${3:-} topo=${4:-pair} ifc=${5:-p0}
+    local la=192.0.2.1 ra=192.0.2.2 lts=203.0.113.1/32 rts=203.0.113.2/32 src=203.0.113.1 dst=203.0.113.2
+    if [ "$topo" = pair6 ]; then
+        la=2001:db8:1::1 ra=2001:db8:1::2 lts=2001:db8:ffff::1/128 rts=2001:db8:ffff::2/128
+        src=2001:db8:ffff::1 dst=2001:db8:ffff::2
+    fi
+    "topo_$topo"
+    sw_conf ini "$PLUGINS_ESP" "${SW_EXTRA:-}"; sw_conf rsp "$PLUGINS_ESP" "${SW_EXTRA:-}"
+    psk_conf ini "$ver" "$la" "$ra" $INI_ID $RSP_ID "$lts" "$rts" aes256-sha256-modp2048 aes128gcm16 "$PSK" "$cx"
+    psk_conf rsp "$ver" "$ra" "$la" $RSP_ID $INI_ID "$rts" "$lts" aes256-sha256-modp2048 aes128gcm16 "$PSK" "$cx"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp "$ifc" "$OUT/$out"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    tunnel_ping "$src" "$dst"
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+s_ikev2_esp_udp()    { good_tunnel ikev2-esp-udp.pcap 2; }
+s_ikev1_main_quick() { good_tunnel ikev1-main-quick.pcap 1; }
+# strongSwan refuses Aggressive Mode with PSK as responder unless told otherwise
+s_ikev1_aggressive() { SW_EXTRA="i_dont_care_about_security_and_use_aggressive_mode_psk = yes" good_tunnel ikev1-aggressive.pcap 1 "aggressive = yes"; }
+s_ikev2_ipv6()       { good_tunnel ikev2-ipv6.pcap 2 "" pair6; }
+# "tcpdump -i any" (Linux cooked v2); checksum offload left ON on purpose:
+# the responder's own packets carry unfinished UDP checksums, as on real hosts
+s_ikev2_linux_sll2() { KEEP_CSUM_OFFLOAD=1 good_tunnel ikev2-linux-sll2.pcap 2 "" pair any; }
+
+# IKEv2 through a masquerading router; capture on the router's WAN side.
+s_ikev2_natt() {
+    topo_routed
+    nsx iks-rtr nft -f - <<'EOF'
+table ip nat {
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "wan0" masquerade
+    }
+}
+EOF
+    sw_conf ini "$PLUGINS_ESP" "keep_alive = 2s"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    psk_conf rsp 2 198.51.100.2 %any $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr wan0 "$OUT/ikev2-natt.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    tunnel_ping
+    sleep 7      # idle: NAT keepalives (keep_alive = 2s) from the initiator
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+# Certificate auth with big RSA certs.  FRAG=yes: RFC 7383 fragments.
+cert_conf() {
+    local name=$1 la=$2 ra=$3 lid=$4 rid=$5 lcert=$6 lts=$7 rts=$8 frag=$9 cx=${10:-}
+    cat >"$T/$name/swanctl.conf" <<EOF
+connections {
+    test {
+        version = 2
+        local_addrs = $la
+        remote_addrs = $ra
+        proposals = aes256-sha256-modp3072
+        fragmentation = $frag
+        send_cert = always
+        send_certreq = yes
+        $cx
+        local {
+            auth = pubkey
+            certs = $lcert
+            id = $lid
+        }
+        remote {
+            auth = pubkey
+            id = $rid
+        }
+        children {
+            net {
+                local_ts = $lts
+                remote_ts = $rts
+                esp_proposals = aes128gcm16
+                start_action = none
+            }
+        }
+    }
+}
+EOF
+}
+
+s_ikev2_fragments() {
+    topo_pair
+    mk_certs 4096
+    sw_conf ini "$PLUGINS_ESP" "fragment_size = 500"; sw_conf rsp "$PLUGINS_ESP" "fragment_size = 500"
+    install_certs ini ini; install_certs rsp rsp
+    cert_conf ini 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 yes
+    cert_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 yes
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-fragments.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    PINGS=3 tunnel_ping
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+# Big IKE_AUTH without IKE fragmentation, nothing dropped: the kernel
+# fragments the UDP datagrams at the IP layer and the exchange succeeds.
+s_ikev2_cert_ipfrag() {
+    topo_pair
+    mk_certs 4096
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    install_certs ini ini; install_certs rsp rsp
+    cert_conf ini 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 no
+    cert_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 no
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-cert-ipfrag.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    PINGS=2 tunnel_ping
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+# Big IKE_AUTH without IKE fragmentation through a router that drops
+# non-first IPv4 fragments; capture on the router's responder side.
+s_ikev2_auth_stall_ipfrag() {
+    topo_routed
+    nsx iks-rtr nft -f - <<'EOF'
+table ip fragdrop {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        ip frag-off & 0x1fff != 0 counter drop
+    }
+}
+EOF
+    mk_certs 4096
+    sw_conf ini "$PLUGINS_NEGO"; sw_conf rsp "$PLUGINS_NEGO"
+    install_certs ini ini; install_certs rsp rsp
+    cert_conf ini 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 no "mobike = no"
+    cert_conf rsp 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 no "mobike = no"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr wan0 "$OUT/ikev2-auth-stall-ipfrag.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$? (failure expected)"
+    nsx iks-rtr nft list ruleset | grep counter >&2
+    cap_stop 1
+}
+
+# Negotiation-only failure: both sides kernel-netlink (no ESP needed).
+# nego_fail OUT VERSION INI-IKE-PROPS RSP-IKE-PROPS [INI-PSK RSP-PSK] [RSP-LTS] [CONN-EXTRA] [RSP-ESP]
+nego_fail() {
+    local out=$1 ver=$2 ip=$3 rp=$4 ipsk=${5:-$PSK} rpsk=${6:-$PSK} rlts=${7:-203.0.113.2/32} cx=${8:-} resp=${9:-aes128gcm16}
+    topo_pair
+    sw_conf ini "${PLUGINS:-$PLUGINS_NEGO}"; sw_conf rsp "${PLUGINS:-$PLUGINS_NEGO}"
+    psk_conf ini "$ver" 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 "$ip" aes128gcm16 "$ipsk" "$cx"
+    psk_conf rsp "$ver" 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID "$rlts" 203.0.113.1/32 "$rp" "$resp" "$rpsk" "$cx"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    [ -n "${PRE_HOOK:-}" ] && $PRE_HOOK
+    cap_start iks-rsp p0 "$OUT/$out"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep "${POST_WAIT:-0.5}"
+    [ -n "${POST_HOOK:-}" ] && $POST_HOOK
+    cap_stop 1
+}
+
+s_ikev2_no_proposal() { nego_fail ikev2-no-proposal.pcap 2 aes128-sha256-modp3072 aes256gcm16-prfsha384-ecp384; }
+s_ikev1_no_proposal() { nego_fail ikev1-no-proposal.pcap 1 aes128-sha256-modp3072 aes256-sha384-ecp384; }
+terminate_ini() { sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"; }
+# ends in a working tunnel: use libipsec so the CHILD_SA installs, then delete
+s_ikev2_invalid_ke()  { PLUGINS=$PLUGINS_ESP POST_HOOK=terminate_ini nego_fail ikev2-invalid-ke.pcap 2 aes128-sha256-modp3072-ecp256 aes128-sha256-ecp256; }
+s_ikev2_auth_failed_psk() { nego_fail ikev2-auth-failed-psk.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "wrong-$PSK"; }
+s_ikev1_psk_mismatch() { nego_fail ikev1-psk-mismatch.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "wrong-$PSK"; }
+s_ikev2_ts_unacceptable() { nego_fail ikev2-ts-unacceptable.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.99/32; }
+
+drop_rsp_ike() {
+    nsx iks-rsp nft -f - <<'EOF'
+table inet blockike {
+    chain input {
+        type filter hook input priority filter; policy accept;
+        udp dport { 500, 4500 } counter drop
+    }
+}
+EOF
+}
+s_ikev2_no_response() { PRE_HOOK=drop_rsp_ike nego_fail ikev2-no-response.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# Tunnel up, then every packet the responder sends is dropped (output hook,
+# so the capture on the responder's interface shows only the initiator's
+# unanswered DPD requests).
+s_ikev2_dpd_timeout() {
+    topo_pair
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "dpd_delay = 2s"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-dpd-timeout.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    PINGS=3 tunnel_ping
+    nsx iks-rsp nft -f - <<'EOF'
+table inet blackhole {
+    chain output {
+        type filter hook output priority filter; policy drop;
+    }
+}
+EOF
+    # DPD after 2 s idle, then retransmit_tries=3 with timeout 1.0/base 1.2:
+    # requests at +0, 1.0, 2.2, 3.64 s, gives up at ~5.4 s
+    sleep 9
+    cap_stop 2
+}
+
+# Short lifetimes so IKE and CHILD_SA rekeys happen while pinging.
+s_ikev2_rekey() {
+    topo_pair
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16-modp2048 "$PSK" \
+        "rekey_time = 14s
+        over_time = 5s
+        rand_time = 0" \
+        "rekey_time = 6s
+                life_time = 10s
+                rand_time = 0"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16-modp2048 "$PSK" \
+        "rekey_time = 0" "rekey_time = 0
+                life_time = 60s"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-rekey.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    PINGS=4 tunnel_ping
+    sleep 4
+    PINGS=4 tunnel_ping
+    sleep 8
+    PINGS=4 tunnel_ping
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+# ---------------------------------------------------------------- libreswan
+# libreswan conflicts with the strongSwan packages, so it is unpacked (not
+# installed) with "apt-get download" + "dpkg -x" into $LSW_ROOT and run from
+# there (needs libldns3, libevent-pthreads-2.1-7, libnss3-tools installed).
+# No kernel ESP here: negotiation scenarios only.
+LSW_ROOT=${LSW_ROOT:-/tmp/iks-lsw/root}
+lsw_prepare() {
+    [ -x "$LSW_ROOT/usr/libexec/ipsec/pluto" ] && return 0
+    local dl; dl=$(dirname "$LSW_ROOT"); mkdir -p "$dl"
+    (cd "$dl" && timeout 120 apt-get download libreswan) || return 1
+    dpkg -x "$dl"/libreswan_*.deb "$LSW_ROOT"
+}
+
+# lsw_conf NAME LEFT RIGHT LID RID LSUB RSUB IKE ESP PSK
+lsw_conf() {
+    local d=$T/$1
+    mkdir -p "$d/nss" "$d/run"
+    timeout 20 certutil -N -d "sql:$d/nss" --empty-password
+    cat >"$d/ipsec.conf" <<EOF
+config setup
+    logfile=$d/pluto.log
+    logtime=yes
+    plutodebug=none
+
+conn test
+    ikev2=insist
+    left=$2
+    right=$3
+    leftid=@$4
+    rightid=@$5
+    leftsubnet=$6
+    rightsubnet=$7
+    authby=secret
+    ike=$8
+    esp=$9
+    retransmit-timeout=6s
+    retransmit-interval=500
+    auto=add
+EOF
+    printf '@%s @%s : PSK "%s"\n' "$4" "$5" "${10}" >"$d/ipsec.secrets"
+}
+
+start_pluto() {
+    local name=$1 ns=$2 d=$T/$1 i
+    # pluto runs /usr/libexec/ipsec/addconn itself: bind the unpacked tree
+    # over /usr/libexec inside its private mount namespace
+    ip netns exec "$ns" timeout -s TERM 600 unshare -m sh -c \
+        "mount -t tmpfs tmpfs /run && mount --bind $LSW_ROOT/usr/libexec /usr/libexec && exec /usr/libexec/ipsec/pluto --nofork --config $d/ipsec.conf \
+         --secretsfile $d/ipsec.secrets --nssdir $d/nss --rundir $d/run --logfile $d/pluto.log" \
+        >"$d/stdout" 2>&1 &
+    PIDS+=("$!")
+    for i in $(seq 1 100); do
+        [ -S "$d/run/pluto.ctl" ] && break
+        sleep 0.1
+    done
+    [ -S "$d/run/pluto.ctl" ] || { log "pluto $name did not start"; cat "$d/stdout" "$d/pluto.log" >&2; return 1; }
+    ip netns exec "$ns" timeout 20 "$LSW_ROOT/usr/libexec/ipsec/addconn" --config "$d/ipsec.conf" \
+        --ctlsocket "$d/run/pluto.ctl" test >>"$d/stdout" 2>&1 || { log "addconn failed"; cat "$d/stdout" >&2; return 1; }
+    whack "$name" --listen >>"$d/stdout" 2>&1
+}
+
+whack() { local name=$1; shift; timeout 30 "$LSW_ROOT/usr/libexec/ipsec/whack" --ctlsocket "$T/$name/run/pluto.ctl" "$@"; }
+
+# libreswan initiator -> strongSwan responder (libipsec): IKEv2 negotiates;
+# libreswan then cannot install its kernel SA (no ESP algorithms here).
+s_libreswan_ikev2_initiator() {
+    lsw_prepare || return 1
+    topo_pair
+    lsw_conf ini 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 \
+        "aes256-sha2_256;modp2048" "aes_gcm128-null" "$PSK"
+    sw_conf rsp "$PLUGINS_ESP"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon rsp iks-rsp && sw_load rsp || return 1
+    start_pluto ini iks-ini || return 1
+    cap_start iks-rsp p0 "$OUT/libreswan-ikev2-initiator.pcap"
+    whack ini --name test --initiate --asynchronous >"$T/init.out" 2>&1; log "whack initiate rc=$?"
+    sleep 4
+    whack ini --name test --terminate >>"$T/init.out" 2>&1
+    cap_stop 1
+}
+
+# strongSwan initiator -> libreswan responder, IKE proposal mismatch:
+# libreswan answers IKE_SA_INIT with NO_PROPOSAL_CHOSEN.
+s_libreswan_ikev2_no_proposal() {
+    lsw_prepare || return 1
+    topo_pair
+    sw_conf ini "$PLUGINS_NEGO"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes128-sha256-modp3072 aes128gcm16 "$PSK"
+    lsw_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 \
+        "aes_gcm256-sha2_384;dh20" "aes_gcm256-null" "$PSK"
+    start_charon ini iks-ini && sw_load ini || return 1
+    start_pluto rsp iks-rsp || return 1
+    cap_start iks-rsp p0 "$OUT/libreswan-ikev2-no-proposal.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$? (failure expected)"
+    cap_stop 1
+}
+
+ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal ikev2_cert_ipfrag
+     ikev1_no_proposal ikev2_invalid_ke ikev2_auth_failed_psk ikev1_psk_mismatch
+     ikev2_no_response ikev2_auth_stall_ipfrag ikev2_ts_unacceptable ikev2_dpd_timeout
+     ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2
+     libreswan_ikev2_initiator libreswan_ikev2_no_proposal)
+
+trap 'scenario_end' EXIT
+want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
+rc=0
+for s in "${want[@]}"; do
+    s=${s//-/_}
+    scenario_begin "$s"
+    "s_$s" || { log "scenario $s FAILED"; rc=1; }
+    scenario_end
+done
+# Synthetic captures reuse messages of the daemon captures: rebuild them too
+# when everything was rebuilt (or when SYNTH=1).
+if [ $# -eq 0 ] || [ -n "${SYNTH:-}" ]; then
+    for g in "$HERE"/synth-*.py; do
+        log "=== $(basename "$g")"
+        timeout 60 python3 "$g" || { log "$g FAILED"; rc=1; }
+    done
+fi
+exit $rc
