@@ -26,14 +26,14 @@ static bool ip_plausible(uint8_t proto)
 static void ip_emit_raw(struct decoder *d, struct pkt *k, uint8_t kind, struct cur c,
 			size_t orig_len)
 {
-	struct unit u = k->u;
+	struct unit *u = &k->u;
 
-	u.kind = kind;
-	u.transport = TR_IP;
-	u.data = c.p;
-	u.len = cur_left(&c);
-	u.orig_len = orig_len < u.len ? u.len : orig_len;
-	decoder_emit(d, &u);
+	u->kind = kind;
+	u->transport = TR_IP;
+	u->data = c.p;
+	u->len = cur_left(&c);
+	u->orig_len = orig_len < u->len ? u->len : orig_len;
+	decoder_emit(d, u);
 }
 
 /* AH authenticates but does not hide what follows it (RFC 4302 section 2):
@@ -151,6 +151,10 @@ static void ip4_decode(struct decoder *d, struct pkt *k, struct cur c)
 	proto = cur_u8(&c);
 	cur_skip(&c, 2);
 	k->u.src.family = k->u.dst.family = ADDR_V4;
+	/* An IPv4 datagram inside an IPv6 tunnel must not keep the outer
+	 * address's tail: addresses are compared and hashed whole. */
+	memset(k->u.src.a, 0, sizeof(k->u.src.a));
+	memset(k->u.dst.a, 0, sizeof(k->u.dst.a));
 	cur_copy(&c, k->u.src.a, 4);
 	cur_copy(&c, k->u.dst.a, 4);
 	k->u.ttl = ttl;

@@ -10,14 +10,16 @@
 static void udp_emit(struct decoder *d, struct pkt *k, uint8_t kind, uint8_t tr, struct cur c,
 		     size_t orig_len)
 {
-	struct unit u = k->u;
+	/* Filled in place: the unit template is per frame, and the hot path
+	 * should not copy it. */
+	struct unit *u = &k->u;
 
-	u.kind = kind;
-	u.transport = tr;
-	u.data = c.p;
-	u.len = cur_left(&c);
-	u.orig_len = orig_len;
-	decoder_emit(d, &u);
+	u->kind = kind;
+	u->transport = tr;
+	u->data = c.p;
+	u->len = cur_left(&c);
+	u->orig_len = orig_len;
+	decoder_emit(d, u);
 }
 
 static void udp_natt(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len)

@@ -157,6 +157,34 @@ static void frag_release(struct decoder *d, int32_t idx)
 	memset(g, 0, sizeof(*g));
 }
 
+/* The IKE header of an incomplete IKE datagram, read from its first
+ * fragment (after the UDP header and, on port 4500, the non-ESP marker):
+ * enough for the engine to tie the loss to an IKE exchange. */
+static uint8_t *frag_at(struct ipfrag *f, const struct frag_dgram *g, uint32_t off);
+
+static void frag_ike_header(struct ipfrag *f, const struct frag_dgram *g, struct frag_expired *fe)
+{
+	uint32_t at = 8, have = (g->nranges && g->have[0].lo == 0) ? g->have[0].hi : 0;
+	bool natt = g->sport == PORT_NATT || g->dport == PORT_NATT;
+
+	if (!g->have_first || g->proto != IPPROTO_NUM_UDP ||
+	    !(natt || g->sport == PORT_IKE || g->dport == PORT_IKE))
+		return;
+	if (natt) {
+		if (have < at + 4)
+			return;
+		for (uint32_t i = 0; i < 4; i++)
+			if (*frag_at(f, g, at + i))
+				return; /* ESP-in-UDP, not IKE */
+		at += 4;
+	}
+	if (have < at + sizeof(fe->ike_hdr))
+		return;
+	for (uint32_t i = 0; i < sizeof(fe->ike_hdr); i++)
+		fe->ike_hdr[i] = *frag_at(f, g, at + i);
+	fe->has_ike_hdr = 1;
+}
+
 /* Reports an incomplete datagram to the engine, then frees its slot. */
 static void frag_report(struct decoder *d, int32_t idx)
 {
@@ -184,6 +212,7 @@ static void frag_report(struct decoder *d, int32_t idx)
 	u.u.frag.dport = g->dport;
 	u.u.frag.first_ns = g->first_ns;
 	u.u.frag.last_ns = g->last_ns;
+	frag_ike_header(d->frag, g, &u.u.frag);
 	decoder_emit(d, &u);
 	frag_release(d, idx);
 }

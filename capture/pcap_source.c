@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 
@@ -29,6 +31,10 @@ struct capture {
 	volatile sig_atomic_t stop;
 	struct capture_stats st;
 	char name[256];
+	void (*tick)(void *ctx);  /* capture_set_tick */
+	void *tick_ctx;
+	int64_t tick_ns, next_tick_ns;
+	int wait_fd;              /* live with a tick: non-blocking reads, we poll this */
 };
 
 static void capture_err(char *err, size_t errlen, const char *fmt, ...)
@@ -202,6 +208,60 @@ fail:
 	return NULL;
 }
 
+static int64_t monotonic_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	c->tick = interval_ms ? tick : NULL;
+	c->tick_ctx = ctx;
+	c->tick_ns = (int64_t)interval_ms * 1000000;
+	c->next_tick_ns = monotonic_ns() + c->tick_ns;
+	/* libpcap on Linux keeps polling inside pcap_next_ex until a packet
+	 * comes, whatever the timeout: read non-blocking and wait here. */
+	c->wait_fd = -1;
+	if (c->tick && c->live) {
+		int fd = pcap_get_selectable_fd(c->p);
+
+		if (fd >= 0 && pcap_setnonblock(c->p, 1, errbuf) == 0)
+			c->wait_fd = fd;
+	}
+}
+
+static int next_packet(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
+{
+	int rc = pcap_next_ex(c->p, h, data);
+
+	if (rc == 0 && c->tick && c->wait_fd >= 0) {
+		struct pollfd pfd = { .fd = c->wait_fd, .events = POLLIN };
+
+		poll(&pfd, 1, CAPTURE_TIMEOUT_MS); /* EINTR: the loop looks at stop */
+	}
+	return rc;
+}
+
+/* Runs the tick when its wall-clock interval has passed; between packets, so
+ * the view sees a consistent engine. */
+static void capture_tick(struct capture *c)
+{
+	int64_t now;
+
+	if (!c->tick)
+		return;
+	now = monotonic_ns();
+	if (now < c->next_tick_ns)
+		return;
+	c->next_tick_ns = now + c->tick_ns;
+	c->tick(c->tick_ctx);
+}
+
 int capture_run(struct capture *c, char *err, size_t errlen)
 {
 	struct pcap_pkthdr *h;
@@ -211,7 +271,8 @@ int capture_run(struct capture *c, char *err, size_t errlen)
 	while (!c->stop && (c->count <= 0 || c->matched < (uint64_t)c->count)) {
 		int64_t ts;
 
-		rc = pcap_next_ex(c->p, &h, &data);
+		rc = next_packet(c, &h, &data);
+		capture_tick(c);
 		if (rc == 0)
 			continue; /* live timeout: look at the stop flag */
 		if (rc != 1)

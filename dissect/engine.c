@@ -1,52 +1,124 @@
-/* engine.c - dispatches capture units to the dissectors and emits packet
- * events. Scratch space for one dissected message lives in the engine, so the
- * per-packet path allocates nothing. */
-#include "engine.h"
+/* engine.c - dispatches capture units to the dissectors and the correlation,
+ * runs the packet-time sweeps, and answers the views' queries. Scratch space
+ * for one dissected message lives in the engine, so the per-packet path
+ * allocates nothing. */
+#include "engine_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "esp.h"
-#include "ike.h"
+/* How often, in packet time, pending state is checked for timeouts. */
+#define SWEEP_INTERVAL_NS 1000000000LL
 
-struct engine {
-	struct event_sink sink;
-	struct engine_stats stats;
-	struct ike_msg ike;
-	struct esp_info esp;
-	struct ah_info ah;
-};
+void engine_config_defaults(struct engine_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_sas = 4096;
+	cfg->max_flows = 131072;
+	cfg->max_diagnoses = 4096;
+	cfg->ike_timeout_ms = 30000;
+	cfg->esp_loss_permille = 10;
+}
 
-struct engine *engine_new(const struct event_sink *sink)
+struct engine *engine_new(const struct engine_config *cfg, const struct event_sink *sink)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 
-	if (e)
+	if (!e)
+		return NULL;
+	if (cfg)
+		e->cfg = *cfg;
+	else
+		engine_config_defaults(&e->cfg);
+	if (sink)
 		e->sink = *sink;
+	e->worst = -1;
+	e->sas = table_new(e->cfg.max_sas, sizeof(struct sa_key), sizeof(struct ike_sa),
+			   ike_sa_evicted, e);
+	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
+			     esp_flow_evicted, e);
+	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
+	if (!e->sas || !e->flows || !e->diags) {
+		engine_free(e);
+		return NULL;
+	}
 	return e;
 }
 
 void engine_free(struct engine *e)
 {
+	if (!e)
+		return;
+	table_free(e->sas);
+	table_free(e->flows);
+	free(e->diags);
 	free(e);
 }
 
-const struct engine_stats *engine_stats(const struct engine *e)
+void engine_emit(struct engine *e, const struct event *ev)
 {
-	return &e->stats;
+	if (e->sink.emit)
+		e->sink.emit(e->sink.ctx, ev);
 }
 
-static void dissect_ike(struct engine *e, struct ev_packet *pkt, const struct unit *u)
+static void sweep(struct engine *e, bool final)
+{
+	ike_sa_sweep(e, e->now_ns, final);
+	esp_flow_sweep(e, e->now_ns, final);
+}
+
+static void advance_time(struct engine *e, int64_t ts)
+{
+	/* Packet time only moves forward: a capture with a timestamp going
+	 * backwards must not re-run or skip timeouts. */
+	if (ts <= e->now_ns)
+		return;
+	e->now_ns = ts;
+	if (!e->stats.first_ns)
+		e->stats.first_ns = ts;
+	e->stats.last_ns = ts;
+	if (!e->next_sweep_ns)
+		e->next_sweep_ns = ts + SWEEP_INTERVAL_NS;
+	if (ts >= e->next_sweep_ns) {
+		sweep(e, false);
+		e->next_sweep_ns = ts + SWEEP_INTERVAL_NS;
+	}
+}
+
+static void feed_ike(struct engine *e, struct ev_packet *pkt, const struct unit *u)
 {
 	int err = ike_parse(u->data, u->len, u->orig_len, &e->ike);
 
 	pkt->ike = &e->ike;
-	if (err < IKE_PERR__COUNT)
+	if (err >= 0 && err < 32)
 		e->stats.ike_errors[err]++;
 	if (e->ike.major == 1)
 		e->stats.ike_v1++;
 	else if (e->ike.major == 2)
 		e->stats.ike_v2++;
+	if (err != IKE_E_SHORT && err != IKE_E_VERSION && err != IKE_E_LENGTH_SMALL)
+		ike_sa_update(e, u, &e->ike);
+}
+
+/* An IKE message whose IP fragments never all arrived still tells, from its
+ * first fragment, which SA and exchange it belonged to: it counts as a
+ * request copy that reached this point incomplete. */
+static void lost_ike_datagram(struct engine *e, const struct unit *u)
+{
+	const struct frag_expired *fe = &u->u.frag;
+	struct unit v;
+
+	if (!fe->has_ike_hdr)
+		return;
+	v = *u;
+	v.kind = UNIT_IKE;
+	v.data = fe->ike_hdr;
+	v.len = sizeof(fe->ike_hdr);
+	v.orig_len = fe->bytes_total ? fe->bytes_total : fe->bytes_have;
+	v.ip_frags = (uint8_t)(fe->frags_have ? fe->frags_have : 1);
+	ike_parse(v.data, v.len, 0, &e->ike);
+	if (e->ike.err == IKE_E_TRUNCATED || e->ike.err == IKE_OK)
+		ike_sa_update(e, &v, &e->ike);
 }
 
 void engine_feed(void *ctx, const struct unit *u)
@@ -55,16 +127,21 @@ void engine_feed(void *ctx, const struct unit *u)
 	struct event ev = { .type = EV_PACKET };
 	struct ev_packet *pkt = &ev.u.pkt;
 
+	if (e->finished)
+		return;
+	advance_time(e, u->ts_ns);
 	if (u->kind <= UNIT_DECODE_ERROR)
 		e->stats.units[u->kind]++;
 	pkt->u = u;
 	switch (u->kind) {
 	case UNIT_IKE:
-		dissect_ike(e, pkt, u);
+		feed_ike(e, pkt, u);
 		break;
 	case UNIT_ESP:
 		if (esp_parse(u->data, u->len, u->orig_len, &e->esp) != ESP_OK)
 			e->stats.esp_errors++;
+		else
+			esp_flow_update(e, u, &e->esp);
 		pkt->esp = &e->esp;
 		break;
 	case UNIT_AH:
@@ -72,9 +149,130 @@ void engine_feed(void *ctx, const struct unit *u)
 			e->stats.ah_errors++;
 		pkt->ah = &e->ah;
 		break;
+	case UNIT_KEEPALIVE: {
+		struct ike_sa *sa = engine_sa_mut(e, ike_sa_find_by_peers(e, &u->src, &u->dst));
+
+		if (sa)
+			sa->keepalives++;
+		break;
+	}
+	case UNIT_ICMP_ERROR:
+		detect_icmp(e, u);
+		break;
+	case UNIT_FRAG_EXPIRED:
+		detect_frag_expired(e, u);
+		lost_ike_datagram(e, u);
+		break;
+	case UNIT_TCP_EVENT:
+		detect_tcp_event(e, u);
+		break;
 	default:
 		break;
 	}
-	if (e->sink.emit)
-		e->sink.emit(e->sink.ctx, &ev);
+	if (e->cfg.emit_packets)
+		engine_emit(e, &ev);
+}
+
+void engine_finish(struct engine *e)
+{
+	struct event ev;
+	uint32_t i;
+
+	if (e->finished)
+		return;
+	sweep(e, true);
+	for (i = 0; i < table_capacity(e->sas); i++) {
+		struct ike_sa *sa = engine_sa_mut(e, i);
+
+		if (sa)
+			detect_ike_final(e, i, sa);
+	}
+	e->finished = true;
+	for (i = 0; i < table_capacity(e->sas); i++) {
+		const struct ike_sa *sa = engine_sa(e, i);
+
+		if (!sa)
+			continue;
+		ev = (struct event){ .type = EV_SA, .reason = SAEV_FINAL };
+		ev.u.sa = sa;
+		engine_emit(e, &ev);
+	}
+	for (i = 0; i < table_capacity(e->flows); i++) {
+		const struct esp_flow *f = engine_flow(e, i);
+
+		if (!f)
+			continue;
+		ev = (struct event){ .type = EV_ESP, .reason = 1 };
+		ev.u.flow = f;
+		engine_emit(e, &ev);
+	}
+	ev = (struct event){ .type = EV_SUMMARY };
+	ev.u.summary = &e->stats;
+	engine_emit(e, &ev);
+}
+
+const struct engine_stats *engine_stats(const struct engine *e)
+{
+	return &e->stats;
+}
+
+uint32_t engine_sa_slots(const struct engine *e)
+{
+	return table_capacity(e->sas);
+}
+
+const struct ike_sa *engine_sa(const struct engine *e, uint32_t slot)
+{
+	return table_used(e->sas, slot) ? table_val(e->sas, slot) : NULL;
+}
+
+struct ike_sa *engine_sa_mut(struct engine *e, uint32_t slot)
+{
+	return table_used(e->sas, slot) ? table_val(e->sas, slot) : NULL;
+}
+
+uint32_t engine_flow_slots(const struct engine *e)
+{
+	return table_capacity(e->flows);
+}
+
+const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot)
+{
+	return table_used(e->flows, slot) ? table_val(e->flows, slot) : NULL;
+}
+
+struct esp_flow *engine_flow_mut(struct engine *e, uint32_t slot)
+{
+	return table_used(e->flows, slot) ? table_val(e->flows, slot) : NULL;
+}
+
+size_t engine_diag_count(const struct engine *e)
+{
+	return e->ndiags;
+}
+
+const struct diagnosis *engine_diag(const struct engine *e, size_t i)
+{
+	return i < e->ndiags ? &e->diags[i] : NULL;
+}
+
+int engine_worst_severity(const struct engine *e)
+{
+	return e->worst;
+}
+
+size_t engine_memory(const struct engine *e)
+{
+	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) +
+	       (size_t)e->cfg.max_diagnoses * sizeof(struct diagnosis);
+}
+
+size_t engine_sa_size(void)
+{
+	return sizeof(struct ike_sa);
+}
+
+size_t engine_flow_size(void)
+{
+	return sizeof(struct esp_flow);
 }

@@ -177,17 +177,25 @@ static const struct vendor_id vids[] = {
 };
 
 /* The longest entry that matches wins, so a versioned or flagged VID is named
- * by its specific entry rather than by the bare prefix it also starts with. */
+ * by its specific entry rather than by the bare prefix it also starts with.
+ * The table is sorted by bytes: the scan skips to the first byte and stops
+ * past it, so a vendor payload costs a handful of compares, not a memcmp per
+ * entry (it runs for every IKE message that carries one). */
 int vendor_id_match(const uint8_t *p, size_t len)
 {
 	int best = -1;
 	size_t best_len = 0;
 
-	if (!p)
+	if (!p || !len)
 		return -1;
 	for (size_t i = 0; i < sizeof(vids) / sizeof(vids[0]); i++) {
 		const struct vendor_id *v = &vids[i];
+		uint8_t b0 = (uint8_t)v->bytes[0];
 
+		if (b0 < p[0])
+			continue;
+		if (b0 > p[0])
+			break;
 		if (v->prefix ? len < v->len : len != v->len)
 			continue;
 		if (memcmp(p, v->bytes, v->len) != 0)

@@ -105,6 +105,10 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
  * on a clean end, -1 on a read error (message in err; units before it were
  * delivered). */
 int capture_run(struct capture *c, char *err, size_t errlen);
+/* Calls tick(ctx) from capture_run every interval_ms of wall-clock time
+ * (live capture returns from the read at least every 100 ms), so a view can
+ * print periodic reports between packets. interval_ms 0 turns it off. */
+void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms);
 /* Async-signal-safe: ends capture_run after the current packet. */
 void capture_break(struct capture *c);
 void capture_get_stats(struct capture *c, struct capture_stats *s);

@@ -1,30 +1,71 @@
-/* engine.h - the analysis engine: takes capture units, dissects them, keeps
- * the state the views query, and emits events. All state lives in struct
- * engine, so tests and fuzzers can make as many as they like. The engine does
- * no I/O. Decrypted payloads will re-enter through engine_feed_decrypted()
- * once key files are supported; dissection is shared by both paths. */
+/* engine.h - the analysis engine: takes capture units, dissects them,
+ * correlates IKE SAs, exchanges and ESP flows, runs the detectors, and emits
+ * events. All state lives in struct engine, so tests and fuzzers can make as
+ * many as they like; the engine does no I/O. Views read its state through the
+ * query functions below while packets flow. Timeouts run on packet time.
+ *
+ * Decrypted payloads will re-enter through the same dissectors: the SA and
+ * exchange state is keyed so that a decrypted SK body can be attributed to
+ * its exchange (ike_sa + msg_id) without another lookup path. */
 #ifndef IKESCOPE_ENGINE_H
 #define IKESCOPE_ENGINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "event.h"
 #include "frame.h"
+#include "state.h"
+
+struct engine_config {
+	uint32_t max_sas;          /* IKE SAs tracked (default 4096) */
+	uint32_t max_flows;        /* ESP flows tracked (default 131072) */
+	uint32_t max_diagnoses;    /* diagnoses kept for the report (default 4096) */
+	uint32_t ike_timeout_ms;   /* an unanswered request times out after this (default 30000) */
+	uint32_t esp_loss_permille;/* esp.loss above this loss rate, in 1/1000 (default 10 = 1%) */
+	bool emit_packets;         /* EV_PACKET events (per-packet views) */
+	const struct proposal_set *peer_proposals; /* --peer-proposals, or NULL */
+};
 
 struct engine_stats {
 	uint64_t units[UNIT_DECODE_ERROR + 1]; /* by enum unit_kind */
 	uint64_t ike_v1, ike_v2;
-	uint64_t ike_errors[IKE_PERR__COUNT];
+	uint64_t ike_errors[32];   /* by enum ike_perr */
 	uint64_t esp_errors;
 	uint64_t ah_errors;
+	uint64_t sas, sas_evicted;
+	uint64_t flows, flows_evicted;
+	uint64_t exchanges, retransmits;
+	uint64_t diagnoses[3];     /* by enum diag_severity */
+	uint64_t diagnoses_dropped;/* not kept for the report (over max_diagnoses) */
+	int64_t first_ns, last_ns;
 };
 
 struct engine;
 
-struct engine *engine_new(const struct event_sink *sink);
+void engine_config_defaults(struct engine_config *cfg);
+struct engine *engine_new(const struct engine_config *cfg, const struct event_sink *sink);
 void engine_free(struct engine *e);
 /* unit_cb-compatible: ctx is the engine. */
 void engine_feed(void *ctx, const struct unit *u);
+/* End of input: times out what is pending, runs the end-of-capture detectors
+ * and emits the final sa, esp and summary events. Call once. */
+void engine_finish(struct engine *e);
+
+/* Queries, valid while the engine lives; slots are stable until eviction. */
 const struct engine_stats *engine_stats(const struct engine *e);
+uint32_t engine_sa_slots(const struct engine *e);
+const struct ike_sa *engine_sa(const struct engine *e, uint32_t slot); /* NULL if unused */
+uint32_t engine_flow_slots(const struct engine *e);
+const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot);
+size_t engine_diag_count(const struct engine *e);
+const struct diagnosis *engine_diag(const struct engine *e, size_t i);
+/* Highest severity diagnosed so far, or -1 if none. */
+int engine_worst_severity(const struct engine *e);
+/* Bytes of state allocated, and per IKE SA / per ESP flow. */
+size_t engine_memory(const struct engine *e);
+size_t engine_sa_size(void);
+size_t engine_flow_size(void);
 
 #endif

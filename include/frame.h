@@ -82,6 +82,8 @@ struct frag_expired {
 	uint8_t have_first, have_last;
 	uint16_t sport, dport;  /* from the first fragment when seen */
 	int64_t first_ns, last_ns;
+	uint8_t has_ike_hdr;    /* the first fragment held an IKE header (UDP 500/4500) */
+	uint8_t ike_hdr[28];    /* ... this one: ties the loss to an IKE exchange */
 };
 
 enum tcp_event_kind {

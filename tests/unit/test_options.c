@@ -6,7 +6,7 @@ static int parse(struct options *o, char *err, const char *a0, const char *a1, c
 		 const char *a3, const char *a4)
 {
 	const char *in[] = { "ikescope", a0, a1, a2, a3, a4, NULL };
-	static char buf[6][64];
+	static char buf[6][96];
 	char *argv[7] = { NULL };
 	int n = 0;
 
@@ -54,5 +54,53 @@ int main(void)
 	ok(o.help, "help flag");
 	is_int(parse(&o, err, "-r", "x", "--frag-timeout", "5", NULL), 0, "--frag-timeout");
 	is_int(o.cap.dec.frag_timeout_ms, 5000, "frag timeout in ms");
+
+	/* The engine's views. */
+	is_int(parse(&o, err, "-r", "x", "--report", NULL, NULL), 0, "--report");
+	ok(o.report && !o.packets && !o.json, "report alone: no packet lines");
+	is_int(parse(&o, err, "-r", "x", "--report", "--packets", NULL), 0, "--report --packets");
+	ok(o.report && o.packets, "packet lines then the report");
+	is_int(parse(&o, err, "-r", "x", "--report", "--json", NULL), -1, "--report with --json");
+	ok(strstr(err, "--json") != NULL, "error names the conflict");
+	is_int(parse(&o, err, "-r", "x", "--json", "--packets", NULL), 0, "--json --packets");
+	ok(o.json && o.packets, "json with packet events");
+	is_int(parse(&o, err, "-r", "x", "--report", "-v", NULL), -1, "-v needs packet lines");
+	is_int(parse(&o, err, "-r", "x", "--report", "-v", "--packets"), 0, "-v with --packets");
+	is_int(o.verbose, 1, "verbose stored");
+	is_int(parse(&o, err, "-r", "x", "-v", NULL, NULL), 0, "-v alone, as before");
+	ok(o.packets && o.verbose == 1, "-v alone is the packet view with trees");
+
+	is_int(parse(&o, err, "-i", "eth0", "--report", "--interval", "5"), 0, "--interval live");
+	is_int(o.interval_s, 5, "interval stored");
+	is_int(parse(&o, err, "-r", "x", "--report", "--interval", "5"), -1, "--interval offline");
+	ok(strstr(err, "-i") != NULL, "error says live only");
+	is_int(parse(&o, err, "-i", "eth0", "--interval", "5", NULL), -1, "--interval without --report");
+	is_int(parse(&o, err, "-i", "eth0", "--report", "--interval", "0"), -1, "interval 0");
+	is_int(parse(&o, err, "-i", "eth0", "--report", "--interval", "x"), -1, "interval junk");
+
+	is_int(parse(&o, err, "-r", "x", "--max-sas", "100", NULL), 0, "--max-sas");
+	is_int(o.max_sas, 100, "max SAs stored");
+	is_int(parse(&o, err, "-r", "x", "--max-sas", "0", NULL), -1, "--max-sas 0");
+	is_int(parse(&o, err, "-r", "x", "--max-sas", "99999999", NULL), -1, "--max-sas too big");
+	is_int(parse(&o, err, "-r", "x", "--max-flows", "5000", NULL), 0, "--max-flows");
+	is_int(o.max_flows, 5000, "max flows stored");
+	is_int(parse(&o, err, "-r", "x", "--max-flows", "-3", NULL), -1, "negative --max-flows");
+	is_int(parse(&o, err, "-r", "x", "--ike-timeout", "10", NULL), 0, "--ike-timeout");
+	is_int(o.ike_timeout_ms, 10000, "IKE timeout in ms");
+	is_int(parse(&o, err, "-r", "x", "--ike-timeout", "3601", NULL), -1, "timeout too long");
+	is_int(parse(&o, err, "-r", "x", NULL, NULL, NULL), 0, "defaults again");
+	ok(!o.max_sas && !o.max_flows && !o.ike_timeout_ms && !o.have_peer_proposals && !o.no_color,
+	   "caps default to the engine's");
+
+	is_int(parse(&o, err, "-r", "x", "--peer-proposals", "aes256-sha256-modp2048,aes128-sha1-modp1024",
+		     NULL),
+	       0, "--peer-proposals");
+	ok(o.have_peer_proposals, "peer proposals stored");
+	is_int(o.peer_proposals.n, 2, "two peer proposals");
+	is_int(parse(&o, err, "-r", "x", "--peer-proposals", "aes256-nonsense-modp2048", NULL), -1,
+	       "bad --peer-proposals");
+	ok(strstr(err, "--peer-proposals") != NULL, "error names the flag");
+	is_int(parse(&o, err, "-r", "x", "--report", "--no-color", NULL), 0, "--no-color");
+	ok(o.no_color, "no colour stored");
 	return tap_done();
 }

@@ -1,0 +1,529 @@
+/* detect_ike.c - the IKE failure detectors: what the cleartext notifies say
+ * (certain), and what the exchanges' shape says when the answer is encrypted
+ * or missing (likely): unanswered initial requests, authentication that
+ * stalls or fails, rejected child SAs, dead peers. Wording follows where the
+ * capture point sits: only a capture at the responder can say "the peer did
+ * not answer"; elsewhere "no answer reached this capture point". */
+#include "engine_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ike2.h"
+#include "names.h"
+#include "proposal.h"
+
+#define IKE1_EXCH_MAIN 2
+#define IKE1_EXCH_AGGRESSIVE 4
+#define IKE1_EXCH_INFO 5
+#define IKE1_EXCH_QUICK 32
+#define IKE2_EXCH_SA_INIT 34
+#define IKE2_EXCH_AUTH 35
+#define IKE2_EXCH_CREATE_CHILD 36
+#define IKE2_EXCH_INFORMATIONAL 37
+
+/* Notify numbers that have detectors of their own (same in both versions
+ * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */
+#define N_INVALID_IKE_SPI 4
+#define N_INVALID_MAJOR_VERSION 5
+#define N_INVALID_SPI 11
+#define N_NO_PROPOSAL_CHOSEN 14
+#define N_PAYLOAD_MALFORMED 16
+#define N_INVALID_KE_PAYLOAD 17
+#define N_INVALID_HASH_INFORMATION 23
+#define N_AUTHENTICATION_FAILED 24
+#define N_TS_UNACCEPTABLE 38
+#define N_COOKIE 16390
+
+static const char *notify_name(unsigned version, unsigned type, char *buf, size_t len)
+{
+	const char *n = version == 2 ? ike2_notify_name(type) : ike1_notify_name(type);
+
+	if (!n) {
+		snprintf(buf, len, "notify %u", type);
+		n = buf;
+	}
+	return n;
+}
+
+static const char *exch_name(unsigned version, unsigned type, char *buf, size_t len)
+{
+	const char *n = version == 2 ? ike2_exchange_name(type) : ike1_exchange_abbrev(type);
+
+	if (!n) {
+		snprintf(buf, len, "exchange %u", type);
+		n = buf;
+	}
+	return n;
+}
+
+/* "no answer reached this capture point" unless we sit at the responder. */
+static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
+{
+	unsigned at_receiver = from_init ? POS_RESPONDER : POS_INITIATOR;
+
+	if (sa->cap_pos == at_receiver)
+		return "the peer received them and did not answer";
+	return "no answer reached this capture point";
+}
+
+static bool from_initiator(const struct ike_sa *sa, const struct unit *u)
+{
+	return u->src.family == sa->init_ip.family &&
+	       !memcmp(u->src.a, sa->init_ip.a, sizeof(u->src.a));
+}
+
+static double seconds(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+static void evidence_exch(struct diagnosis *d, const struct exch *x)
+{
+	diag_evidence(d, x->req_frame, x->req_ns);
+	if (x->req_frame_last != x->req_frame)
+		diag_evidence(d, x->req_frame_last, x->req_ns_last);
+	if (x->resp_frame)
+		diag_evidence(d, x->resp_frame, x->resp_ns);
+}
+
+static bool is_initial(const struct ike_sa *sa, const struct exch *x)
+{
+	if (sa->version == 2)
+		return x->type == IKE2_EXCH_SA_INIT;
+	return (x->type == IKE1_EXCH_MAIN || x->type == IKE1_EXCH_AGGRESSIVE) && x->step == 1;
+}
+
+static bool is_auth_step(const struct ike_sa *sa, const struct exch *x)
+{
+	if (sa->version == 2)
+		return x->type == IKE2_EXCH_AUTH;
+	return (x->type == IKE1_EXCH_MAIN && x->step == 5);
+}
+
+/* Another SA between the same peers, of the other IKE version, that got an
+ * answer: the peer speaks that version, not this one. */
+static const struct ike_sa *other_version_answered(struct engine *e, const struct ike_sa *sa)
+{
+	for (uint32_t i = 0; i < engine_sa_slots(e); i++) {
+		const struct ike_sa *o = engine_sa(e, i);
+
+		if (!o || o == sa || o->version == sa->version || !o->msgs_from_resp)
+			continue;
+		if (!memcmp(&o->init_ip, &sa->init_ip, sizeof(o->init_ip)) &&
+		    !memcmp(&o->resp_ip, &sa->resp_ip, sizeof(o->resp_ip)))
+			return o;
+	}
+	return NULL;
+}
+
+static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	const struct ike_sa *other = other_version_answered(e, sa);
+	double span = seconds(x->req_ns_last - x->req_ns);
+	struct diagnosis *d;
+
+	if (other) {
+		d = diag_begin_sa(e, sa, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_evidence(d, other->first_frame, other->first_ns);
+		diag_message(d, "IKEv%u request sent %u times over %.1f s without an answer, while the same peers negotiate IKEv%u",
+			     sa->version, x->nreq, span, other->version);
+		diag_hint(d, "The responder does not speak IKEv%u on this connection: set the same IKE version on both sides (strongSwan: version/keyexchange; libreswan: ikev2=).",
+			  sa->version);
+		diag_commit(e, d);
+		return;
+	}
+	d = diag_begin_sa(e, sa, DIAG_IKE_NO_RESPONSE, SEV_ERROR, CONF_LIKELY);
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	diag_message(d, "%s request sent %u times over %.1f s; %s",
+		     sa->version == 2 ? "IKE_SA_INIT" : (x->type == IKE1_EXCH_AGGRESSIVE ? "Aggressive Mode" : "Main Mode"),
+		     x->nreq, span, no_answer_phrase(sa, true));
+	if (sa->cap_pos == POS_RESPONDER)
+		diag_hint(d, "The responder got the requests: check that its IKE daemon has a connection for this peer and IKE version%s, and its logs for why it stays silent.",
+			  sa->version == 1 ? " (IKEv1 is often disabled by default)" : "");
+	else
+		diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
+			  sa->version);
+	diag_commit(e, d);
+}
+
+static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	bool fragmented = x->req_ip_frags > 0 || sa->ip_frag_lost > 0;
+	bool v1_small = sa->version == 1 && !fragmented && x->req_len < 1200;
+	struct diagnosis *d;
+
+	/* IKEv1 message 5 carries the hash made with the pre-shared key: a
+	 * responder with another key cannot decrypt it and drops it. */
+	if (v1_small) {
+		d = diag_begin_sa(e, sa, DIAG_IKE_PSK_MISMATCH, SEV_ERROR, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) sent %u times without message 6 after a good key exchange",
+			     x->req_len, x->nreq);
+		diag_hint(d, "The responder most likely cannot decrypt message 5: check that both sides use the same pre-shared key (and the same identity to select it).");
+		diag_commit(e, d);
+		return;
+	}
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_STALL, SEV_ERROR, CONF_LIKELY);
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	if (sa->ip_frag_lost)
+		diag_message(d, "%s request sent %u times as IP fragments; only incomplete datagrams (%u bytes of each) reached this capture point and no answer came back",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->nreq, x->req_len);
+	else if (fragmented)
+		diag_message(d, "%s request of %u bytes, sent as %u IP fragments, retransmitted %u times without an answer; %s",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
+			     x->req_ip_frags, x->nreq, no_answer_phrase(sa, x->by_initiator));
+	else
+		diag_message(d, "%s request of %u bytes retransmitted %u times without an answer after a successful key exchange; %s",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len, x->nreq,
+			     no_answer_phrase(sa, x->by_initiator));
+	if (sa->version == 2 && !(sa->frag_init && sa->frag_resp))
+		diag_hint(d, "Large authentication messages (certificates) are IP-fragmented and fragments are often dropped on the path: enable IKEv2 fragmentation on both sides (strongSwan/libreswan fragmentation=yes), shorten the certificate chain, or let fragments through.");
+	else if (sa->version == 2)
+		diag_hint(d, "Both sides support IKE fragmentation, yet the request went unanswered: lower the fragment size (strongSwan charon.fragment_size) below the path MTU, and check the responder's logs for authentication errors it could not report.");
+	else
+		diag_hint(d, "Message 5 carries the identity and certificate: check for IP fragments dropped on the path (enable IKE fragmentation, fragmentation=force on Cisco/strongSwan), and that the pre-shared key or certificate matches on the responder.");
+	diag_commit(e, d);
+}
+
+static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
+
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	diag_message(d, "%s liveness check from the %s sent %u times over %.1f s; %s",
+		     x->req_sk_np ? "INFORMATIONAL" : "Empty INFORMATIONAL", x->by_initiator ? "initiator" : "responder",
+		     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
+	diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
+		  x->by_initiator ? "responder" : "initiator");
+	diag_commit(e, d);
+}
+
+static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	char nb[32];
+	struct diagnosis *d;
+
+	if (is_initial(sa, x)) {
+		if (!sa->msgs_from_resp)
+			no_response(e, sa, x);
+		return;
+	}
+	if (is_auth_step(sa, x)) {
+		auth_stall(e, sa, x);
+		return;
+	}
+	if (sa->version == 2 && x->type == IKE2_EXCH_INFORMATIONAL) {
+		dpd_timeout(e, sa, x);
+		return;
+	}
+	if ((sa->version == 2 && x->type == IKE2_EXCH_CREATE_CHILD) ||
+	    (sa->version == 1 && x->type == IKE1_EXCH_QUICK)) {
+		d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_message(d, "%s request sent %u times without an answer; %s",
+			     exch_name(sa->version, x->type, nb, sizeof(nb)), x->nreq,
+			     no_answer_phrase(sa, x->by_initiator));
+		diag_hint(d, "The peer ignored the child SA request: compare the ESP proposals, PFS group and traffic selectors on both sides, and check whether the peer still has this IKE SA.");
+		diag_commit(e, d);
+	}
+}
+
+/* IKEv2 answers that open with an encrypted notify are errors: a successful
+ * IKE_AUTH answer starts with IDr, a successful CREATE_CHILD_SA answer with
+ * SA. Which error stays hidden without keys. */
+static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	char nb[32];
+	struct diagnosis *d;
+
+	if (sa->version != 2 || x->resp_sk_np != IKE2_PLD_N)
+		return;
+	if (x->type == IKE2_EXCH_AUTH) {
+		d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_message(d, "IKE_AUTH answered with an encrypted notify only (%u bytes) instead of the responder's identity: authentication was refused",
+			     x->resp_len);
+		diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason.");
+		diag_commit(e, d);
+	} else if (x->type == IKE2_EXCH_CREATE_CHILD) {
+		d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA",
+			     exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
+		diag_hint(d, "The child SA (or rekey) was refused: the usual causes are an ESP proposal mismatch (NO_PROPOSAL_CHOSEN), a different PFS group (INVALID_KE_PAYLOAD) or traffic selectors the peer does not accept (TS_UNACCEPTABLE).");
+		diag_commit(e, d);
+	}
+}
+
+void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, struct exch *x)
+{
+	(void)sa_slot;
+	if (x->outcome == EXO_TIMEOUT)
+		exchange_timeout(e, sa, x);
+	else if (x->outcome == EXO_ANSWERED)
+		exchange_answered(e, sa, x);
+}
+
+/* Another SA between these peers whose proposal the responder chose: the
+ * yardstick for "which parameter did not match". */
+static const struct ike_sa *chosen_elsewhere(struct engine *e, const struct ike_sa *sa)
+{
+	for (uint32_t i = 0; i < engine_sa_slots(e); i++) {
+		const struct ike_sa *o = engine_sa(e, i);
+
+		if (o && o != sa && o->have_chosen && o->version == sa->version &&
+		    !memcmp(&o->resp_ip, &sa->resp_ip, sizeof(o->resp_ip)))
+			return o;
+	}
+	return NULL;
+}
+
+static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)
+{
+	char offer[160] = "", why[256] = "";
+	struct diagnosis *d;
+	const struct ike_sa *good;
+	struct proposal_set peer;
+
+	d = diag_begin_sa(e, sa, child ? DIAG_CHILD_NO_PROPOSAL : DIAG_IKE_NO_PROPOSAL, SEV_ERROR,
+			  CONF_CERTAIN);
+	if (!d)
+		return;
+	diag_evidence(d, sa->first_frame, sa->first_ns);
+	diag_evidence(d, u->frame, u->ts_ns);
+	if (!child && sa->have_offer && sa->offered.n) {
+		size_t at = 0;
+
+		for (unsigned i = 0; i < sa->offered.n && at < sizeof(offer) - 1; i++) {
+			at += (size_t)snprintf(offer + at, sizeof(offer) - at, "%s", i ? ", " : "");
+			if (at < sizeof(offer))
+				at += proposal_format(&sa->offered.p[i], offer + at, sizeof(offer) - at);
+		}
+	}
+	if (!child && sa->have_offer && e->cfg.peer_proposals)
+		proposal_explain_mismatch(&sa->offered, e->cfg.peer_proposals, why, sizeof(why));
+	else if (!child && sa->have_offer && (good = chosen_elsewhere(e, sa)) != NULL) {
+		peer.n = 1;
+		peer.truncated = 0;
+		peer.p[0] = good->chosen;
+		proposal_explain_mismatch(&sa->offered, &peer, why, sizeof(why));
+	}
+	if (child)
+		diag_message(d, "The peer rejected the child SA proposal (NO_PROPOSAL_CHOSEN in clear)");
+	else if (*offer)
+		diag_message(d, "The responder accepted none of the offered IKE proposals: %s%s%s", offer,
+			     *why ? "; " : "", why);
+	else
+		diag_message(d, "The responder accepted none of the offered IKE proposals (NO_PROPOSAL_CHOSEN)");
+	if (child)
+		diag_hint(d, "Make the ESP/AH proposals (encryption, integrity, PFS group) of both sides share at least one combination.");
+	else if (*why)
+		diag_hint(d, "Change the initiator's IKE proposal or add one the responder accepts; the difference is named above.");
+	else
+		diag_hint(d, "Compare the IKE proposals (encryption and key length, integrity, PRF, DH group) of both sides; run again with --peer-proposals set to the responder's proposals to name the missing transform.");
+	diag_commit(e, d);
+}
+
+static void certain_notify(struct engine *e, struct ike_sa *sa, const struct unit *u, unsigned code,
+			   unsigned sev, const char *msg, const char *hint)
+{
+	struct diagnosis *d = diag_begin_sa(e, sa, code, sev, CONF_CERTAIN);
+
+	if (!d)
+		return;
+	diag_evidence(d, u->frame, u->ts_ns);
+	diag_message(d, "%s", msg);
+	diag_hint(d, "%s", hint);
+	diag_commit(e, d);
+}
+
+void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
+		       const struct unit *u, uint16_t type)
+{
+	bool phase1 = sa->version == 1 && sa->state != SAS_ESTABLISHED;
+	char nb[48], eb[48], msg[DIAG_TEXT];
+	struct diagnosis *d;
+
+	(void)sa_slot;
+	switch (type) {
+	case N_NO_PROPOSAL_CHOSEN:
+		no_proposal(e, sa, u, sa->version == 2 ? m->exchange != IKE2_EXCH_SA_INIT : !phase1);
+		return;
+	case N_INVALID_KE_PAYLOAD:
+		if (sa->version == 2)
+			return; /* judged at the end, when the retry is known */
+		break;
+	case N_AUTHENTICATION_FAILED:
+		if (sa->version == 1 && sa->v1_mode == IKE1_EXCH_AGGRESSIVE) {
+			certain_notify(e, sa, u, DIAG_IKE_AGGRESSIVE_REJECTED, SEV_ERROR,
+				       "Aggressive Mode was refused with AUTHENTICATION_FAILED",
+				       "The responder does not accept Aggressive Mode (strongSwan refuses it with PSK unless charon.i_dont_care_about_security_and_use_aggressive_mode_psk is set): use Main Mode, or allow Aggressive Mode on the responder.");
+			return;
+		}
+		certain_notify(e, sa, u, DIAG_IKE_AUTH_FAILED, SEV_ERROR,
+			       "Authentication failed: AUTHENTICATION_FAILED notify in clear",
+			       "Check the pre-shared key or certificates and the identities (local/remote id) configured on both sides.");
+		return;
+	case N_INVALID_HASH_INFORMATION:
+	case N_PAYLOAD_MALFORMED:
+		if (phase1 && sa->state == SAS_AUTHENTICATING) {
+			snprintf(msg, sizeof(msg), "Main Mode failed at messages 5/6 with %s",
+				 notify_name(1, type, nb, sizeof(nb)));
+			certain_notify(e, sa, u, DIAG_IKE_PSK_MISMATCH, SEV_ERROR, msg,
+				       "The peer could not verify or decrypt message 5: the pre-shared keys differ (or the identity selects another key).");
+			return;
+		}
+		break;
+	case N_INVALID_MAJOR_VERSION:
+		certain_notify(e, sa, u, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR,
+			       "The peer answered INVALID_MAJOR_VERSION: it does not speak this IKE version",
+			       "Configure the same IKE version (IKEv1 or IKEv2) on both sides.");
+		return;
+	case N_INVALID_IKE_SPI:
+	case N_INVALID_SPI:
+		snprintf(msg, sizeof(msg), "%s from the %s: it has no SA for what it received",
+			 notify_name(sa->version, type, nb, sizeof(nb)),
+			 from_initiator(sa, u) ? "initiator" : "responder");
+		certain_notify(e, sa, u, DIAG_IKE_INVALID_SPI, SEV_WARNING, msg,
+			       "One side lost its SA state (restart, expiry) while the other still uses it: make sure DPD is on so stale SAs are cleaned up, and that rekey lifetimes are sane on both sides.");
+		return;
+	case N_TS_UNACCEPTABLE:
+		certain_notify(e, sa, u, DIAG_CHILD_TS_UNACCEPTABLE, SEV_ERROR,
+			       "The peer refused the traffic selectors (TS_UNACCEPTABLE)",
+			       "Make the local and remote subnets (leftsubnet/rightsubnet, local_ts/remote_ts) of both sides mirror each other.");
+		return;
+	default:
+		break;
+	}
+	if (type == N_INVALID_KE_PAYLOAD && sa->version == 1)
+		return;
+	d = diag_begin_sa(e, sa, DIAG_IKE_ERROR_NOTIFY, SEV_WARNING, CONF_CERTAIN);
+	if (!d)
+		return;
+	diag_evidence(d, u->frame, u->ts_ns);
+	diag_message(d, "Error notify %s (%u) in %s", notify_name(sa->version, type, nb, sizeof(nb)), type,
+		     exch_name(sa->version, m->exchange, eb, sizeof(eb)));
+	diag_hint(d, "The peer reported this error in clear; its log has the details.");
+	diag_commit(e, d);
+}
+
+static void invalid_ke(struct engine *e, struct ike_sa *sa)
+{
+	bool recovered = sa->invalid_ke_retried && sa->state != SAS_CONNECTING && sa->state != SAS_FAILED;
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_INVALID_KE, recovered ? SEV_INFO : SEV_ERROR,
+					    CONF_CERTAIN);
+	const char *g = ike2_group_name(sa->invalid_ke_group);
+	char gb[16];
+
+	if (!d)
+		return;
+	if (!g) {
+		snprintf(gb, sizeof(gb), "group %u", sa->invalid_ke_group);
+		g = gb;
+	}
+	for (unsigned i = 0; i < sa->nnotify; i++)
+		if (sa->notify[i].type == N_INVALID_KE_PAYLOAD)
+			diag_evidence(d, sa->notify[i].frame, sa->notify[i].ns);
+	if (recovered)
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); the initiator retried with it and the negotiation went on",
+			     g);
+	else
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator %s",
+			     g, sa->invalid_ke_retried ? "retried with it, without success" : "did not retry with it");
+	if (recovered)
+		diag_hint(d, "Harmless but costs a round trip: put %s first in the initiator's IKE proposal.", g);
+	else
+		diag_hint(d, "The DH groups differ: add %s to the initiator's IKE proposal, or the initiator's group to the responder's.", g);
+	diag_commit(e, d);
+}
+
+/* IKEv1 liveness checks are encrypted informationals: several in a row from
+ * one side with nothing from the other side since is a dead peer. */
+static void ike1_dpd(struct engine *e, struct ike_sa *sa)
+{
+	unsigned n = 0;
+	int i;
+	const struct exch *first = NULL, *last = NULL;
+	struct diagnosis *d;
+
+	for (i = sa->nexch - 1; i >= 0; i--) {
+		const struct exch *x = &sa->ex[i];
+
+		if (x->type != IKE1_EXCH_INFO || (last && x->by_initiator != last->by_initiator))
+			break;
+		if (!last)
+			last = x;
+		first = x;
+		n += x->nreq;
+	}
+	if (n < 3 || !first)
+		return;
+	if ((first->by_initiator ? sa->last_resp_ns : sa->last_init_ns) >= first->req_ns)
+		return;
+	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	diag_evidence(d, first->req_frame, first->req_ns);
+	diag_evidence(d, last->req_frame_last, last->req_ns_last);
+	diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s",
+		     n, first->by_initiator ? "initiator" : "responder",
+		     seconds(last->req_ns_last - first->req_ns), no_answer_phrase(sa, first->by_initiator));
+	diag_hint(d, "The %s is gone or unreachable: check that it is up and that UDP 500/4500 still reaches it (NAT mappings expire without keepalives).",
+		  first->by_initiator ? "responder" : "initiator");
+	diag_commit(e, d);
+}
+
+/* A child SA refused inside IKE_AUTH (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
+ * leaves the IKE SA up: the answer lacks the SA and TS payloads, so it is
+ * clearly shorter than the request, and no ESP follows. */
+static void ike2_child_missing(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = NULL;
+	struct diagnosis *d;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->rekey_ns)
+		return;
+	for (unsigned i = 0; i < sa->nexch; i++)
+		if (sa->ex[i].type == IKE2_EXCH_AUTH && sa->ex[i].outcome == EXO_ANSWERED)
+			auth = &sa->ex[i];
+	if (!auth || auth->req_frags || (uint64_t)auth->resp_len * 4 >= (uint64_t)auth->req_len * 3)
+		return;
+	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	evidence_exch(d, auth);
+	diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
+		     auth->resp_len, auth->req_len);
+	diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
+	diag_commit(e, d);
+}
+
+void detect_ike_final(struct engine *e, uint32_t sa_slot, struct ike_sa *sa)
+{
+	(void)sa_slot;
+	if (sa->version == 2)
+		ike2_child_missing(e, sa);
+	if (sa->version == 2 && sa->invalid_ke_group)
+		invalid_ke(e, sa);
+	if (sa->version == 1 && sa->state == SAS_ESTABLISHED)
+		ike1_dpd(e, sa);
+	natd_diagnose(e, sa);
+}

@@ -1,0 +1,335 @@
+/* detect_net.c - diagnoses from the network around IKE and ESP: ICMP errors
+ * quoting them (RFC 792, RFC 4443, path MTU per RFC 1191 / RFC 8201), IP
+ * datagrams whose fragments never completed, and IKE over TCP (RFC 8229). */
+#include "engine_int.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_ESP 50
+#define PROTO_AH 51
+#define PORT_IKE 500
+#define PORT_NATT 4500
+
+#define ICMP4_UNREACH 3
+#define ICMP6_UNREACH 1
+#define ICMP6_TOO_BIG 2
+
+/* What an ICMP error says, in the terms the hints need. */
+enum icmp_kind { IK_OTHER, IK_NET, IK_HOST, IK_PROTO, IK_PORT, IK_ADMIN, IK_TOO_BIG };
+
+/* True the first time (code, a, b) is seen by this small direct-mapped memory. */
+static bool net_once(struct engine *e, unsigned code, const struct addr *a, const struct addr *b)
+{
+	uint64_t h = 1469598103934665603ull ^ code;
+	const struct addr *in[2] = { a, b };
+	unsigned i, j;
+
+	for (i = 0; i < 2; i++) {
+		h = (h ^ in[i]->family) * 1099511628211ull;
+		for (j = 0; j < sizeof(in[i]->a); j++)
+			h = (h ^ in[i]->a[j]) * 1099511628211ull;
+	}
+	h |= 1;
+	if (e->net_seen[h % NET_SEEN_SLOTS] == h)
+		return false;
+	e->net_seen[h % NET_SEEN_SLOTS] = h;
+	return true;
+}
+
+static enum icmp_kind icmp_classify(const struct icmp_error *ic)
+{
+	if (ic->v6) {
+		if (ic->type == ICMP6_TOO_BIG)
+			return IK_TOO_BIG;
+		if (ic->type != ICMP6_UNREACH)
+			return IK_OTHER;
+		switch (ic->code) {
+		case 0: /* no route */
+		case 2: /* beyond scope of source address */
+			return IK_NET;
+		case 3:
+			return IK_HOST;
+		case 4:
+			return IK_PORT;
+		case 1: /* administratively prohibited */
+		case 5: /* source address failed ingress/egress policy */
+		case 6: /* reject route */
+			return IK_ADMIN;
+		default:
+			return IK_OTHER;
+		}
+	}
+	if (ic->type != ICMP4_UNREACH)
+		return IK_OTHER;
+	switch (ic->code) {
+	case 0:
+	case 6:
+	case 11:
+		return IK_NET;
+	case 1:
+	case 7:
+	case 12:
+		return IK_HOST;
+	case 2:
+		return IK_PROTO;
+	case 3:
+		return IK_PORT;
+	case 4:
+		return IK_TOO_BIG;
+	case 9:
+	case 10:
+	case 13:
+		return IK_ADMIN;
+	default:
+		return IK_OTHER;
+	}
+}
+
+static bool is_ike_port(uint16_t p)
+{
+	return p == PORT_IKE || p == PORT_NATT;
+}
+
+/* The IKE SA the quoted datagram belongs to, or NO_SLOT. */
+static uint32_t icmp_sa(struct engine *e, const struct icmp_error *ic)
+{
+	uint32_t s = NO_SLOT;
+
+	if (ic->q_has_ike) {
+		s = ike_sa_find(e, ic->q_ike_ispi, 2);
+		if (s == NO_SLOT)
+			s = ike_sa_find(e, ic->q_ike_ispi, 1);
+	}
+	if (s == NO_SLOT)
+		s = ike_sa_find_by_peers(e, &ic->q_src, &ic->q_dst);
+	return s;
+}
+
+/* A diagnosis once per code and pair of addresses (the quoted datagram's, so
+ * one SA that talked to two addresses can have two), carrying the SA when
+ * there is one. */
+static struct diagnosis *begin_net(struct engine *e, uint32_t sa_slot, unsigned code, unsigned sev,
+				   unsigned conf, const struct addr *a, uint16_t ap,
+				   const struct addr *b, uint16_t bp)
+{
+	struct ike_sa *sa = sa_slot == NO_SLOT ? NULL : engine_sa_mut(e, sa_slot);
+	struct diagnosis *d;
+
+	if (!net_once(e, code, a, b))
+		return NULL;
+	d = diag_begin(e, code, sev, conf);
+	d->a = *a;
+	d->b = *b;
+	d->a_port = ap;
+	d->b_port = bp;
+	if (sa) {
+		sa->diag_raised |= 1u << code;
+		d->has_sa = 1;
+		d->version = sa->version;
+		memcpy(d->ispi, sa->ispi, 8);
+		memcpy(d->rspi, sa->rspi, 8);
+	}
+	return d;
+}
+
+static const char *quoted_what(const struct icmp_error *ic)
+{
+	if (ic->q_proto == PROTO_ESP)
+		return "ESP";
+	if (ic->q_proto == PROTO_AH)
+		return "AH";
+	if (ic->q_proto == PROTO_TCP)
+		return "IKE over TCP";
+	if (ic->q_has_spi)
+		return "ESP in UDP";
+	return "IKE";
+}
+
+static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
+{
+	const struct icmp_error *ic = &u->u.icmp;
+	char from[48], qs[48], qd[48];
+	const char *what = quoted_what(ic), *icmp = ic->v6 ? "ICMPv6" : "ICMP";
+	bool by_peer = engine_addr_eq(&u->src, &ic->q_dst);
+	struct diagnosis *d;
+
+	d = begin_net(e, icmp_sa(e, ic), DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, CONF_CERTAIN, &ic->q_src,
+		      ic->q_sport, &ic->q_dst, ic->q_dport);
+	if (!d)
+		return;
+	diag_addr(&u->src, from, sizeof(from));
+	diag_addr(&ic->q_src, qs, sizeof(qs));
+	diag_addr(&ic->q_dst, qd, sizeof(qd));
+	diag_evidence(d, u->frame, u->ts_ns);
+	switch (k) {
+	case IK_PORT:
+		diag_message(d, "%s port unreachable from %s for %s %s to %s port %u: nothing listens there",
+			     icmp, from, what, qs, qd, ic->q_dport);
+		diag_hint(d, "Start the IKE daemon on %s or make it listen on UDP 500 and 4500 on that "
+			     "address; check that %s uses the right peer address",
+			  qd, qs);
+		break;
+	case IK_ADMIN:
+		diag_message(d, "%s administratively prohibited from %s for %s %s to %s: %s rejects it",
+			     icmp, from, what, qs, qd, by_peer ? "the peer's firewall" : "a firewall on the path");
+		diag_hint(d, "Allow UDP 500 and 4500%s from %s to %s on the firewall at %s",
+			  ic->q_proto == PROTO_ESP ? " and ESP (protocol 50)" : "", qs, qd, from);
+		break;
+	case IK_PROTO:
+		diag_message(d, "%s protocol unreachable from %s for %s %s to %s: %s takes no %s",
+			     icmp, from, what, qs, qd, qd, what);
+		diag_hint(d, "%s has no IPsec for this traffic or a firewall there blocks protocol %u: "
+			     "allow it, or use NAT-T (UDP 4500 encapsulation)",
+			  qd, ic->q_proto);
+		break;
+	default:
+		diag_message(d, "%s %s unreachable from %s for %s %s to %s", icmp,
+			     k == IK_NET ? "network" : "host", from, what, qs, qd);
+		diag_hint(d, "%s cannot reach %s: check that %s is up, the routing towards it, and the "
+			     "peer address configured on %s",
+			  by_peer ? qd : from, qd, qd, qs);
+		break;
+	}
+	diag_commit(e, d);
+}
+
+static void icmp_too_big(struct engine *e, const struct unit *u)
+{
+	const struct icmp_error *ic = &u->u.icmp;
+	char from[48], qs[48], qd[48], mtu[40];
+	uint32_t fslot = ic->q_has_spi ? esp_flow_find(e, &ic->q_dst, ic->q_esp_spi) : NO_SLOT;
+	struct esp_flow *f = engine_flow_mut(e, fslot);
+	struct diagnosis *d;
+	bool esp = ic->q_has_spi;
+
+	if (f)
+		d = diag_begin_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, CONF_CERTAIN);
+	else
+		d = begin_net(e, icmp_sa(e, ic), DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, CONF_CERTAIN,
+			      &ic->q_src, ic->q_sport, &ic->q_dst, ic->q_dport);
+	if (!d)
+		return;
+	diag_addr(&u->src, from, sizeof(from));
+	diag_addr(&ic->q_src, qs, sizeof(qs));
+	diag_addr(&ic->q_dst, qd, sizeof(qd));
+	if (ic->mtu)
+		snprintf(mtu, sizeof(mtu), "path MTU %" PRIu32, ic->mtu);
+	else
+		snprintf(mtu, sizeof(mtu), "no MTU given");
+	if (f)
+		diag_evidence(d, f->first_frame, f->first_ns);
+	diag_evidence(d, u->frame, u->ts_ns);
+	if (f)
+		diag_message(d, "%s from %s: %s, the %u-byte %s datagram %s to %s (SPI 0x%08x) does not fit; "
+				"the largest ESP packet of that flow seen here is %" PRIu32 " bytes",
+			     ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation needed", from, mtu,
+			     ic->q_len, quoted_what(ic), qs, qd, ic->q_esp_spi, f->size_max);
+	else
+		diag_message(d, "%s from %s: %s, the %u-byte %s datagram %s to %s does not fit",
+			     ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation needed", from, mtu,
+			     ic->q_len, quoted_what(ic), qs, qd);
+	if (esp)
+		diag_hint(d, "Lower the MTU of the tunnelled traffic on %s (MSS clamping, a smaller tunnel "
+			     "interface MTU) and let %s through to it so path MTU discovery works",
+			  qs, ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation-needed");
+	else
+		diag_hint(d, "IKE messages this large need IKEv2 fragmentation (RFC 7383) on both peers; "
+			     "also let %s through to %s",
+			  ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation-needed", qs);
+	diag_commit(e, d);
+}
+
+void detect_icmp(struct engine *e, const struct unit *u)
+{
+	const struct icmp_error *ic = &u->u.icmp;
+	enum icmp_kind k = icmp_classify(ic);
+	bool ike = (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
+		    (ic->q_has_ike || is_ike_port(ic->q_sport) || is_ike_port(ic->q_dport))) ||
+		   ic->q_proto == PROTO_TCP;
+	bool esp = ic->q_has_spi;
+
+	if (k == IK_OTHER)
+		return;
+	if (k == IK_TOO_BIG) {
+		if (esp || ic->q_sport == PORT_NATT || ic->q_dport == PORT_NATT)
+			icmp_too_big(e, u);
+		return;
+	}
+	if (ike || esp)
+		icmp_unreachable(e, u, k);
+}
+
+void detect_frag_expired(struct engine *e, const struct unit *u)
+{
+	const struct frag_expired *fr = &u->u.frag;
+	bool ike = fr->proto == PROTO_UDP && (is_ike_port(fr->sport) || is_ike_port(fr->dport));
+	bool esp = fr->proto == PROTO_ESP;
+	uint32_t s = ike_sa_find_by_peers(e, &u->src, &u->dst);
+	struct ike_sa *sa = s == NO_SLOT ? NULL : engine_sa_mut(e, s);
+	char a[48], b[48], total[24];
+	const char *what, *missing;
+	struct diagnosis *d;
+
+	/* Without the first fragment the protocol is unknown: between IKE
+	 * peers it is most likely theirs. */
+	if (!ike && !esp && !(fr->proto == 0 && sa))
+		return;
+	if (sa)
+		sa->ip_frag_lost++;
+	d = begin_net(e, s, DIAG_IP_FRAGMENT_LOSS, SEV_WARNING,
+		      sa && sa->ip_frag_lost >= 2 ? CONF_CERTAIN : CONF_LIKELY, &u->src, fr->sport, &u->dst,
+		      fr->dport);
+	if (!d)
+		return;
+	diag_addr(&u->src, a, sizeof(a));
+	diag_addr(&u->dst, b, sizeof(b));
+	what = ike ? "IKE" : esp ? "ESP" : "IP";
+	missing = !fr->have_first ? "the first fragment" : !fr->have_last ? "the last fragment"
+									 : "a middle fragment";
+	if (fr->bytes_total)
+		snprintf(total, sizeof(total), "%" PRIu32, fr->bytes_total);
+	else
+		snprintf(total, sizeof(total), "?");
+	diag_evidence(d, u->frame, u->ts_ns);
+	diag_message(d, "%s datagram %s to %s (IP ID 0x%" PRIx32 ") never completed: %" PRIu32 " of %s "
+			"bytes in %u fragments over %.3f s, %s missing",
+		     what, a, b, fr->ident, fr->bytes_have, total, fr->frags_have,
+		     (double)(fr->last_ns - fr->first_ns) / 1e9, missing);
+	if (esp)
+		diag_hint(d, "Something between %s and %s drops IP fragments: lower the MTU of the "
+			     "tunnelled traffic (MSS clamping, smaller tunnel MTU) so ESP needs no "
+			     "fragmenting, or let fragments through",
+			  a, b);
+	else
+		diag_hint(d, "A firewall or NAT between %s and %s drops IP fragments (often all but the "
+			     "first): enable IKEv2 fragmentation (RFC 7383) on both peers (strongSwan and "
+			     "libreswan: fragmentation=yes), send a shorter certificate chain, or let "
+			     "fragments through",
+			  a, b);
+	diag_commit(e, d);
+}
+
+void detect_tcp_event(struct engine *e, const struct unit *u)
+{
+	char a[48], b[48];
+	struct diagnosis *d;
+
+	if (u->u.tcp.kind != TCPEV_PREFIX)
+		return;
+	d = begin_net(e, ike_sa_find_by_peers(e, &u->src, &u->dst), DIAG_IKE_TCP_ENCAPSULATION,
+		      SEV_INFO, CONF_CERTAIN, &u->src, u->sport, &u->dst, u->dport);
+	if (!d)
+		return;
+	diag_addr(&u->src, a, sizeof(a));
+	diag_addr(&u->dst, b, sizeof(b));
+	diag_evidence(d, u->frame, u->ts_ns);
+	diag_message(d, "IKE over TCP (RFC 8229) from %s to %s port %u", a, b, u->dport);
+	diag_hint(d, "TCP encapsulation is usually the fallback when UDP 500/4500 is blocked on the "
+		     "path; it works but is slower and suffers head-of-line blocking: open UDP 500 and "
+		     "4500 between the peers if you can");
+	diag_commit(e, d);
+}

@@ -1,0 +1,162 @@
+/* diag.c - building diagnoses: one per code per SA or ESP flow, with
+ * evidence frames, a message and a hint, kept for the report and emitted as
+ * events. Texts are formatted from engine data only, never from raw wire
+ * strings, so they need no escaping beyond what the views do anyway. */
+#include "engine_int.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define DIAG_NAME(sym, code) code,
+static const char *const diag_names[] = { DIAG_CODES(DIAG_NAME) };
+#undef DIAG_NAME
+
+const char *diag_code_name(unsigned code)
+{
+	return code < DIAG__COUNT ? diag_names[code] : "unknown";
+}
+
+const char *diag_severity_name(unsigned sev)
+{
+	static const char *const n[] = { "info", "warning", "error" };
+
+	return sev < 3 ? n[sev] : "unknown";
+}
+
+const char *diag_confidence_name(unsigned conf)
+{
+	return conf == CONF_CERTAIN ? "certain" : "likely";
+}
+
+const char *capture_pos_name(unsigned pos)
+{
+	static const char *const n[] = { "unknown", "initiator", "responder", "path" };
+
+	return pos < 4 ? n[pos] : "unknown";
+}
+
+const char *sa_state_name(unsigned st)
+{
+	static const char *const n[] = { "connecting", "authenticating", "established", "failed",
+					  "deleted" };
+
+	return st < 5 ? n[st] : "unknown";
+}
+
+const char *exch_outcome_name(unsigned o)
+{
+	static const char *const n[] = { "pending", "answered", "error", "timeout" };
+
+	return o < 4 ? n[o] : "unknown";
+}
+
+const char *diag_addr(const struct addr *a, char *buf, size_t len)
+{
+	int af = a->family == ADDR_V6 ? AF_INET6 : AF_INET;
+
+	if (a->family == ADDR_NONE || !inet_ntop(af, a->a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+struct diagnosis *diag_begin(struct engine *e, unsigned code, unsigned sev, unsigned conf)
+{
+	struct diagnosis *d = &e->scratch;
+
+	memset(d, 0, sizeof(*d));
+	d->code = (uint8_t)code;
+	d->severity = (uint8_t)sev;
+	d->confidence = (uint8_t)conf;
+	d->when_ns = e->now_ns;
+	return d;
+}
+
+struct diagnosis *diag_begin_sa(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev,
+				unsigned conf)
+{
+	struct diagnosis *d;
+
+	if (sa->diag_raised & (1u << code))
+		return NULL;
+	sa->diag_raised |= 1u << code;
+	d = diag_begin(e, code, sev, conf);
+	d->has_sa = 1;
+	d->version = sa->version;
+	memcpy(d->ispi, sa->ispi, 8);
+	memcpy(d->rspi, sa->rspi, 8);
+	d->a = sa->init_ip;
+	d->b = sa->resp_ip;
+	d->a_port = sa->init_port;
+	d->b_port = sa->resp_port;
+	return d;
+}
+
+struct diagnosis *diag_begin_flow(struct engine *e, struct esp_flow *f, unsigned code, unsigned sev,
+				  unsigned conf)
+{
+	struct diagnosis *d;
+
+	if (f->diag_raised & (1u << code))
+		return NULL;
+	f->diag_raised |= 1u << code;
+	d = diag_begin(e, code, sev, conf);
+	d->has_spi = 1;
+	d->spi = f->spi;
+	d->a = f->src;
+	d->b = f->dst;
+	d->a_port = f->sport;
+	d->b_port = f->dport;
+	return d;
+}
+
+void diag_evidence(struct diagnosis *d, uint64_t frame, int64_t ns)
+{
+	if (!frame || d->nevidence == DIAG_MAX_EVIDENCE)
+		return;
+	for (unsigned i = 0; i < d->nevidence; i++)
+		if (d->frames[i] == frame)
+			return;
+	d->frames[d->nevidence] = frame;
+	d->ns[d->nevidence] = ns;
+	d->nevidence++;
+}
+
+void diag_message(struct diagnosis *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+}
+
+void diag_hint(struct diagnosis *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(d->hint, sizeof(d->hint), fmt, ap);
+	va_end(ap);
+}
+
+void diag_commit(struct engine *e, struct diagnosis *d)
+{
+	struct event ev = { .type = EV_DIAGNOSIS };
+	const struct diagnosis *kept = d;
+
+	if (d->severity < 3)
+		e->stats.diagnoses[d->severity]++;
+	if ((int)d->severity > e->worst)
+		e->worst = d->severity;
+	if (e->ndiags < e->cfg.max_diagnoses) {
+		e->diags[e->ndiags] = *d;
+		kept = &e->diags[e->ndiags++];
+	} else {
+		e->stats.diagnoses_dropped++;
+	}
+	ev.u.diag = kept;
+	engine_emit(e, &ev);
+}

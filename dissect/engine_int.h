@@ -1,0 +1,142 @@
+/* engine_int.h - the engine's state and the entry points its parts share
+ * (correlation, ESP flows, proposals, NAT-D, detectors). Not for views: they
+ * use include/engine.h. */
+#ifndef IKESCOPE_ENGINE_INT_H
+#define IKESCOPE_ENGINE_INT_H
+
+#include <string.h>
+
+#include "engine.h"
+#include "esp.h"
+#include "ike.h"
+#include "table.h"
+
+#define NO_SLOT UINT32_MAX
+#define NET_SEEN_SLOTS 64
+
+struct engine {
+	struct engine_config cfg;
+	struct event_sink sink;
+	struct engine_stats stats;
+	struct table *sas;         /* key: struct sa_key */
+	struct table *flows;       /* key: struct flow_key */
+	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
+	size_t ndiags;
+	int worst;
+	int64_t now_ns;            /* latest packet time */
+	int64_t next_sweep_ns;
+	bool finished;
+	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
+	uint32_t flow_cursor;      /* next flow slot for the incremental ESP sweep (esp_flow.c) */
+	/* The last IKE SA lookup by peers for a new ESP flow, reused while no SA
+	 * was created since: a flood of new SPIs between the same peers costs one
+	 * lookup (esp_flow.c). */
+	struct flow_sa_memo {
+		struct addr src, dst;
+		uint32_t slot;
+		uint64_t sas;      /* stats.sas when looked up */
+		bool valid;
+	} flow_sa_memo;
+	/* Diagnoses with no SA or flow to hold their raised bit (ICMP errors, IP
+	 * fragments, TCP encapsulation): a small direct-mapped memory of what was
+	 * already said, so a flood of them yields few events (detect_net.c). */
+	uint64_t net_seen[NET_SEEN_SLOTS];
+	/* Scratch for the message being dissected: no allocation per packet. */
+	struct ike_msg ike;
+	struct esp_info esp;
+	struct ah_info ah;
+};
+
+struct sa_key {
+	uint8_t ispi[8];
+	uint8_t version;
+	uint8_t pad[3];
+};
+
+struct flow_key {
+	uint8_t family;
+	uint8_t dst[16];
+	uint8_t pad[3];
+	uint32_t spi;
+};
+
+/* Same family and address (IPv4 compares its 4 bytes only). */
+static inline bool engine_addr_eq(const struct addr *a, const struct addr *b)
+{
+	return a->family == b->family && memcmp(a->a, b->a, a->family == ADDR_V4 ? 4 : 16) == 0;
+}
+
+/* engine.c */
+void engine_emit(struct engine *e, const struct event *ev);
+struct ike_sa *engine_sa_mut(struct engine *e, uint32_t slot);
+struct esp_flow *engine_flow_mut(struct engine *e, uint32_t slot);
+
+/* ike_sa.c: correlation of IKE messages into SAs and exchanges. */
+void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg *m);
+/* Times out exchanges pending longer than the timeout at now_ns (or all, at the end). */
+void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
+/* Finds the SA whose peers are these two addresses (either order), most recent first. */
+uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
+/* Finds the SA by initiator SPI and version. */
+uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version);
+void ike_sa_evicted(void *ctx, uint32_t slot, void *val);
+
+/* esp_flow.c: ESP flows and sequence analysis. */
+void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_info *esp);
+void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final);
+void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
+/* An IKE SA's child SPIs became stale (delete, INVALID_SPI, replaced): proven
+ * by a cleartext notify or delete. dst is required (the SPI's receiver, i.e.
+ * the sender of the notify or delete); NULL does nothing, because finding an
+ * SPI under any destination would need a scan or a second index. A paired
+ * reverse flow is marked too. */
+void esp_flow_mark_stale(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
+/* The same, inferred (a rekey replaced the SA): esp.stale_spi is then only likely. */
+void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
+/* The flow slot for (dst, spi), or NO_SLOT (marks it recently used). */
+uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
+/* The flow's IKE SA if its slot still holds an SA of the same peers, else NULL. */
+struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f);
+
+/* detect_net.c: ICMP errors, incomplete IP datagrams, TCP encapsulation. */
+void detect_icmp(struct engine *e, const struct unit *u);
+void detect_frag_expired(struct engine *e, const struct unit *u);
+void detect_tcp_event(struct engine *e, const struct unit *u);
+
+/* detect_ike.c: IKE detectors, run when an exchange ends or a notify arrives. */
+void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, struct exch *x);
+void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
+		       const struct unit *u, uint16_t type);
+void detect_ike_final(struct engine *e, uint32_t sa_slot, struct ike_sa *sa);
+
+/* detect_esp.c: ESP detectors at sweeps and at the end. */
+void detect_esp_flow(struct engine *e, uint32_t slot, struct esp_flow *f, bool final);
+
+/* proposals.c: SA payloads into struct proposal_set. */
+void proposals_from_ike2(const uint8_t *body, size_t len, struct proposal_set *out);
+void proposals_from_ike1(const uint8_t *body, size_t len, struct proposal_set *out);
+
+/* natd.c: NAT_DETECTION hash checks against the addresses seen here. */
+void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u);
+
+/* natd.c: the nat.detected diagnosis for an SA, at the end. */
+void natd_diagnose(struct engine *e, struct ike_sa *sa);
+
+/* cappos.c: where the capture point sits, from TTLs and timing. */
+void capture_pos_update(struct ike_sa *sa);
+
+/* diag.c: making diagnoses. Returns NULL if already raised for this SA/flow. */
+struct diagnosis *diag_begin_sa(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev,
+				unsigned conf);
+struct diagnosis *diag_begin_flow(struct engine *e, struct esp_flow *f, unsigned code, unsigned sev,
+				  unsigned conf);
+struct diagnosis *diag_begin(struct engine *e, unsigned code, unsigned sev, unsigned conf);
+void diag_evidence(struct diagnosis *d, uint64_t frame, int64_t ns);
+void diag_message(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_hint(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An address as text for messages (inet_ntop); buf needs 46 bytes. */
+const char *diag_addr(const struct addr *a, char *buf, size_t len);
+/* Emits the diagnosis event and keeps it for the report. */
+void diag_commit(struct engine *e, struct diagnosis *d);
+
+#endif

@@ -1,0 +1,438 @@
+/* esp_flow.c - ESP flows keyed by (destination, SPI) and their sequence
+ * analysis against a receiver's anti-replay window (RFC 4303 section 3.4.3,
+ * ESN inference as in appendix A2), pairing of the two directions of a child
+ * SA, and the association with the IKE SA of the same peers.
+ *
+ * Per packet the work is one table lookup and at most 16 word shifts; nothing
+ * is allocated. Pairing is O(1): each IKE SA remembers the latest flow slot
+ * from either side (ike_sa.esp_last), so a new flow looks at the newest flow
+ * of the other direction. Flows without an IKE SA are paired once, at the
+ * end, by sorting all flows on their address pair. */
+#include "engine_int.h"
+
+#include <stdlib.h>
+
+#define WIN_BITS (ESP_WIN_WORDS * 64)
+/* A 32-bit value this close to the wrap, followed by one this small, is an
+ * ESN rollover rather than a restart. */
+#define ESN_NEAR (1u << 20)
+/* A sequence falling back to this or lower after being far above the window
+ * is a sender that started again (new SA with a reused SPI, rebooted peer). */
+#define RESTART_LOW 16
+#define RESTART_DROP (2 * WIN_BITS)
+/* A jump forward this large (16M packets) is not loss: the sender started
+ * over elsewhere, or writes its counter in the wrong byte order (seen in the
+ * wild: 1, 2, 3 as 0x01000000, 0x02000000, ...). */
+#define JUMP_MAX (1ull << 24)
+/* Packets in flight when an SA is deleted still arrive: only later ones count. */
+#define STALE_GRACE_NS 1000000000LL
+/* Flow slots visited per packet-time sweep (once a second): at least this
+ * many, and enough to go round the whole table in about a minute. */
+#define SWEEP_SLOTS_MIN 256
+#define SWEEP_ROUND_S 64
+
+static void flow_key_make(struct flow_key *k, const struct addr *dst, uint32_t spi)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = dst->family;
+	memcpy(k->dst, dst->a, sizeof(k->dst));
+	k->spi = spi;
+}
+
+uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi)
+{
+	struct flow_key k;
+
+	flow_key_make(&k, dst, spi);
+	return table_find(e->flows, &k);
+}
+
+struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
+{
+	struct ike_sa *sa;
+
+	if (f->sa == NO_SLOT)
+		return NULL;
+	/* The SA may have been evicted and its slot reused by other peers. */
+	sa = engine_sa_mut(e, f->sa);
+	if (!sa || !((engine_addr_eq(&sa->init_ip, &f->src) && engine_addr_eq(&sa->resp_ip, &f->dst)) ||
+		     (engine_addr_eq(&sa->init_ip, &f->dst) && engine_addr_eq(&sa->resp_ip, &f->src))))
+		return NULL;
+	return sa;
+}
+
+static unsigned size_bucket(uint32_t n)
+{
+	static const uint32_t upper[ESP_SIZE_BUCKETS - 1] = { 128, 256, 512, 1024, 1280, 1400, 1500 };
+	unsigned i;
+
+	for (i = 0; i < ESP_SIZE_BUCKETS - 1; i++)
+		if (n < upper[i])
+			return i;
+	return ESP_SIZE_BUCKETS - 1;
+}
+
+/* Moves every received bit d places older; bits pushed past the window drop. */
+static void win_shift(uint64_t *w, uint64_t d)
+{
+	unsigned ws, bs;
+	int i;
+
+	if (d >= WIN_BITS) {
+		memset(w, 0, ESP_WIN_WORDS * sizeof(*w));
+		return;
+	}
+	ws = (unsigned)(d / 64);
+	bs = (unsigned)(d % 64);
+	for (i = ESP_WIN_WORDS - 1; i >= 0; i--) {
+		uint64_t v = 0;
+
+		if ((unsigned)i >= ws) {
+			v = w[i - (int)ws] << bs;
+			if (bs && (unsigned)i > ws)
+				v |= w[i - (int)ws - 1] >> (64 - bs);
+		}
+		w[i] = v;
+	}
+}
+
+static void win_reset(struct esp_flow *f, uint64_t top)
+{
+	memset(f->win, 0, sizeof(f->win));
+	f->win[0] = 1;
+	f->seq_top = top;
+}
+
+/* The 64-bit sequence number the 32 bits on the wire most likely stand for. */
+static uint64_t seq_infer(const struct esp_flow *f, uint32_t seq, bool *rolled)
+{
+	uint64_t hi = f->seq_top >> 32;
+	uint32_t lo = (uint32_t)f->seq_top;
+
+	*rolled = false;
+	if (lo >= UINT32_MAX - ESN_NEAR && seq < ESN_NEAR) {
+		*rolled = true;
+		return ((hi + 1) << 32) | seq;
+	}
+	/* A late packet from just before a rollover. */
+	if (hi && lo < ESN_NEAR && seq > UINT32_MAX - ESN_NEAR)
+		return ((hi - 1) << 32) | seq;
+	return (hi << 32) | seq;
+}
+
+static void seq_update(struct esp_flow *f, const struct unit *u, uint32_t seq32)
+{
+	bool rolled;
+	uint64_t s = seq_infer(f, seq32, &rolled), d, *w, bit;
+
+	if (s > f->seq_top) {
+		d = s - f->seq_top;
+		if (d >= JUMP_MAX) {
+			f->restarts++;
+			win_reset(f, s);
+			return;
+		}
+		if (rolled)
+			f->esn_rollovers++;
+		if (d > 1) {
+			f->lost += d - 1;
+			if (!f->gap_frame) {
+				f->gap_frame = u->frame;
+				f->gap_ns = u->ts_ns;
+			}
+		}
+		win_shift(f->win, d);
+		f->win[0] |= 1;
+		f->seq_top = s;
+		return;
+	}
+	d = f->seq_top - s;
+	if (seq32 <= RESTART_LOW && d >= RESTART_DROP) {
+		f->restarts++;
+		win_reset(f, seq32);
+		return;
+	}
+	if (d < WIN_BITS) {
+		w = &f->win[d / 64];
+		bit = 1ull << (d % 64);
+		if (*w & bit) {
+			if (!f->duplicates++) {
+				f->dup_frame = u->frame;
+				f->dup_ns = u->ts_ns;
+			}
+			return;
+		}
+		*w |= bit;
+		f->reordered++;
+		/* A late packet fills a gap counted as lost when it opened. */
+		if (f->lost)
+			f->lost--;
+	} else {
+		f->late1024++;
+	}
+	if (d >= 64) {
+		if (!f->late64++) {
+			f->late_frame = u->frame;
+			f->late_ns = u->ts_ns;
+		}
+	}
+}
+
+/* Makes a and b each other's reverse unless b is already paired both ways
+ * with a newer partner: after a rekey the new pair takes over, and the old
+ * flows keep pointing at each other. */
+static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint32_t cand)
+{
+	struct esp_flow *r = engine_flow_mut(e, cand), *rr;
+
+	if (!r || cand == slot || !engine_addr_eq(&r->src, &f->dst) || !engine_addr_eq(&r->dst, &f->src))
+		return;
+	f->reverse = cand;
+	rr = r->reverse == NO_SLOT ? NULL : engine_flow_mut(e, r->reverse);
+	if (!rr || rr->reverse != cand)
+		r->reverse = slot;
+}
+
+/* Ties a new flow to the latest IKE SA of the same peers. The child SPIs are
+ * inside encrypted IKE, so the association is by addresses only. */
+static uint32_t sa_lookup(struct engine *e, const struct esp_flow *f)
+{
+	struct flow_sa_memo *m = &e->flow_sa_memo;
+
+	if (!m->valid || m->sas != e->stats.sas || !engine_addr_eq(&m->src, &f->src) ||
+	    !engine_addr_eq(&m->dst, &f->dst) ||
+	    (m->slot != NO_SLOT && !engine_sa(e, m->slot))) {
+		m->src = f->src;
+		m->dst = f->dst;
+		m->sas = e->stats.sas;
+		m->slot = ike_sa_find_by_peers(e, &f->src, &f->dst);
+		m->valid = true;
+	}
+	return m->slot;
+}
+
+static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
+{
+	uint32_t s = sa_lookup(e, f);
+	struct ike_sa *sa;
+	unsigned dir;
+
+	f->sa = s;
+	sa = esp_flow_sa(e, f);
+	if (!sa) {
+		f->sa = NO_SLOT;
+		return;
+	}
+	f->sa_heuristic = 1;
+	sa->child_flows++;
+	dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
+	if (sa->esp_last[!dir])
+		flow_pair(e, slot, f, sa->esp_last[!dir] - 1);
+	sa->esp_last[dir] = slot + 1;
+}
+
+static uint32_t flow_new(struct engine *e, const struct unit *u, const struct flow_key *k)
+{
+	uint32_t slot = table_insert(e->flows, k);
+	struct esp_flow *f = table_val(e->flows, slot);
+
+	f->src = u->src;
+	f->dst = u->dst;
+	f->sport = u->sport;
+	f->dport = u->dport;
+	f->transport = u->transport;
+	f->spi = k->spi;
+	f->first_ns = u->ts_ns;
+	f->first_frame = u->frame;
+	f->size_min = UINT32_MAX;
+	f->reverse = NO_SLOT;
+	f->sa = NO_SLOT;
+	e->stats.flows++;
+	flow_associate(e, slot, f);
+	return slot;
+}
+
+void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_info *esp)
+{
+	struct flow_key k;
+	uint32_t slot, size = u->orig_len > UINT32_MAX ? UINT32_MAX : (uint32_t)u->orig_len;
+	struct esp_flow *f;
+
+	flow_key_make(&k, &u->dst, esp->spi);
+	slot = table_find(e->flows, &k);
+	if (slot == TABLE_NONE)
+		slot = flow_new(e, u, &k);
+	f = table_val(e->flows, slot);
+	if (f->packets++ == 0)
+		win_reset(f, esp->seq);
+	else
+		seq_update(f, u, esp->seq);
+	f->bytes += size;
+	f->last_ns = u->ts_ns;
+	f->last_frame = u->frame;
+	if (size < f->size_min)
+		f->size_min = size;
+	if (size > f->size_max)
+		f->size_max = size;
+	f->size_hist[size_bucket(size)]++;
+	if (f->stale && u->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {
+		if (!f->stale_packets++)
+			f->stale_frame = u->frame;
+	}
+}
+
+static void flow_mark(struct engine *e, uint32_t slot, uint8_t why, int64_t ns)
+{
+	struct esp_flow *f = engine_flow_mut(e, slot);
+
+	if (!f)
+		return;
+	/* Keep the first time and the strongest reason. */
+	if (!f->stale)
+		f->stale_since_ns = ns;
+	if (why > f->stale)
+		f->stale = why;
+}
+
+static void mark(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns, uint8_t why)
+{
+	uint32_t slot;
+	const struct esp_flow *f;
+
+	if (!dst)
+		return;
+	slot = esp_flow_find(e, dst, spi);
+	f = engine_flow(e, slot);
+	if (!f)
+		return;
+	/* Deleting or replacing a child SA ends both of its directions. */
+	if (f->reverse != NO_SLOT)
+		flow_mark(e, f->reverse, why, ns);
+	flow_mark(e, slot, why, ns);
+}
+
+void esp_flow_mark_stale(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns)
+{
+	mark(e, spi, dst, ns, ESP_STALE_PROVEN);
+}
+
+void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns)
+{
+	mark(e, spi, dst, ns, ESP_STALE_REPLACED);
+}
+
+void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
+{
+	struct engine *e = ctx;
+	struct esp_flow *f = val, *r;
+	struct event ev = { .type = EV_ESP, .reason = 2 };
+
+	detect_esp_flow(e, slot, f, false);
+	r = f->reverse == NO_SLOT ? NULL : engine_flow_mut(e, f->reverse);
+	if (r && r->reverse == slot)
+		r->reverse = NO_SLOT;
+	e->stats.flows_evicted++;
+	ev.u.flow = f;
+	engine_emit(e, &ev);
+}
+
+/* ---- end of capture: pairing and association of what is left ---------- */
+
+struct pair_ent {
+	struct addr src, dst;
+	uint32_t slot;
+};
+
+static int addr_cmp(const struct addr *a, const struct addr *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	return memcmp(a->a, b->a, sizeof(a->a));
+}
+
+static int pair_cmp(const void *x, const void *y)
+{
+	const struct pair_ent *a = x, *b = y;
+	int c = addr_cmp(&a->src, &b->src);
+
+	return c ? c : addr_cmp(&a->dst, &b->dst);
+}
+
+/* Pairs every unpaired flow with a flow of the opposite direction, and gives
+ * flows without an IKE SA a last chance (IKE may have come later, e.g. a
+ * rekey): one SA lookup per address pair, not per flow. Allocates once, at
+ * the end; without memory it just does not pair. */
+static void final_pairing(struct engine *e)
+{
+	uint32_t cap = table_capacity(e->flows), n = 0, i, j;
+	struct pair_ent *v = malloc((size_t)cap * sizeof(*v));
+
+	if (!v)
+		return;
+	for (i = 0; i < cap; i++) {
+		const struct esp_flow *f = engine_flow(e, i);
+
+		if (f) {
+			v[n].src = f->src;
+			v[n].dst = f->dst;
+			v[n++].slot = i;
+		}
+	}
+	qsort(v, n, sizeof(*v), pair_cmp);
+	for (i = 0; i < n; i = j) {
+		uint32_t sa = NO_SLOT;
+		struct pair_ent want, *hit;
+		bool looked = false;
+
+		want.src = v[i].dst;
+		want.dst = v[i].src;
+		hit = bsearch(&want, v, n, sizeof(*v), pair_cmp);
+		for (j = i; j < n && pair_cmp(&v[i], &v[j]) == 0; j++) {
+			struct esp_flow *f = engine_flow_mut(e, v[j].slot);
+
+			if (f->reverse == NO_SLOT && hit)
+				f->reverse = hit->slot;
+			if (esp_flow_sa(e, f))
+				continue;
+			if (!looked) {
+				sa = ike_sa_find_by_peers(e, &f->src, &f->dst);
+				looked = true;
+			}
+			f->sa = NO_SLOT;
+			if (sa != NO_SLOT) {
+				f->sa = sa;
+				f->sa_heuristic = 1;
+				engine_sa_mut(e, sa)->child_flows++;
+			}
+		}
+	}
+	free(v);
+}
+
+void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
+{
+	uint32_t cap = table_capacity(e->flows), i, n;
+
+	(void)now_ns;
+	if (final) {
+		final_pairing(e);
+		for (i = 0; i < cap; i++) {
+			struct esp_flow *f = engine_flow_mut(e, i);
+
+			if (f)
+				detect_esp_flow(e, i, f, true);
+		}
+		return;
+	}
+	/* A slice of the table per second of packet time: no pause on any one
+	 * packet, and every flow is checked about once a minute. */
+	n = cap / SWEEP_ROUND_S > SWEEP_SLOTS_MIN ? cap / SWEEP_ROUND_S : SWEEP_SLOTS_MIN;
+	for (i = 0; i < n && i < cap; i++) {
+		uint32_t s = e->flow_cursor;
+		struct esp_flow *f = engine_flow_mut(e, s);
+
+		e->flow_cursor = s + 1 < cap ? s + 1 : 0;
+		if (f)
+			detect_esp_flow(e, s, f, false);
+	}
+}

@@ -1,0 +1,329 @@
+/* natd.c - NAT detection verified against the addresses seen at the capture
+ * point: IKEv2 NAT_DETECTION_*_IP notifies (RFC 7296 section 2.23, SHA-1 of
+ * SPIi | SPIr | address | port) and IKEv1 NAT-D payloads (RFC 3947 section
+ * 3.2, the negotiated hash of CKY-I | CKY-R | address | port), then the
+ * nat.detected diagnosis. A peer may fake its source hash on purpose to
+ * force UDP encapsulation (strongSwan's kernel-libipsec or encap=yes), so a
+ * mismatch alone is worded "NAT or forced UDP encapsulation" and only an
+ * independent observation (a rewritten source port) makes the verdict
+ * certain. */
+#include "engine_int.h"
+#include "ike1.h"
+#include "ike2.h"
+
+#include <arpa/inet.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#define IKE_PORT 500
+#define NATD_SHA1_LEN 20
+
+/* Verdicts of one message: index 0 its source hashes, 1 its destination hash. */
+struct natd_msg {
+	uint8_t v[2];
+};
+
+static bool addr_eq(const struct addr *a, const struct addr *b)
+{
+	size_t n = a->family == ADDR_V6 ? 16 : 4;
+
+	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
+}
+
+/* HASH(SPIi | SPIr | IP | port) into out; false when it cannot be computed. */
+static bool natd_hash(const EVP_MD *md, const uint8_t ispi[8], const uint8_t rspi[8],
+		      const struct addr *a, uint16_t port, uint8_t *out, unsigned *outlen)
+{
+	uint8_t buf[8 + 8 + 16 + 2];
+	size_t alen, n = 0;
+
+	if (a->family != ADDR_V4 && a->family != ADDR_V6)
+		return false;
+	alen = a->family == ADDR_V6 ? 16 : 4;
+	memcpy(buf, ispi, 8);
+	memcpy(buf + 8, rspi, 8);
+	n = 16;
+	memcpy(buf + n, a->a, alen);
+	n += alen;
+	buf[n++] = (uint8_t)(port >> 8);
+	buf[n++] = (uint8_t)port;
+	return EVP_Digest(buf, n, out, outlen, md, NULL) == 1;
+}
+
+/* Compares one received hash with the one for the address seen here and
+ * folds the result into *v: several source hashes (a multihomed sender)
+ * match when any of them does. */
+static void natd_judge(const EVP_MD *md, const struct ike_msg *m, const struct addr *a, uint16_t port,
+		       const uint8_t *hash, size_t hlen, uint8_t *v)
+{
+	uint8_t want[EVP_MAX_MD_SIZE];
+	unsigned wlen = 0;
+
+	if (!md || !natd_hash(md, m->ispi, m->rspi, a, port, want, &wlen))
+		return;
+	if (wlen == hlen && memcmp(want, hash, hlen) == 0)
+		*v = NATD_MATCH;
+	else if (*v != NATD_MATCH)
+		*v = NATD_MISMATCH;
+}
+
+static void check_ike2(const struct ike_msg *m, const struct unit *u, struct natd_msg *r)
+{
+	for (unsigned i = 0; i < m->npl; i++) {
+		const struct ike_payload *pl = &m->pl[i];
+		struct ike2_notify n;
+		const uint8_t *body;
+		size_t len;
+		bool src;
+
+		if (pl->type != IKE2_PLD_N || (pl->notify != IKE2_N_NAT_DETECTION_SOURCE_IP &&
+					       pl->notify != IKE2_N_NAT_DETECTION_DESTINATION_IP))
+			continue;
+		body = ike_payload_body(m, i, &len);
+		if (!body || ike2_parse_notify(body, len, &n) != IKE2_OK)
+			continue;
+		src = n.type == IKE2_N_NAT_DETECTION_SOURCE_IP;
+		/* A hash of the wrong size cannot match anything: a mismatch. */
+		natd_judge(EVP_sha1(), m, src ? &u->src : &u->dst, src ? u->sport : u->dport, n.data.p,
+			   n.data.len, &r->v[src ? 0 : 1]);
+	}
+}
+
+/* The digest for an IKEv1 Hash Algorithm attribute value. */
+static const EVP_MD *v1_md(unsigned hash)
+{
+	switch (hash) {
+	case 1: return EVP_md5();
+	case 2: return EVP_sha1();
+	case 4: return EVP_sha256();
+	case 5: return EVP_sha384();
+	case 6: return EVP_sha512();
+	default: return NULL;
+	}
+}
+
+/* The hash every proposal of the set agrees on, 0 if none or several. */
+static unsigned v1_hash_of(const struct proposal *p, unsigned n)
+{
+	unsigned h = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < p[i].nx && j < PROP_MAX_XFORMS; j++) {
+			if (p[i].x[j].type != XF_INTEG || !p[i].v1)
+				continue;
+			if (h && h != p[i].x[j].v1_id)
+				return 0;
+			h = p[i].x[j].v1_id;
+		}
+	return h;
+}
+
+/* The negotiated hash (the responder's choice, or the only one offered);
+ * failing that, the one whose output size is the payload's. */
+static const EVP_MD *v1_md_for(const struct ike_sa *sa, size_t hlen)
+{
+	unsigned h = sa->have_chosen ? v1_hash_of(&sa->chosen, 1) : 0;
+	const EVP_MD *md;
+
+	if (!h && sa->have_offer)
+		h = v1_hash_of(sa->offered.p, sa->offered.n);
+	md = v1_md(h);
+	if (md && (size_t)EVP_MD_get_size(md) == hlen)
+		return md;
+	switch (hlen) {
+	case 16: return EVP_md5();
+	case 20: return EVP_sha1();
+	case 32: return EVP_sha256();
+	case 48: return EVP_sha384();
+	case 64: return EVP_sha512();
+	default: return NULL;
+	}
+}
+
+/* RFC 3947 section 3.2: the first NAT-D payload hashes the remote end (the
+ * destination), the following ones the sender's own addresses. */
+static void check_ike1(const struct ike_sa *sa, const struct ike_msg *m, const struct unit *u,
+		       struct natd_msg *r)
+{
+	unsigned seen = 0;
+
+	for (unsigned i = 0; i < m->npl; i++) {
+		const struct ike_payload *pl = &m->pl[i];
+		struct ike1_blob b;
+		const uint8_t *body;
+		size_t len;
+		bool dst;
+
+		if (pl->type != IKE1_PLD_NATD && pl->type != IKE1_PLD_NATD_DRAFT)
+			continue;
+		body = ike_payload_body(m, i, &len);
+		if (!body)
+			continue;
+		ike1_parse_natd(body, len, &b);
+		dst = seen++ == 0;
+		if (b.err != IKE1_OK || !b.data.p)
+			continue;
+		natd_judge(v1_md_for(sa, b.data.len), m, dst ? &u->dst : &u->src, dst ? u->dport : u->sport,
+			   b.data.p, b.data.len, &r->v[dst ? 1 : 0]);
+	}
+}
+
+void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
+{
+	struct natd_msg r = { { NATD_UNKNOWN, NATD_UNKNOWN } };
+	bool from_init;
+
+	(void)e;
+	if (m->encrypted)
+		return;
+	if (m->major == 2) {
+		if (m->exchange != 34) /* IKE_SA_INIT: the only exchange with cleartext NAT-D */
+			return;
+		from_init = (m->flags & IKE2_FLAG_INITIATOR) != 0;
+		check_ike2(m, u, &r);
+	} else {
+		from_init = addr_eq(&u->src, &sa->init_ip) && u->sport == sa->init_port;
+		check_ike1(sa, m, u, &r);
+	}
+	/* A NAT that rewrites ports shows itself without any hash: the
+	 * initiator's IKE socket is port 500, yet its request arrives from
+	 * another one. TCP source ports are ephemeral by design. */
+	if (from_init && u->transport == TR_UDP500 && u->dport == IKE_PORT && u->sport != IKE_PORT)
+		sa->init_port_translated = 1;
+	if (r.v[0] == NATD_UNKNOWN && r.v[1] == NATD_UNKNOWN)
+		return;
+	if (from_init) {
+		sa->natd_init_src = r.v[0] ? r.v[0] : sa->natd_init_src;
+		sa->natd_init_dst = r.v[1] ? r.v[1] : sa->natd_init_dst;
+		sa->natd_frame_init = u->frame;
+	} else {
+		sa->natd_resp_src = r.v[0] ? r.v[0] : sa->natd_resp_src;
+		sa->natd_resp_dst = r.v[1] ? r.v[1] : sa->natd_resp_dst;
+		sa->natd_frame_resp = u->frame;
+	}
+}
+
+/* ---- nat.detected ------------------------------------------------------ */
+
+static const char *addr_text(const struct addr *a, char *buf, size_t len)
+{
+	int af = a->family == ADDR_V6 ? AF_INET6 : AF_INET;
+
+	if ((a->family != ADDR_V4 && a->family != ADDR_V6) || !inet_ntop(af, a->a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* The packet time of an evidence frame, from the exchange that holds it. */
+static int64_t frame_ns(const struct ike_sa *sa, uint64_t frame)
+{
+	for (unsigned i = 0; i < sa->nexch && i < SA_MAX_EXCH; i++) {
+		const struct exch *x = &sa->ex[i];
+
+		if (x->req_frame == frame)
+			return x->req_ns;
+		if (x->req_frame_last == frame)
+			return x->req_ns_last;
+		if (x->resp_frame == frame)
+			return x->resp_ns;
+	}
+	return 0;
+}
+
+/* What the hashes say about one peer: whether its address is translated,
+ * and whether that is only a fake of its own (seen at its own host). */
+struct side {
+	bool nat;       /* some hash says this peer's address is translated */
+	bool src;       /* its own source hash does not match here */
+	bool beyond;    /* the other peer saw it at another address: NAT past this point */
+	bool forced;    /* source hash wrong at its own host: forced encapsulation */
+	bool certain;   /* corroborated without hashes */
+};
+
+static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host, bool port_rewritten)
+{
+	struct side s = { 0 };
+
+	s.src = own_src == NATD_MISMATCH;
+	s.beyond = other_dst == NATD_MISMATCH;
+	/* Nothing can translate between a host and its own capture, so a wrong
+	 * source hash there is deliberate. */
+	s.forced = s.src && at_own_host;
+	s.nat = s.beyond || (s.src && !s.forced);
+	s.certain = s.src && !s.forced && port_rewritten;
+	return s;
+}
+
+static void side_text(char *buf, size_t len, const char *who, const char *other, const struct side *s,
+		      const char *ip)
+{
+	const char *again = s->beyond ? ", and translated again past it" : "";
+
+	if (s->certain)
+		snprintf(buf, len, "the %s is behind a NAT before this capture point: its source port "
+			 "was rewritten from 500 and its NAT-D source hash does not match %s%s",
+			 who, ip, again);
+	else if (s->src && !s->forced)
+		snprintf(buf, len, "NAT or forced UDP encapsulation on the %s's side: its NAT-D source "
+			 "hash does not match %s seen here%s", who, ip, again);
+	else
+		snprintf(buf, len, "NAT or forced UDP encapsulation on the %s's side: the %s hashed "
+			 "another address for it than %s seen here, so it is translated past this "
+			 "capture point", who, other, ip);
+}
+
+void natd_diagnose(struct engine *e, struct ike_sa *sa)
+{
+	char ip_i[48], ip_r[48], t_i[288], t_r[288], tail[96];
+	struct side si, sr;
+	struct diagnosis *d;
+	bool certain, both;
+
+	si = side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
+		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR);
+	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false);
+	if (!si.nat && !sr.nat)
+		return;
+	certain = (!si.nat || si.certain) && (!sr.nat || sr.certain);
+	both = !certain && si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond;
+	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, certain ? CONF_CERTAIN : CONF_LIKELY);
+	if (!d)
+		return;
+	diag_evidence(d, sa->natd_frame_init, frame_ns(sa, sa->natd_frame_init));
+	diag_evidence(d, sa->natd_frame_resp, frame_ns(sa, sa->natd_frame_resp));
+	addr_text(&sa->init_ip, ip_i, sizeof(ip_i));
+	addr_text(&sa->resp_ip, ip_r, sizeof(ip_r));
+	t_i[0] = t_r[0] = '\0';
+	if (both) {
+		/* The forced-encapsulation signature (or a NAT on each side): one clause. */
+		snprintf(t_i, sizeof(t_i), "NAT or forced UDP encapsulation on both sides: neither "
+			 "peer's NAT-D source hash matches its address seen here (%s, %s)", ip_i, ip_r);
+	} else {
+		if (si.nat)
+			side_text(t_i, sizeof(t_i), "initiator", "responder", &si, ip_i);
+		else if (si.forced)
+			snprintf(t_i, sizeof(t_i), "the initiator forces UDP encapsulation");
+		if (sr.nat)
+			side_text(t_r, sizeof(t_r), "responder", "initiator", &sr, ip_r);
+		else if (sr.forced)
+			snprintf(t_r, sizeof(t_r), "the responder forces UDP encapsulation");
+	}
+	if (sa->keepalives)
+		snprintf(tail, sizeof(tail), "%s%u NAT-T keepalive%s seen",
+			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "", sa->keepalives,
+			 sa->keepalives == 1 ? "" : "s");
+	else
+		snprintf(tail, sizeof(tail), "%sno NAT-T keepalives seen",
+			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "");
+	diag_message(d, "%s%s%s; %s", t_i, t_i[0] && t_r[0] ? "; " : "", t_r, tail);
+	if (certain)
+		diag_hint(d, "Nothing to fix while the tunnel works; the NAT must pass UDP 4500, and "
+			  "the side behind it should send NAT-T keepalives more often than the NAT's "
+			  "UDP timeout if the tunnel drops when idle");
+	else
+		diag_hint(d, "If there is no NAT between the peers, a peer fakes its NAT-D hash to "
+			  "force UDP encapsulation (e.g. strongSwan encap=yes or kernel-libipsec); "
+			  "otherwise make sure the NAT passes UDP 4500 and NAT-T keepalives are on");
+	diag_commit(e, d);
+}

@@ -1,0 +1,287 @@
+/* state.h - what the engine knows, as plain structs the views read: IKE SAs
+ * with their exchanges and negotiated algorithms, ESP flows with sequence
+ * analysis, and diagnoses. Views get const pointers through the query
+ * functions in engine.h and never change them. All sizes are fixed so memory
+ * per SA and per flow is known (see make bench). */
+#ifndef IKESCOPE_STATE_H
+#define IKESCOPE_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "frame.h"
+
+/* ---- algorithms ------------------------------------------------------- */
+
+/* A transform in IKEv2 terms; IKEv1 attributes are mapped onto the same
+ * types so the two versions compare and print alike. */
+enum xform_type {
+	XF_ENCR = 1,
+	XF_PRF = 2,
+	XF_INTEG = 3,
+	XF_KE = 4,
+	XF_ESN = 5,
+	XF_ADDKE1 = 6, /* 6..12: RFC 9370 additional key exchanges */
+	XF_V1_AUTH = 100, /* IKEv1 authentication method (PSK, RSA sig, XAUTH...) */
+};
+
+struct xform {
+	uint8_t type;    /* enum xform_type */
+	uint16_t id;     /* IKEv2 transform ID; for IKEv1 mapped to the IKEv2 ID when one exists */
+	uint16_t keylen; /* bits, 0 = none given */
+	uint16_t v1_id;  /* IKEv1 attribute value as sent (0 for IKEv2) */
+};
+
+#define PROP_MAX_XFORMS 16
+#define PROPSET_MAX 6
+
+struct proposal {
+	uint8_t num;
+	uint8_t proto;   /* 1 IKE/ISAKMP, 2 AH, 3 ESP */
+	uint8_t nx;
+	uint8_t v1;      /* parsed from IKEv1 */
+	uint32_t spi;    /* child SA proposals: the SPI (4-byte SPIs only) */
+	struct xform x[PROP_MAX_XFORMS];
+};
+
+struct proposal_set {
+	uint8_t n;
+	uint8_t truncated; /* more proposals were offered than kept */
+	struct proposal p[PROPSET_MAX];
+};
+
+/* ---- exchanges -------------------------------------------------------- */
+
+enum exch_outcome {
+	EXO_PENDING = 0,  /* request seen, no response yet */
+	EXO_ANSWERED,     /* response seen */
+	EXO_ERROR,        /* response carried a cleartext error notify */
+	EXO_TIMEOUT,      /* retransmitted, no response before the timeout or end of capture */
+};
+
+#define EXCH_MAX_GAPS 8
+
+/* One request/response pair (IKEv2), or one IKEv1 exchange step. */
+struct exch {
+	uint32_t msg_id;
+	uint8_t type;          /* exchange type */
+	uint8_t by_initiator;  /* sent by the IKE SA's original initiator */
+	uint8_t outcome;       /* enum exch_outcome */
+	uint8_t nreq;          /* request copies seen (1 + retransmissions) */
+	uint8_t nresp;         /* response copies seen */
+	uint8_t ngaps;
+	uint8_t req_sk_np;     /* first encrypted payload type (IKEv2), 0 if none/empty */
+	uint8_t resp_sk_np;
+	uint8_t req_frags;     /* IKE fragments (SKF) of the request seen, and their total */
+	uint8_t req_frag_total;
+	uint8_t req_ip_frags;  /* IP fragments of the (reassembled) request */
+	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
+	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
+	uint32_t req_len, resp_len;
+	uint64_t req_frame, req_frame_last, resp_frame;
+	int64_t req_ns, req_ns_last, resp_ns;
+	uint32_t gap_ms[EXCH_MAX_GAPS]; /* intervals between request copies */
+	uint64_t req_hash;     /* of the request bytes: a retransmission repeats them */
+	uint64_t req_frag_seen;/* bitmap of IKE fragment numbers 1..64 seen in the request */
+	uint64_t resp_hash;    /* of the first response: the responder may resend it */
+};
+
+/* ---- IKE SAs ------------------------------------------------------------ */
+
+enum sa_state {
+	SAS_CONNECTING = 0, /* initial exchange in progress */
+	SAS_AUTHENTICATING, /* IKE_SA_INIT / phase 1 keying done, authentication in progress */
+	SAS_ESTABLISHED,    /* authentication answered without a visible error */
+	SAS_FAILED,         /* an error ended the negotiation */
+	SAS_DELETED,        /* a delete was exchanged (IKEv1 cleartext or inferred IKEv2) */
+};
+
+/* Where the capture point sits relative to the peers (inferred). */
+enum capture_pos {
+	POS_UNKNOWN = 0,
+	POS_INITIATOR,  /* captured on the initiator's host */
+	POS_RESPONDER,  /* captured on the responder's host */
+	POS_PATH,       /* somewhere in between */
+};
+
+enum natd_verdict {
+	NATD_UNKNOWN = 0,  /* no NAT-D payloads, or not computable */
+	NATD_MATCH,        /* the hash matches the address and port seen here */
+	NATD_MISMATCH,     /* it does not: translated before this point, or forced encapsulation */
+};
+
+#define SA_MAX_EXCH 16
+#define SA_MAX_NOTIFIES 8
+
+struct sa_notify {
+	uint16_t type;
+	uint8_t by_initiator;
+	uint8_t exch_type;
+	uint64_t frame;
+	int64_t ns;
+};
+
+struct ike_sa {
+	uint8_t ispi[8], rspi[8];
+	uint8_t version;              /* 1 or 2 */
+	uint8_t state;                /* enum sa_state */
+	uint8_t v1_mode;              /* IKEv1: 2 main, 4 aggressive */
+	uint8_t transport;            /* enum transport of the latest message */
+	uint8_t moved_to_4500;        /* switched from UDP 500 to 4500 (NAT-T or MOBIKE) */
+	uint8_t port_changed;         /* endpoints changed after the first exchange (MOBIKE, NAT rebinding) */
+	uint8_t tcp;                  /* RFC 8229 seen */
+	uint8_t cap_pos;              /* enum capture_pos */
+	struct addr init_ip, resp_ip;
+	uint16_t init_port, resp_port;
+	uint8_t init_ttl, resp_ttl;   /* last TTL / hop limit seen from each side */
+	int64_t first_ns, last_ns;
+	uint64_t first_frame, last_frame;
+	uint32_t msgs_from_init, msgs_from_resp;
+	uint32_t retransmits;
+
+	struct proposal_set offered;  /* initiator's IKE SA proposals */
+	struct proposal chosen;       /* responder's choice (cleartext IKE_SA_INIT / phase 1 response) */
+	uint8_t have_offer, have_chosen;
+	uint16_t ke_group;            /* group of the initiator's KE payload */
+	uint16_t invalid_ke_group;    /* group asked for by INVALID_KE_PAYLOAD, 0 if none */
+	uint8_t invalid_ke_retried;   /* the initiator retried with that group */
+
+	uint8_t frag_init, frag_resp; /* IKEv2 fragmentation supported by each side */
+	uint8_t natd_init_src, natd_init_dst, natd_resp_src, natd_resp_dst; /* enum natd_verdict */
+	uint8_t init_port_translated; /* initiator sent from a port other than 500 to 500: NAT */
+	uint64_t natd_frame_init, natd_frame_resp; /* last message with NAT-D from each side, 0 if none */
+	uint32_t keepalives;
+
+	uint64_t vendors[2];          /* bitmap of vendor_id indexes seen */
+
+	uint8_t nexch;                /* exchanges kept (ring of the latest SA_MAX_EXCH) */
+	uint16_t exch_total;          /* exchanges seen in all */
+	struct exch ex[SA_MAX_EXCH];
+	uint8_t nnotify;
+	struct sa_notify notify[SA_MAX_NOTIFIES];
+
+	uint32_t diag_raised;         /* bitmap of enum diag_code raised for this SA */
+	uint32_t child_flows;         /* ESP flows associated with this SA */
+	uint32_t esp_last[2];         /* latest ESP flow slot + 1 from the initiator [0] / responder [1], 0 if none */
+	uint32_t ip_frag_lost;        /* IP datagrams between the peers whose fragments never completed */
+	uint8_t pending;              /* exchanges waiting for a response */
+	uint8_t auth_sk_np;           /* first encrypted payload of the authentication response */
+	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
+	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
+	int64_t last_init_ns, last_resp_ns; /* last message from each side */
+	int64_t established_ns;
+	uint64_t established_frame;
+};
+
+/* ---- ESP flows ------------------------------------------------------------ */
+
+enum esp_stale {
+	ESP_STALE_NO = 0,
+	ESP_STALE_REPLACED,  /* inferred: a rekey replaced the SA */
+	ESP_STALE_PROVEN,    /* a cleartext INVALID_SPI notify or delete says so */
+};
+
+#define ESP_WIN_WORDS 16          /* 1024-bit anti-replay window */
+#define ESP_SIZE_BUCKETS 8        /* <128 <256 <512 <1024 <1280 <1400 <1500 >=1500 */
+
+struct esp_flow {
+	struct addr src, dst;
+	uint16_t sport, dport;
+	uint8_t transport;            /* udp4500, tcp or raw esp */
+	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
+	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
+	uint32_t spi;
+	uint64_t packets, bytes;
+	int64_t first_ns, last_ns;
+	uint64_t first_frame, last_frame;
+	uint32_t size_min, size_max;
+	uint32_t size_hist[ESP_SIZE_BUCKETS];
+
+	/* Sequence analysis against a receiver's anti-replay window. */
+	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
+	uint64_t win[ESP_WIN_WORDS];  /* bit i = seq_top - i received */
+	uint64_t lost;                /* numbers skipped and not (yet) seen */
+	uint64_t reordered;           /* arrived below the top, inside the window */
+	uint64_t duplicates;          /* the same number twice inside the window */
+	uint64_t late64, late1024;    /* below a 64 / 1024 packet window: a receiver drops them */
+	uint32_t restarts;            /* the sequence started again from a low number */
+	uint32_t esn_rollovers;       /* the low 32 bits wrapped (ESN) */
+
+	int64_t stale_since_ns;
+	uint64_t stale_frame;         /* first packet counted in stale_packets */
+	uint64_t stale_packets;
+	uint32_t reverse;             /* flow slot of the other direction, or UINT32_MAX */
+	uint32_t sa;                  /* IKE SA slot, or UINT32_MAX */
+	uint32_t diag_raised;
+	/* First packet showing each problem, 0 if none: evidence for the detectors. */
+	uint64_t gap_frame, dup_frame, late_frame;
+	int64_t gap_ns, dup_ns, late_ns;
+};
+
+/* ---- diagnoses ---------------------------------------------------------- */
+
+/* The stable diagnosis codes (README, "Diagnoses"). */
+#define DIAG_CODES(X)                                  \
+	X(DIAG_IKE_NO_RESPONSE, "ike.no_response")          \
+	X(DIAG_IKE_PEER_UNREACHABLE, "ike.peer_unreachable") \
+	X(DIAG_IKE_NO_PROPOSAL, "ike.no_proposal_chosen")   \
+	X(DIAG_IKE_INVALID_KE, "ike.invalid_ke")            \
+	X(DIAG_IKE_AUTH_FAILED, "ike.auth_failed")          \
+	X(DIAG_IKE_PSK_MISMATCH, "ike.psk_mismatch")        \
+	X(DIAG_IKE_AGGRESSIVE_REJECTED, "ike.aggressive_rejected") \
+	X(DIAG_IKE_AUTH_STALL, "ike.auth_stall")            \
+	X(DIAG_IKE_VERSION_MISMATCH, "ike.version_mismatch") \
+	X(DIAG_IKE_FRAGMENT_LOSS, "ike.fragment_loss")      \
+	X(DIAG_IP_FRAGMENT_LOSS, "ip.fragment_loss")        \
+	X(DIAG_IKE_DPD_TIMEOUT, "ike.dpd_timeout")          \
+	X(DIAG_IKE_INVALID_SPI, "ike.invalid_spi")          \
+	X(DIAG_IKE_ERROR_NOTIFY, "ike.error_notify")        \
+	X(DIAG_CHILD_REJECTED, "child.rejected")            \
+	X(DIAG_CHILD_NO_PROPOSAL, "child.no_proposal_chosen") \
+	X(DIAG_CHILD_TS_UNACCEPTABLE, "child.ts_unacceptable") \
+	X(DIAG_ESP_ONE_WAY, "esp.one_way")                  \
+	X(DIAG_ESP_LOSS, "esp.loss")                        \
+	X(DIAG_ESP_REPLAY, "esp.replay")                    \
+	X(DIAG_ESP_MTU_BLACKHOLE, "esp.mtu_blackhole")      \
+	X(DIAG_ESP_STALE_SPI, "esp.stale_spi")              \
+	X(DIAG_ESP_NO_IKE, "esp.no_ike")                    \
+	X(DIAG_NAT_DETECTED, "nat.detected")                \
+	X(DIAG_IKE_TCP_ENCAPSULATION, "ike.tcp_encapsulation")
+
+#define DIAG_ENUM(sym, code) sym,
+enum diag_code { DIAG_CODES(DIAG_ENUM) DIAG__COUNT };
+#undef DIAG_ENUM
+
+enum diag_severity { SEV_INFO = 0, SEV_WARNING, SEV_ERROR };
+enum diag_confidence { CONF_LIKELY = 0, CONF_CERTAIN };
+
+#define DIAG_MAX_EVIDENCE 8
+#define DIAG_TEXT 320
+
+struct diagnosis {
+	uint8_t code;        /* enum diag_code */
+	uint8_t severity;    /* enum diag_severity */
+	uint8_t confidence;  /* enum diag_confidence */
+	uint8_t version;     /* IKE version of the SA, 0 if none */
+	uint8_t has_sa;
+	uint8_t has_spi;     /* an ESP flow */
+	uint8_t nevidence;
+	uint8_t ispi[8], rspi[8];
+	uint32_t spi;
+	struct addr a, b;    /* the peers: initiator/responder, or ESP source/destination */
+	uint16_t a_port, b_port;
+	uint64_t frames[DIAG_MAX_EVIDENCE];
+	int64_t ns[DIAG_MAX_EVIDENCE];
+	int64_t when_ns;     /* packet time the diagnosis was made */
+	char message[DIAG_TEXT]; /* one line; built from engine data, never raw wire bytes */
+	char hint[DIAG_TEXT];    /* what to check or change, on which side */
+};
+
+const char *diag_code_name(unsigned code);
+const char *diag_severity_name(unsigned sev);
+const char *diag_confidence_name(unsigned conf);
+const char *capture_pos_name(unsigned pos);
+const char *sa_state_name(unsigned st);
+const char *exch_outcome_name(unsigned o);
+
+#endif

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Every detector fires on a capture that shows its failure and stays quiet on
+# healthy tunnels: tests/detect/EXPECT lists, per capture, the diagnosis codes
+# that must and must not be raised (from `ikescope --json`).
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+PY="${PYTHON3:-python3}"
+exec "$PY" - "$top_builddir/ikescope" "$top_srcdir" <<'PYEOF'
+import json, subprocess, sys
+ikescope, top = sys.argv[1], sys.argv[2]
+n = failed = 0
+for line in open(f"{top}/tests/detect/EXPECT"):
+    line = line.split("#", 1)[0].split()
+    if not line:
+        continue
+    cap, want = line[0], line[1:]
+    res = subprocess.run([ikescope, "-r", f"{top}/{cap}", "--json"], capture_output=True, timeout=120)
+    diags = [json.loads(l) for l in res.stdout.decode().splitlines()]
+    diags = [d for d in diags if d.get("event") == "diagnosis"]
+    codes = {d["code"] for d in diags}
+    plus = {w[1:] for w in want if w.startswith("+")}
+    for w in want:
+        n += 1
+        if w.startswith("+"):
+            good, what = w[1:] in codes, f"raises {w[1:]}"
+        elif w.startswith("-"):
+            good, what = w[1:] not in codes, f"does not raise {w[1:]}"
+        elif w == "clean":
+            bad = sorted(d["code"] for d in diags
+                         if d["severity"] in ("warning", "error") and d["code"] not in plus)
+            good, what = not bad, "no warning or error" + (f" (got {', '.join(bad)})" if bad else "")
+        else:
+            good, what = False, f"unknown expectation {w}"
+        if good:
+            print(f"ok {n} - {cap} {what}")
+        else:
+            failed += 1
+            print(f"not ok {n} - {cap} {what}")
+            print(f"#   diagnoses: {sorted(codes) or 'none'}; exit {res.returncode}")
+    n += 1
+    want_rc = 1 if any(d["severity"] in ("warning", "error") for d in diags) else 0
+    if res.returncode == want_rc:
+        print(f"ok {n} - {cap} exit status {want_rc}")
+    else:
+        failed += 1
+        print(f"not ok {n} - {cap} exit status {res.returncode}, want {want_rc}")
+print(f"1..{n}")
+sys.exit(1 if failed else 0)
+PYEOF

@@ -1,0 +1,292 @@
+/* test_detect_net.c - ICMP errors quoting IKE or ESP, IP datagrams whose
+ * fragments never completed, and IKE over TCP, on hand-made units and on the
+ * captures in pcaps/ (the good ones must raise no ESP or network warning). */
+#include <unistd.h>
+
+#include "capture.h"
+#include "test_esp_harness.h"
+
+static const struct addr R4 = { ADDR_V4, { 198, 51, 100, 1 } };
+static const struct addr C4 = { ADDR_V4, { 203, 0, 113, 7 } };
+
+static void feed_icmp(struct engine *e, struct addr from, struct addr to, const struct icmp_error *ic)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_ICMP_ERROR;
+	u.frame = next_frame++;
+	u.ts_ns = 50 * SEC + (int64_t)u.frame;
+	u.src = from;
+	u.dst = to;
+	u.u.icmp = *ic;
+	engine_feed(e, &u);
+}
+
+static struct icmp_error quote(uint8_t type, uint8_t code, struct addr qs, struct addr qd, uint8_t proto,
+			       uint16_t sport, uint16_t dport)
+{
+	struct icmp_error ic;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.type = type;
+	ic.code = code;
+	ic.q_src = qs;
+	ic.q_dst = qd;
+	ic.q_proto = proto;
+	ic.q_sport = sport;
+	ic.q_dport = dport;
+	ic.q_len = 500;
+	return ic;
+}
+
+static bool has(const struct diagnosis *d, const char *s)
+{
+	return d && (strstr(d->message, s) || strstr(d->hint, s));
+}
+
+static void test_icmp(void)
+{
+	struct engine *e = eng_new(0);
+	struct ike_sa *sa = add_sa(e, 0x31, A4, B4, POS_INITIATOR);
+	struct icmp_error ic = quote(3, 3, A4, B4, 17, 500, 500);
+	const struct diagnosis *d;
+
+	ic.q_has_ike = 1;
+	memset(ic.q_ike_ispi, 0x31, 8);
+	feed_icmp(e, B4, A4, &ic);
+	d = find_diag(DIAG_IKE_PEER_UNREACHABLE);
+	ok(d && d->severity == SEV_ERROR && d->confidence == CONF_CERTAIN, "port unreachable: certain error");
+	ok(d && d->has_sa && d->ispi[0] == 0x31, "port unreachable: tied to the SA by its SPI");
+	ok(has(d, "ICMP port unreachable from 192.0.2.2 for IKE 192.0.2.1 to 192.0.2.2 port 500"),
+	   "port unreachable: who and what");
+	ok(has(d, "Start the IKE daemon on 192.0.2.2"), "port unreachable: hint");
+	is_int(d ? d->nevidence : 0, 1, "port unreachable: the ICMP frame as evidence");
+	feed_icmp(e, B4, A4, &ic);
+	is_int(rec.by_code[DIAG_IKE_PEER_UNREACHABLE], 1, "port unreachable: once per peers");
+	ok(sa->diag_raised & (1u << DIAG_IKE_PEER_UNREACHABLE), "port unreachable: marked on the SA");
+
+	/* No SA: remembered by peers. */
+	ic = quote(3, 13, A4, C4, 17, 500, 500);
+	feed_icmp(e, R4, A4, &ic);
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_IKE_PEER_UNREACHABLE], 2, "admin prohibited: once per peers");
+	d = &rec.kept[rec.ndiag - 1];
+	ok(!d->has_sa && has(d, "administratively prohibited from 198.51.100.1") &&
+		   has(d, "a firewall on the path"),
+	   "admin prohibited: the firewall on the path");
+	ok(has(d, "on the firewall at 198.51.100.1"), "admin prohibited: hint");
+
+	ic = quote(3, 2, C4, A4, 50, 0, 0);
+	ic.q_has_spi = 1;
+	ic.q_esp_spi = 0x1234;
+	feed_icmp(e, A4, C4, &ic);
+	d = &rec.kept[rec.ndiag - 1];
+	ok(rec.by_code[DIAG_IKE_PEER_UNREACHABLE] == 3 && has(d, "protocol unreachable") &&
+		   has(d, "takes no ESP"),
+	   "protocol unreachable for ESP");
+
+	ic = quote(11, 0, A4, C4, 17, 500, 500);
+	feed_icmp(e, R4, A4, &ic);
+	ic = quote(3, 3, A4, ip4(10, 0, 0, 9), 17, 53, 53);
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.ndiag, 3, "time exceeded and DNS unreachable: nothing");
+	engine_free(e);
+}
+
+static void test_mtu(void)
+{
+	struct engine *e = eng_new(0);
+	struct icmp_error ic = quote(3, 4, A4, B4, 17, 4500, 4500);
+	const struct diagnosis *d;
+
+	feed_esp(e, A4, B4, 0xf0474e5d, 1, 10 * SEC, 120);
+	feed_esp(e, A4, B4, 0xf0474e5d, 2, 11 * SEC, 1300);
+	ic.q_has_spi = 1;
+	ic.q_esp_spi = 0xf0474e5d;
+	ic.mtu = 1400;
+	ic.q_len = 1500;
+	feed_icmp(e, R4, A4, &ic);
+	d = find_diag(DIAG_ESP_MTU_BLACKHOLE);
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_CERTAIN, "frag needed: certain warning");
+	ok(d && d->has_spi && d->spi == 0xf0474e5d, "frag needed: tied to the flow");
+	ok(has(d, "path MTU 1400, the 1500-byte ESP in UDP datagram"), "frag needed: MTU and size");
+	ok(has(d, "largest ESP packet of that flow seen here is 1300 bytes"), "frag needed: what passed");
+	ok(has(d, "Lower the MTU"), "frag needed: hint");
+	is_int(d ? d->nevidence : 0, 2, "frag needed: flow start and ICMP frame");
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "frag needed: once per flow");
+
+	ic = quote(2, 0, A4, B4, 50, 0, 0);
+	ic.v6 = 1;
+	ic.q_has_spi = 1;
+	ic.q_esp_spi = 0x99;
+	ic.mtu = 1280;
+	feed_icmp(e, R4, A4, &ic);
+	d = &rec.kept[rec.ndiag - 1];
+	ok(rec.by_code[DIAG_ESP_MTU_BLACKHOLE] == 2 && has(d, "ICMPv6 Packet Too Big") &&
+		   has(d, "path MTU 1280"),
+	   "packet too big without a flow");
+	ic = quote(3, 4, A4, B4, 17, 500, 500);
+	ic.q_has_ike = 1;
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 2, "frag needed for IKE on port 500: not ESP");
+	engine_free(e);
+}
+
+static void feed_frag(struct engine *e, struct addr src, struct addr dst, uint8_t proto, uint16_t port,
+		      bool first)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_FRAG_EXPIRED;
+	u.frame = next_frame++;
+	u.ts_ns = 60 * SEC;
+	u.src = src;
+	u.dst = dst;
+	u.sport = u.dport = port;
+	u.u.frag.proto = proto;
+	u.u.frag.ident = 0x1001;
+	u.u.frag.bytes_have = 1480;
+	u.u.frag.frags_have = 1;
+	u.u.frag.have_first = first;
+	u.u.frag.sport = u.u.frag.dport = port;
+	u.u.frag.first_ns = 59 * SEC;
+	u.u.frag.last_ns = 59 * SEC + 250000000;
+	engine_feed(e, &u);
+}
+
+static void test_frag(void)
+{
+	struct engine *e = eng_new(0);
+	struct ike_sa *sa = add_sa(e, 0x41, A4, B4, POS_INITIATOR);
+	const struct diagnosis *d;
+
+	feed_frag(e, A4, B4, 17, 4500, true);
+	d = find_diag(DIAG_IP_FRAGMENT_LOSS);
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_LIKELY && d->has_sa,
+	   "IKE fragments lost: likely warning on the SA");
+	ok(has(d, "IKE datagram 192.0.2.1 to 192.0.2.2 (IP ID 0x1001) never completed: 1480 of ? bytes "
+		  "in 1 fragments over 0.250 s, the last fragment missing"),
+	   "IKE fragments lost: numbers");
+	ok(has(d, "fragmentation=yes"), "IKE fragments lost: hint");
+	is_int(sa->ip_frag_lost, 1, "counted on the SA");
+	feed_frag(e, A4, B4, 17, 4500, true);
+	is_int(sa->ip_frag_lost, 2, "counted again");
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1, "said once per SA");
+	feed_frag(e, A4, B4, 0, 0, false);
+	is_int(sa->ip_frag_lost, 3, "first fragment missing between IKE peers: counted");
+	feed_frag(e, A4, C4, 0, 0, false);
+	feed_frag(e, A4, C4, 6, 443, true);
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1, "unknown or other protocols elsewhere: nothing");
+	feed_frag(e, A4, C4, 50, 0, true);
+	d = &rec.kept[rec.ndiag - 1];
+	ok(rec.by_code[DIAG_IP_FRAGMENT_LOSS] == 2 && has(d, "ESP datagram") && has(d, "lower the MTU"),
+	   "ESP fragments lost without SA");
+	engine_free(e);
+}
+
+static void test_tcp(void)
+{
+	struct engine *e = eng_new(0);
+	struct unit u;
+	const struct diagnosis *d;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_TCP_EVENT;
+	u.transport = TR_TCP;
+	u.frame = 4;
+	u.ts_ns = 70 * SEC;
+	u.src = A4;
+	u.dst = B4;
+	u.sport = 40001;
+	u.dport = 4500;
+	u.u.tcp.kind = TCPEV_GAP;
+	engine_feed(e, &u);
+	is_int(rec.ndiag, 0, "TCP gap: nothing here");
+	u.u.tcp.kind = TCPEV_PREFIX;
+	engine_feed(e, &u);
+	engine_feed(e, &u);
+	d = find_diag(DIAG_IKE_TCP_ENCAPSULATION);
+	ok(d && d->severity == SEV_INFO && d->confidence == CONF_CERTAIN, "TCP prefix: certain info");
+	ok(has(d, "IKE over TCP (RFC 8229) from 192.0.2.1 to 192.0.2.2 port 4500"), "TCP prefix: message");
+	is_int(rec.by_code[DIAG_IKE_TCP_ENCAPSULATION], 1, "TCP prefix: once per peers");
+	engine_free(e);
+}
+
+/* Runs a capture through a fresh engine; false if it cannot be read. */
+static bool run_pcap(const char *name)
+{
+	char path[1024], err[256];
+	const char *top = getenv("top_srcdir");
+	struct capture_opts o;
+	struct capture *c;
+	struct engine *e = eng_new(0);
+
+	snprintf(path, sizeof(path), "%s/pcaps/%s", top ? top : ".", name);
+	if (access(path, R_OK) != 0)
+		snprintf(path, sizeof(path), "/work/main/pcaps/%s", name);
+	memset(&o, 0, sizeof(o));
+	o.file = path;
+	decoder_config_defaults(&o.dec);
+	c = capture_open(&o, engine_feed, e, err, sizeof(err));
+	if (!c) {
+		engine_free(e);
+		return false;
+	}
+	capture_run(c, err, sizeof(err));
+	capture_close(c);
+	engine_finish(e);
+	engine_free(e);
+	return true;
+}
+
+static unsigned esp_net_warnings(void)
+{
+	static const unsigned mine[] = { DIAG_ESP_ONE_WAY, DIAG_ESP_LOSS, DIAG_ESP_REPLAY,
+					 DIAG_ESP_MTU_BLACKHOLE, DIAG_ESP_STALE_SPI,
+					 DIAG_IKE_PEER_UNREACHABLE, DIAG_IP_FRAGMENT_LOSS };
+	unsigned i, j, n = 0;
+
+	for (i = 0; i < rec.ndiag && i < MAX_KEPT; i++)
+		for (j = 0; j < sizeof(mine) / sizeof(mine[0]); j++)
+			if (rec.kept[i].code == mine[j] && rec.kept[i].severity >= SEV_WARNING)
+				n++;
+	return n;
+}
+
+static void test_pcaps(void)
+{
+	static const char *const good[] = { "ikev2-esp-udp.pcap", "ikev2-natt.pcap", "ikev2-rekey.pcap",
+					    "ikev2-ipv6.pcap", "ikev1-main-quick.pcap",
+					    "ikev1-aggressive.pcap", "ikev2-linux-sll2.pcap",
+					    "ikev2-fragments.pcap", "libreswan-ikev2-initiator.pcap" };
+	unsigned i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		bool read = run_pcap(good[i]);
+
+		ok(read && esp_net_warnings() == 0, "%s: no ESP or network warning", good[i]);
+		if (!strcmp(good[i], "ikev2-esp-udp.pcap"))
+			is_int(rec.esp_final, 2, "ikev2-esp-udp.pcap: two ESP flows");
+	}
+	ok(run_pcap("synth-icmp-errors.pcap"), "synth-icmp-errors.pcap read");
+	is_int(rec.by_code[DIAG_IKE_PEER_UNREACHABLE], 4, "synth-icmp-errors: four unreachables");
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 2, "synth-icmp-errors: frag needed and too big");
+	ok(run_pcap("synth-ipfrag-loss.pcap"), "synth-ipfrag-loss.pcap read");
+	ok(rec.by_code[DIAG_IP_FRAGMENT_LOSS] >= 1, "synth-ipfrag-loss: ip.fragment_loss (%u)",
+	   rec.by_code[DIAG_IP_FRAGMENT_LOSS]);
+	ok(run_pcap("synth-tcp-encap.pcap"), "synth-tcp-encap.pcap read");
+	is_int(rec.by_code[DIAG_IKE_TCP_ENCAPSULATION], 1, "synth-tcp-encap: ike.tcp_encapsulation");
+}
+
+int main(void)
+{
+	test_icmp();
+	test_mtu();
+	test_frag();
+	test_tcp();
+	test_pcaps();
+	return tap_done();
+}

@@ -1,0 +1,221 @@
+/* test_esp_detect.c - the ESP detectors: each fires on a flow built to
+ * trigger it, with its severity, confidence, numbers and wording by capture
+ * position, and none fires on a healthy bidirectional flow. */
+#include "test_esp_harness.h"
+
+/* n packets each way, 100 ms apart, sequence 1..n, skipping every skip-th
+ * number in the A->B direction (0: none). */
+static void tunnel(struct engine *e, uint32_t n, uint32_t skip, bool both)
+{
+	for (uint32_t s = 1; s <= n; s++) {
+		int64_t t = 100 * SEC + (int64_t)s * (SEC / 10);
+
+		if (!skip || s % skip)
+			feed_esp(e, A4, B4, 0xa1, s, t, 120);
+		if (both)
+			feed_esp(e, B4, A4, 0xb1, s, t + 1000, 120);
+	}
+}
+
+static bool contains(const struct diagnosis *d, const char *s)
+{
+	return d && (strstr(d->message, s) || strstr(d->hint, s));
+}
+
+static void test_healthy(void)
+{
+	struct engine *e = eng_new(0);
+
+	tunnel(e, 100, 0, true);
+	engine_finish(e);
+	is_int(count_at_least(SEV_WARNING), 0, "healthy, no IKE: no warning");
+	is_int(rec.by_code[DIAG_ESP_NO_IKE], 1, "healthy, no IKE: one esp.no_ike for the pair");
+	ok(find_diag(DIAG_ESP_NO_IKE) && find_diag(DIAG_ESP_NO_IKE)->severity == SEV_INFO,
+	   "esp.no_ike is info");
+	ok(contains(find_diag(DIAG_ESP_NO_IKE), "with no IKE seen"), "esp.no_ike message");
+	engine_free(e);
+
+	e = eng_new(0);
+	add_sa(e, 1, A4, B4, POS_INITIATOR);
+	tunnel(e, 100, 0, true);
+	engine_finish(e);
+	is_int(rec.ndiag, 0, "healthy with IKE: no diagnosis at all");
+	engine_free(e);
+}
+
+static void test_one_way(void)
+{
+	struct engine *e = eng_new(0);
+	const struct diagnosis *d;
+
+	tunnel(e, 50, 0, false);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_ONE_WAY);
+	ok(d != NULL, "one way: raised");
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_LIKELY, "one way: warning, likely");
+	ok(contains(d, "reached this capture point"), "one way, position unknown: wording");
+	ok(contains(d, "50 ESP packets over 4.9 s"), "one way: numbers");
+	ok(d && d->has_spi && d->spi == 0xa1 && d->nevidence == 2, "one way: flow and first/last frames");
+	engine_free(e);
+
+	e = eng_new(0);
+	add_sa(e, 2, A4, B4, POS_INITIATOR);
+	tunnel(e, 50, 0, false);
+	engine_finish(e);
+	ok(contains(find_diag(DIAG_ESP_ONE_WAY), "the peer sends nothing back"),
+	   "one way at the sender: the peer sends nothing back");
+	is_int(rec.by_code[DIAG_ESP_NO_IKE], 0, "with IKE: no esp.no_ike");
+	engine_free(e);
+
+	e = eng_new(0);
+	add_sa(e, 3, A4, B4, POS_RESPONDER);
+	tunnel(e, 50, 0, false);
+	engine_finish(e);
+	ok(contains(find_diag(DIAG_ESP_ONE_WAY), "but sent no ESP back"),
+	   "one way at the receiver: it sent nothing back");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 4, 0, false);
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "one way: not with 4 packets");
+	engine_free(e);
+
+	e = eng_new(0);
+	for (uint32_t s = 1; s <= 50; s++)
+		feed_esp(e, A4, B4, 0xa1, s, 100 * SEC + (int64_t)s * (SEC / 100), 120);
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "one way: not over half a second");
+	engine_free(e);
+}
+
+static void test_loss(void)
+{
+	struct engine *e = eng_new(0);
+	const struct diagnosis *d;
+
+	tunnel(e, 1000, 20, true);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_LOSS);
+	ok(d != NULL, "loss: raised");
+	ok(d && d->severity == SEV_WARNING && d->spi == 0xa1, "loss: warning on the lossy direction");
+	ok(contains(d, "49 of 999 sequence numbers missing (4.9%)"), "loss: numbers");
+	ok(contains(d, "between 192.0.2.1 and this capture point"), "loss: hint by position");
+	ok(d && d->nevidence == 3, "loss: first, first gap and last frame");
+	is_int(rec.by_code[DIAG_ESP_LOSS], 1, "loss: only the lossy direction");
+	is_int(count_at_least(SEV_WARNING), 1, "loss: nothing else");
+	engine_free(e);
+
+	e = eng_new(0);
+	add_sa(e, 4, A4, B4, POS_INITIATOR);
+	tunnel(e, 1000, 20, true);
+	engine_finish(e);
+	ok(contains(find_diag(DIAG_ESP_LOSS), "Captured at the sender"), "loss at the sender: wording");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 1000, 200, true);
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_LOSS], 0, "loss: 5 of 1000 is under 1%");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 60, 25, true);
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_LOSS], 0, "loss: 2 missing is too few");
+	engine_free(e);
+
+	/* Live: the packet-time sweep reports before the end. */
+	e = eng_new(0);
+	tunnel(e, 3000, 10, true);
+	is_int(rec.by_code[DIAG_ESP_LOSS], 1, "loss: raised by the sweep before the end");
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_LOSS], 1, "loss: not again at the end");
+	engine_free(e);
+}
+
+static void test_replay(void)
+{
+	struct engine *e = eng_new(0);
+	const struct diagnosis *d;
+	uint32_t s;
+
+	tunnel(e, 20, 0, true);
+	feed_esp(e, A4, B4, 0xa1, 5, 103 * SEC, 120);
+	feed_esp(e, A4, B4, 0xa1, 6, 103 * SEC + 1, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_REPLAY);
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_CERTAIN, "replay: certain warning");
+	ok(contains(d, "2 repeated sequence numbers"), "replay: numbers");
+	ok(d && d->nevidence == 3, "replay: first duplicate frame in evidence");
+	engine_free(e);
+
+	e = eng_new(0);
+	for (s = 1; s <= 30; s++) {
+		feed_esp(e, A4, B4, 0xa1, s, 100 * SEC + s * (SEC / 10), 120);
+		feed_esp(e, A4, B4, 0xa1, s, 100 * SEC + s * (SEC / 10) + 1000, 120);
+		feed_esp(e, B4, A4, 0xb1, s, 100 * SEC + s * (SEC / 10) + 2000, 120);
+	}
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_REPLAY);
+	ok(d && d->severity == SEV_INFO && contains(d, "two interfaces"),
+	   "every packet twice: a doubled capture, info");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 200, 0, true);
+	for (s = 201; s <= 300; s++)
+		if (s != 210)
+			feed_esp(e, A4, B4, 0xa1, s, 130 * SEC + s * 1000, 120);
+	feed_esp(e, A4, B4, 0xa1, 210, 131 * SEC, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_REPLAY);
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_LIKELY, "late only: likely warning");
+	ok(contains(d, "64-packet replay window drops 1 packets"), "late only: window advice");
+	is_int(rec.by_code[DIAG_ESP_LOSS], 0, "late only: the filled gap is no loss");
+	engine_free(e);
+}
+
+static void test_stale(void)
+{
+	struct engine *e = eng_new(0);
+	const struct diagnosis *d;
+
+	tunnel(e, 10, 0, true);
+	esp_flow_mark_stale(e, 0xa1, &B4, 102 * SEC);
+	feed_esp(e, A4, B4, 0xa1, 11, 104 * SEC, 120);
+	feed_esp(e, A4, B4, 0xa1, 12, 105 * SEC, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_STALE_SPI);
+	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_CERTAIN, "stale proven: certain");
+	ok(contains(d, "2 ESP packets 192.0.2.1 to 192.0.2.2 on SPI 0x000000a1 up to 3.0 s after"),
+	   "stale: numbers");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 10, 0, true);
+	esp_flow_mark_replaced(e, 0xa1, &B4, 102 * SEC);
+	feed_esp(e, A4, B4, 0xa1, 11, 104 * SEC, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_STALE_SPI);
+	ok(d && d->confidence == CONF_LIKELY && contains(d, "replaced by a rekey"), "stale replaced: likely");
+	engine_free(e);
+
+	e = eng_new(0);
+	tunnel(e, 10, 0, true);
+	esp_flow_mark_stale(e, 0xa1, &B4, 102 * SEC);
+	feed_esp(e, A4, B4, 0xa1, 11, 102 * SEC + SEC / 2, 120);
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_STALE_SPI], 0, "stale: packets in flight are not stale");
+	engine_free(e);
+}
+
+int main(void)
+{
+	test_healthy();
+	test_one_way();
+	test_loss();
+	test_replay();
+	test_stale();
+	return tap_done();
+}
