@@ -37,8 +37,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 			   ike_sa_evicted, e);
 	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
 			     esp_flow_evicted, e);
+	e->peers = table_new(e->cfg.max_sas, sizeof(struct peer_key), sizeof(uint32_t), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
-	if (!e->sas || !e->flows || !e->diags) {
+	if (!e->sas || !e->flows || !e->peers || !e->diags) {
 		engine_free(e);
 		return NULL;
 	}
@@ -51,6 +52,7 @@ void engine_free(struct engine *e)
 		return;
 	table_free(e->sas);
 	table_free(e->flows);
+	table_free(e->peers);
 	free(e->diags);
 	free(e);
 }
@@ -263,7 +265,7 @@ int engine_worst_severity(const struct engine *e)
 
 size_t engine_memory(const struct engine *e)
 {
-	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) +
+	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) + table_memory(e->peers) +
 	       (size_t)e->cfg.max_diagnoses * sizeof(struct diagnosis);
 }
 

@@ -20,6 +20,7 @@ struct engine {
 	struct engine_stats stats;
 	struct table *sas;         /* key: struct sa_key */
 	struct table *flows;       /* key: struct flow_key */
+	struct table *peers;       /* key: struct peer_key -> latest IKE SA slot of two peers */
 	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
 	size_t ndiags;
 	int worst;
@@ -31,12 +32,6 @@ struct engine {
 	/* The last IKE SA lookup by peers for a new ESP flow, reused while no SA
 	 * was created since: a flood of new SPIs between the same peers costs one
 	 * lookup (esp_flow.c). */
-	struct flow_sa_memo {
-		struct addr src, dst;
-		uint32_t slot;
-		uint64_t sas;      /* stats.sas when looked up */
-		bool valid;
-	} flow_sa_memo;
 	/* Diagnoses with no SA or flow to hold their raised bit (ICMP errors, IP
 	 * fragments, TCP encapsulation): a small direct-mapped memory of what was
 	 * already said, so a flood of them yields few events (detect_net.c). */
@@ -47,10 +42,18 @@ struct engine {
 	struct ah_info ah;
 };
 
+/* Keys are padded to whole 8-byte words (compared word by word). */
 struct sa_key {
 	uint8_t ispi[8];
 	uint8_t version;
-	uint8_t pad[3];
+	uint8_t pad[7];
+};
+
+/* Two peers' addresses, the lower first, so either direction finds them. */
+struct peer_key {
+	uint8_t family;
+	uint8_t pad[7];
+	uint8_t lo[16], hi[16];
 };
 
 struct flow_key {

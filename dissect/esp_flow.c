@@ -193,27 +193,11 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
 		r->reverse = slot;
 }
 
-/* Ties a new flow to the latest IKE SA of the same peers. The child SPIs are
- * inside encrypted IKE, so the association is by addresses only. */
-static uint32_t sa_lookup(struct engine *e, const struct esp_flow *f)
-{
-	struct flow_sa_memo *m = &e->flow_sa_memo;
-
-	if (!m->valid || m->sas != e->stats.sas || !engine_addr_eq(&m->src, &f->src) ||
-	    !engine_addr_eq(&m->dst, &f->dst) ||
-	    (m->slot != NO_SLOT && !engine_sa(e, m->slot))) {
-		m->src = f->src;
-		m->dst = f->dst;
-		m->sas = e->stats.sas;
-		m->slot = ike_sa_find_by_peers(e, &f->src, &f->dst);
-		m->valid = true;
-	}
-	return m->slot;
-}
-
 static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
 {
-	uint32_t s = sa_lookup(e, f);
+	/* The child SPIs are inside encrypted IKE: the association is by the
+	 * peers' addresses only. */
+	uint32_t s = ike_sa_find_by_peers(e, &f->src, &f->dst);
 	struct ike_sa *sa;
 	unsigned dir;
 

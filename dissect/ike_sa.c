@@ -60,27 +60,54 @@ static bool addr_eq(const struct addr *a, const struct addr *b)
 	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
 }
 
+static void peer_key_make(struct peer_key *k, const struct addr *a, const struct addr *b)
+{
+	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
+
+	memset(k, 0, sizeof(*k));
+	k->family = a->family;
+	memcpy(k->lo, swap ? b->a : a->a, sizeof(k->lo));
+	memcpy(k->hi, swap ? a->a : b->a, sizeof(k->hi));
+}
+
+static bool sa_has_peers(const struct ike_sa *sa, const struct addr *a, const struct addr *b)
+{
+	return (addr_eq(&sa->init_ip, a) && addr_eq(&sa->resp_ip, b)) ||
+	       (addr_eq(&sa->init_ip, b) && addr_eq(&sa->resp_ip, a));
+}
+
+/* The peer index remembers the latest SA of each pair of addresses, so ESP
+ * flows, keepalives and ICMP errors find their SA in O(1). An entry whose SA
+ * was evicted or moved is checked on use and ignored. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b)
 {
-	uint32_t best = NO_SLOT;
-	int64_t best_ns = 0;
+	struct peer_key k;
+	uint32_t s;
+	const struct ike_sa *sa;
 
-	/* Linear, but only over SA slots (a few thousand), and called once per
-	 * new ESP flow or ICMP error, never per ESP packet. */
-	for (uint32_t i = 0; i < table_capacity(e->sas); i++) {
-		const struct ike_sa *sa = engine_sa(e, i);
+	if (a->family != b->family)
+		return NO_SLOT;
+	peer_key_make(&k, a, b);
+	s = table_find(e->peers, &k);
+	if (s == TABLE_NONE)
+		return NO_SLOT;
+	s = *(const uint32_t *)table_val(e->peers, s);
+	sa = engine_sa(e, s);
+	return sa && sa_has_peers(sa, a, b) ? s : NO_SLOT;
+}
 
-		if (!sa)
-			continue;
-		if (!((addr_eq(&sa->init_ip, a) && addr_eq(&sa->resp_ip, b)) ||
-		      (addr_eq(&sa->init_ip, b) && addr_eq(&sa->resp_ip, a))))
-			continue;
-		if (best == NO_SLOT || sa->last_ns >= best_ns) {
-			best = i;
-			best_ns = sa->last_ns;
-		}
-	}
-	return best;
+static void peers_index(struct engine *e, const struct ike_sa *sa, uint32_t slot)
+{
+	struct peer_key k;
+	uint32_t s;
+
+	if (sa->init_ip.family != sa->resp_ip.family)
+		return;
+	peer_key_make(&k, &sa->init_ip, &sa->resp_ip);
+	s = table_find(e->peers, &k);
+	if (s == TABLE_NONE)
+		s = table_insert(e->peers, &k);
+	*(uint32_t *)table_val(e->peers, s) = slot;
 }
 
 static void emit_sa(struct engine *e, const struct ike_sa *sa, uint8_t reason)
@@ -585,6 +612,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		memcpy(sa->rspi, m->rspi, 8);
 	from_init = sent_by_initiator(sa, u, m);
 	update_endpoints(sa, u, from_init);
+	peers_index(e, sa, slot);
 	if (m->major == 2)
 		track_ike2(e, slot, sa, u, m);
 	else

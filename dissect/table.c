@@ -8,7 +8,7 @@
 struct slot_meta {
 	uint32_t chain;          /* next slot in the bucket, or TABLE_NONE */
 	uint32_t newer, older;   /* LRU neighbours */
-	uint32_t bucket;
+	uint32_t hash;           /* the key's hash: chain entries are compared on it first */
 	bool used;
 };
 
@@ -73,14 +73,34 @@ void table_free(struct table *t)
 	free(t);
 }
 
-static uint32_t bucket_of(const struct table *t, const void *key)
+static uint32_t hash_of(const struct table *t, const void *key)
 {
 	uint64_t h;
 	unsigned char out[crypto_shorthash_BYTES];
 
 	crypto_shorthash(out, key, t->key_len, t->seed);
 	memcpy(&h, out, sizeof(h));
-	return (uint32_t)(h & (t->nbuckets - 1));
+	return (uint32_t)h;
+}
+
+/* Keys are small and word-sized in practice: compare them inline rather than
+ * through a memcmp call, on the per-packet path. */
+static bool key_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 static void lru_unlink(struct table *t, uint32_t s)
@@ -112,10 +132,11 @@ static void lru_push_newest(struct table *t, uint32_t s)
 
 uint32_t table_find(struct table *t, const void *key)
 {
-	uint32_t s = t->bucket[bucket_of(t, key)];
+	uint32_t h = hash_of(t, key);
+	uint32_t s = t->bucket[h & (t->nbuckets - 1)];
 
 	while (s != TABLE_NONE) {
-		if (memcmp(t->keys + (size_t)s * t->key_len, key, t->key_len) == 0) {
+		if (t->meta[s].hash == h && key_eq(t->keys + (size_t)s * t->key_len, key, t->key_len)) {
 			if (t->newest != s) {
 				lru_unlink(t, s);
 				lru_push_newest(t, s);
@@ -133,7 +154,7 @@ void table_remove(struct table *t, uint32_t s)
 
 	if (s >= t->cap || !t->meta[s].used)
 		return;
-	pp = &t->bucket[t->meta[s].bucket];
+	pp = &t->bucket[t->meta[s].hash & (t->nbuckets - 1)];
 	while (*pp != s)
 		pp = &t->meta[*pp].chain;
 	*pp = t->meta[s].chain;
@@ -147,7 +168,7 @@ void table_remove(struct table *t, uint32_t s)
 
 uint32_t table_insert(struct table *t, const void *key)
 {
-	uint32_t s, b;
+	uint32_t s, h;
 
 	if (t->free_head == TABLE_NONE) {
 		uint32_t victim = t->oldest;
@@ -160,11 +181,11 @@ uint32_t table_insert(struct table *t, const void *key)
 	}
 	s = t->free_head;
 	t->free_head = t->meta[s].chain;
-	b = bucket_of(t, key);
+	h = hash_of(t, key);
 	t->meta[s].used = true;
-	t->meta[s].bucket = b;
-	t->meta[s].chain = t->bucket[b];
-	t->bucket[b] = s;
+	t->meta[s].hash = h;
+	t->meta[s].chain = t->bucket[h & (t->nbuckets - 1)];
+	t->bucket[h & (t->nbuckets - 1)] = s;
 	memcpy(t->keys + (size_t)s * t->key_len, key, t->key_len);
 	memset(t->vals + (size_t)s * t->val_size, 0, t->val_size);
 	lru_push_newest(t, s);

@@ -31,20 +31,26 @@ make -j"$jobs" >/dev/null && make -j"$jobs" check
 record "make check ran" $?
 collect "$top/tests" normal
 
+# The sanitizer and fuzz builds are made from a copy of the distributed
+# sources (make distdir), because this tree is configured in place.
+export IKESCOPE_SHARED="$top/../shared"
+
 step "sanitizer build (ASan + UBSan) and check"
-mkdir -p build-asan
-( cd build-asan && { [ -f Makefile ] || "$top/configure" -q --enable-sanitizers CC="${SAN_CC:-gcc}"; } &&
+rm -rf build-asan
+make distdir distdir=build-asan >/dev/null &&
+( cd build-asan && ./configure -q --enable-sanitizers --enable-werror CC="${SAN_CC:-gcc}" &&
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  make -j"$jobs" check )
+  make -j"$jobs" check IKESCOPE_SHARED="$IKESCOPE_SHARED" )
 record "sanitizer make check ran" $?
 collect "$top/build-asan/tests" asan
 
 step "fuzz smoke (libFuzzer)"
 if command -v clang >/dev/null 2>&1; then
-	mkdir -p build-fuzz
-	( cd build-fuzz && { [ -f Makefile ] || "$top/configure" -q --enable-fuzz CC=clang; } &&
-	  make -j"$jobs" fuzz-targets >/dev/null &&
-	  sh "$top/tests/fuzz/smoke.sh" "$top/build-fuzz" ) > "$results/fuzz.tap" 2>&1
+	rm -rf build-fuzz
+	make distdir distdir=build-fuzz >/dev/null &&
+	( cd build-fuzz && ./configure -q --enable-fuzz CC=clang &&
+	  make -j"$jobs" tests/fuzz/fuzz_packet tests/fuzz/fuzz_ike >/dev/null &&
+	  top_srcdir=. top_builddir=. sh tests/fuzz/smoke.sh ) > "$results/fuzz.tap" 2>&1
 	rc=$?
 	cat "$results/fuzz.tap"
 	grep -E '^(not )?ok ' "$results/fuzz.tap" | sed -e 's/^not ok.*/:test-result: FAIL fuzz/' -e 's/^ok.*/:test-result: PASS fuzz/' >> "$results/steps.trs"
@@ -54,7 +60,8 @@ else
 fi
 
 step "make distcheck"
-make -j"$jobs" distcheck >"$results/distcheck.log" 2>&1
+make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+	IKESCOPE_SHARED="$IKESCOPE_SHARED" >"$results/distcheck.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] || tail -40 "$results/distcheck.log"
 record "make distcheck" $rc

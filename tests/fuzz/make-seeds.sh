@@ -17,7 +17,8 @@ out=${1:?usage: make-seeds.sh OUTDIR [capture-dir ...]}
 shift
 if [ $# -eq 0 ]; then
 	set -- "$srcdir/pcaps"
-	[ -d "$srcdir/../shared/pcaps-public" ] && set -- "$@" "$srcdir/../shared/pcaps-public"
+	shared=${IKESCOPE_SHARED:-$srcdir/../shared}
+	[ -d "$shared/pcaps-public" ] && set -- "$@" "$shared/pcaps-public"
 fi
 mkdir -p "$out/packet" "$out/ike"
 

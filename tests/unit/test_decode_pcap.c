@@ -295,11 +295,11 @@ static void test_files(void)
  * frames, 16 ESP frames per its inventory). */
 static void test_pcapng(void)
 {
-	const char *top = getenv("top_srcdir");
+	const char *shared = getenv("IKESCOPE_SHARED");
 	char path[1024], err[512] = "";
 	struct capture *c;
 
-	snprintf(path, sizeof(path), "%s/../shared/pcaps-public/joy/ikev1.pcap", top ? top : ".");
+	snprintf(path, sizeof(path), "%s/pcaps-public/joy/ikev1.pcap", shared ? shared : "../shared");
 	if (access(path, R_OK) != 0) {
 		ok(1, "# SKIP no public corpus at %s", path);
 		return;
