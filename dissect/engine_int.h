@@ -80,6 +80,8 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
 /* Finds the SA whose peers are these two addresses (either order), most recent first. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
+/* Records the SA as the latest of its two peers (for ike_sa_find_by_peers). */
+void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */
 uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version);
 void ike_sa_evicted(void *ctx, uint32_t slot, void *val);

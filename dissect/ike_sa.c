@@ -96,7 +96,7 @@ uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const stru
 	return sa && sa_has_peers(sa, a, b) ? s : NO_SLOT;
 }
 
-static void peers_index(struct engine *e, const struct ike_sa *sa, uint32_t slot)
+void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot)
 {
 	struct peer_key k;
 	uint32_t s;
@@ -612,7 +612,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		memcpy(sa->rspi, m->rspi, 8);
 	from_init = sent_by_initiator(sa, u, m);
 	update_endpoints(sa, u, from_init);
-	peers_index(e, sa, slot);
+	ike_sa_index_peers(e, sa, slot);
 	if (m->major == 2)
 		track_ike2(e, slot, sa, u, m);
 	else

@@ -145,6 +145,7 @@ static inline struct ike_sa *add_sa(struct engine *e, uint8_t tag, struct addr i
 	sa->init_port = sa->resp_port = 500;
 	sa->cap_pos = cap_pos;
 	sa->first_ns = sa->last_ns = 1;
+	ike_sa_index_peers(e, sa, s);
 	return sa;
 }
 
