@@ -33,6 +33,7 @@
 #define N_INVALID_HASH_INFORMATION 23
 #define N_AUTHENTICATION_FAILED 24
 #define N_TS_UNACCEPTABLE 38
+#define N_V1_INVALID_ID_INFORMATION 18
 #define N_COOKIE 16390
 
 static const char *notify_name(unsigned version, unsigned type, char *buf, size_t len)
@@ -210,11 +211,35 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *
 	diag_commit(e, d);
 }
 
+/* IKE fragments (RFC 7383 SKF, IKEv1 fragmentation) of a request that never
+ * all arrived: the receiver cannot reassemble, so it never answers. */
+static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	unsigned seen = (unsigned)__builtin_popcountll(x->req_frag_seen);
+	char nb[32];
+	struct diagnosis *d;
+
+	if (!x->req_frag_total || seen >= x->req_frag_total)
+		return false;
+	d = diag_begin_sa(e, sa, DIAG_IKE_FRAGMENT_LOSS, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return true;
+	evidence_exch(d, x);
+	diag_message(d, "%s request in %u IKE fragments: only %u of them reached this capture point, and no answer came back",
+		     exch_name(sa->version, x->type, nb, sizeof(nb)), x->req_frag_total, seen);
+	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
+		  x->by_initiator ? "initiator" : "responder");
+	diag_commit(e, d);
+	return true;
+}
+
 static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
 	char nb[32];
 	struct diagnosis *d;
 
+	if (ike_fragment_loss(e, sa, x))
+		return;
 	if (is_initial(sa, x)) {
 		if (!sa->msgs_from_resp)
 			no_response(e, sa, x);
@@ -405,7 +430,16 @@ void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, co
 		certain_notify(e, sa, u, DIAG_IKE_INVALID_SPI, SEV_WARNING, msg,
 			       "One side lost its SA state (restart, expiry) while the other still uses it: make sure DPD is on so stale SAs are cleaned up, and that rekey lifetimes are sane on both sides.");
 		return;
+	case N_V1_INVALID_ID_INFORMATION:
+		if (sa->version != 1 || phase1)
+			break;
+		certain_notify(e, sa, u, DIAG_CHILD_TS_UNACCEPTABLE, SEV_ERROR,
+			       "The peer refused the Quick Mode identities (INVALID_ID_INFORMATION)",
+			       "Make the local and remote subnets (leftsubnet/rightsubnet) of both sides mirror each other.");
+		return;
 	case N_TS_UNACCEPTABLE:
+		if (sa->version != 2)
+			break;
 		certain_notify(e, sa, u, DIAG_CHILD_TS_UNACCEPTABLE, SEV_ERROR,
 			       "The peer refused the traffic selectors (TS_UNACCEPTABLE)",
 			       "Make the local and remote subnets (leftsubnet/rightsubnet, local_ts/remote_ts) of both sides mirror each other.");

@@ -1,4 +1,8 @@
-/* table.c - fixed-capacity SipHash-keyed hash table with LRU eviction. */
+/* table.c - fixed-capacity SipHash-keyed hash table with LRU eviction.
+ *
+ * Each slot is one record, [meta | key | value], so a lookup costs the bucket
+ * and one record: with hundreds of thousands of ESP flows nothing stays in
+ * cache, and every separate array would be another miss per packet. */
 #include "table.h"
 
 #include <sodium.h>
@@ -15,9 +19,9 @@ struct slot_meta {
 struct table {
 	uint32_t cap, nbuckets;
 	size_t key_len, val_size;
+	size_t key_off, val_off, stride;
 	uint32_t *bucket;
-	struct slot_meta *meta;
-	uint8_t *keys, *vals;
+	uint8_t *recs;
 	uint32_t free_head;      /* free slots chained through meta.chain */
 	uint32_t newest, oldest;
 	table_evict_cb on_evict;
@@ -25,6 +29,16 @@ struct table {
 	struct table_stats st;
 	unsigned char seed[crypto_shorthash_KEYBYTES];
 };
+
+static inline struct slot_meta *meta_of(const struct table *t, uint32_t s)
+{
+	return (struct slot_meta *)(void *)(t->recs + (size_t)s * t->stride);
+}
+
+static inline uint8_t *key_of(const struct table *t, uint32_t s)
+{
+	return t->recs + (size_t)s * t->stride + t->key_off;
+}
 
 struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 			table_evict_cb on_evict, void *ctx)
@@ -44,17 +58,18 @@ struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 	t->val_size = val_size;
 	t->on_evict = on_evict;
 	t->ctx = ctx;
+	t->key_off = (sizeof(struct slot_meta) + 7) & ~(size_t)7;
+	t->val_off = t->key_off + ((key_len + 7) & ~(size_t)7);
+	t->stride = t->val_off + ((val_size + 7) & ~(size_t)7);
 	t->bucket = malloc(t->nbuckets * sizeof(*t->bucket));
-	t->meta = calloc(capacity, sizeof(*t->meta));
-	t->keys = calloc(capacity, key_len);
-	t->vals = calloc(capacity, val_size);
-	if (!t->bucket || !t->meta || !t->keys || !t->vals) {
+	t->recs = calloc(capacity, t->stride);
+	if (!t->bucket || !t->recs) {
 		table_free(t);
 		return NULL;
 	}
 	memset(t->bucket, 0xff, t->nbuckets * sizeof(*t->bucket));
 	for (uint32_t i = 0; i < capacity; i++)
-		t->meta[i].chain = i + 1 < capacity ? i + 1 : TABLE_NONE;
+		meta_of(t, i)->chain = i + 1 < capacity ? i + 1 : TABLE_NONE;
 	t->free_head = 0;
 	t->newest = t->oldest = TABLE_NONE;
 	t->st.capacity = capacity;
@@ -67,9 +82,7 @@ void table_free(struct table *t)
 	if (!t)
 		return;
 	free(t->bucket);
-	free(t->meta);
-	free(t->keys);
-	free(t->vals);
+	free(t->recs);
 	free(t);
 }
 
@@ -105,26 +118,26 @@ static bool key_eq(const uint8_t *a, const uint8_t *b, size_t n)
 
 static void lru_unlink(struct table *t, uint32_t s)
 {
-	struct slot_meta *m = &t->meta[s];
+	struct slot_meta *m = meta_of(t, s);
 
 	if (m->newer != TABLE_NONE)
-		t->meta[m->newer].older = m->older;
+		(*meta_of(t, m->newer)).older = m->older;
 	else
 		t->newest = m->older;
 	if (m->older != TABLE_NONE)
-		t->meta[m->older].newer = m->newer;
+		(*meta_of(t, m->older)).newer = m->newer;
 	else
 		t->oldest = m->newer;
 }
 
 static void lru_push_newest(struct table *t, uint32_t s)
 {
-	struct slot_meta *m = &t->meta[s];
+	struct slot_meta *m = meta_of(t, s);
 
 	m->newer = TABLE_NONE;
 	m->older = t->newest;
 	if (t->newest != TABLE_NONE)
-		t->meta[t->newest].newer = s;
+		meta_of(t, t->newest)->newer = s;
 	t->newest = s;
 	if (t->oldest == TABLE_NONE)
 		t->oldest = s;
@@ -136,14 +149,16 @@ uint32_t table_find(struct table *t, const void *key)
 	uint32_t s = t->bucket[h & (t->nbuckets - 1)];
 
 	while (s != TABLE_NONE) {
-		if (t->meta[s].hash == h && key_eq(t->keys + (size_t)s * t->key_len, key, t->key_len)) {
+		const struct slot_meta *m = meta_of(t, s);
+
+		if (m->hash == h && key_eq(key_of(t, s), key, t->key_len)) {
 			if (t->newest != s) {
 				lru_unlink(t, s);
 				lru_push_newest(t, s);
 			}
 			return s;
 		}
-		s = t->meta[s].chain;
+		s = m->chain;
 	}
 	return TABLE_NONE;
 }
@@ -152,15 +167,15 @@ void table_remove(struct table *t, uint32_t s)
 {
 	uint32_t *pp;
 
-	if (s >= t->cap || !t->meta[s].used)
+	if (s >= t->cap || !meta_of(t, s)->used)
 		return;
-	pp = &t->bucket[t->meta[s].hash & (t->nbuckets - 1)];
+	pp = &t->bucket[meta_of(t, s)->hash & (t->nbuckets - 1)];
 	while (*pp != s)
-		pp = &t->meta[*pp].chain;
-	*pp = t->meta[s].chain;
+		pp = &meta_of(t, *pp)->chain;
+	*pp = meta_of(t, s)->chain;
 	lru_unlink(t, s);
-	t->meta[s].used = false;
-	t->meta[s].chain = t->free_head;
+	meta_of(t, s)->used = false;
+	meta_of(t, s)->chain = t->free_head;
 	t->free_head = s;
 	t->st.count--;
 	t->st.removals++;
@@ -168,26 +183,28 @@ void table_remove(struct table *t, uint32_t s)
 
 uint32_t table_insert(struct table *t, const void *key)
 {
+	struct slot_meta *m;
 	uint32_t s, h;
 
 	if (t->free_head == TABLE_NONE) {
 		uint32_t victim = t->oldest;
 
 		if (t->on_evict)
-			t->on_evict(t->ctx, victim, t->vals + (size_t)victim * t->val_size);
+			t->on_evict(t->ctx, victim, table_val(t, victim));
 		table_remove(t, victim);
 		t->st.removals--;
 		t->st.evictions++;
 	}
 	s = t->free_head;
-	t->free_head = t->meta[s].chain;
+	m = meta_of(t, s);
+	t->free_head = m->chain;
 	h = hash_of(t, key);
-	t->meta[s].used = true;
-	t->meta[s].hash = h;
-	t->meta[s].chain = t->bucket[h & (t->nbuckets - 1)];
+	m->used = true;
+	m->hash = h;
+	m->chain = t->bucket[h & (t->nbuckets - 1)];
 	t->bucket[h & (t->nbuckets - 1)] = s;
-	memcpy(t->keys + (size_t)s * t->key_len, key, t->key_len);
-	memset(t->vals + (size_t)s * t->val_size, 0, t->val_size);
+	memcpy(key_of(t, s), key, t->key_len);
+	memset(table_val(t, s), 0, t->val_size);
 	lru_push_newest(t, s);
 	t->st.count++;
 	t->st.inserts++;
@@ -196,17 +213,17 @@ uint32_t table_insert(struct table *t, const void *key)
 
 void *table_val(const struct table *t, uint32_t s)
 {
-	return t->vals + (size_t)s * t->val_size;
+	return t->recs + (size_t)s * t->stride + t->val_off;
 }
 
 const void *table_key(const struct table *t, uint32_t s)
 {
-	return t->keys + (size_t)s * t->key_len;
+	return key_of(t, s);
 }
 
 bool table_used(const struct table *t, uint32_t s)
 {
-	return s < t->cap && t->meta[s].used;
+	return s < t->cap && meta_of(t, s)->used;
 }
 
 uint32_t table_capacity(const struct table *t)
@@ -221,6 +238,5 @@ const struct table_stats *table_stats(const struct table *t)
 
 size_t table_memory(const struct table *t)
 {
-	return sizeof(*t) + t->nbuckets * sizeof(*t->bucket) +
-	       t->cap * (sizeof(*t->meta) + t->key_len + t->val_size);
+	return sizeof(*t) + t->nbuckets * sizeof(*t->bucket) + (size_t)t->cap * t->stride;
 }

@@ -121,7 +121,7 @@ static void print_frag(FILE *f, const struct frag_expired *fr)
 		fr->proto, fr->bytes_have);
 	if (fr->bytes_total)
 		fprintf(f, "/%" PRIu32, fr->bytes_total);
-	fprintf(f, " bytes in %u fragments, first %s, last %s", fr->frags_have,
+	fprintf(f, " bytes in %u fragment%s, first %s, last %s", fr->frags_have, fr->frags_have == 1 ? "" : "s",
 		fr->have_first ? "seen" : "missing", fr->have_last ? "seen" : "missing");
 }
 

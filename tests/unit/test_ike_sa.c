@@ -181,8 +181,120 @@ static void test_psk_mismatch_v1(void)
 	engine_free(e);
 }
 
+/* A flood of IKE_SA_INIT requests with random initiator SPIs (a scan or an
+ * attack) stays within the SA cap, evicting the least recently used SAs and
+ * counting them. */
+static void test_flood(void)
+{
+	struct engine_config cfg;
+	struct engine *e;
+	uint8_t msg[IKE_HDR_LEN];
+	struct unit u;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	unsigned live = 0;
+
+	engine_config_defaults(&cfg);
+	cfg.max_sas = 100;
+	e = engine_new(&cfg, NULL);
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP500;
+	u.src.family = u.dst.family = ADDR_V4;
+	u.dst.a[0] = 198;
+	u.dst.a[1] = 51;
+	u.dst.a[2] = 100;
+	u.dst.a[3] = 1;
+	u.sport = u.dport = 500;
+	u.ttl = 64;
+	memset(msg, 0, sizeof(msg));
+	msg[17] = 0x20;
+	msg[18] = 34;
+	msg[19] = IKE2_FLAG_INITIATOR;
+	msg[27] = IKE_HDR_LEN;
+	for (unsigned i = 0; i < 100000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(msg, &x, 8);
+		memcpy(u.src.a, &x, 4);
+		u.frame = i + 1;
+		u.ts_ns = 1000000000LL + (int64_t)i * 1000;
+		u.data = msg;
+		u.len = u.orig_len = sizeof(msg);
+		engine_feed(e, &u);
+	}
+	for (uint32_t i = 0; i < engine_sa_slots(e); i++)
+		live += engine_sa(e, i) != NULL;
+	is_int(live, 100, "flood of 100000 random SPIs: 100 SAs kept");
+	is_int(engine_stats(e)->sas, 100000, "  every SA was seen");
+	is_int(engine_stats(e)->sas_evicted, 99900, "  the rest evicted and counted");
+	engine_finish(e);
+	engine_free(e);
+}
+
+struct diag_catch {
+	unsigned codes[DIAG__COUNT];
+};
+
+static void catch_diag(void *ctx, const struct event *ev)
+{
+	struct diag_catch *c = ctx;
+
+	if (ev->type == EV_DIAGNOSIS)
+		c->codes[ev->u.diag->code]++;
+}
+
+/* An IKE_AUTH request in three RFC 7383 fragments of which the third never
+ * shows up, sent twice, never answered: ike.fragment_loss, not auth_stall. */
+static void test_ike_fragment_loss(void)
+{
+	struct diag_catch got;
+	struct event_sink sink = { catch_diag, &got };
+	struct engine *e;
+	uint8_t msg[52];
+	struct unit u;
+
+	memset(&got, 0, sizeof(got));
+	e = engine_new(NULL, &sink);
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP4500;
+	u.src.family = u.dst.family = ADDR_V4;
+	u.src.a[0] = 192, u.src.a[1] = 0, u.src.a[2] = 2, u.src.a[3] = 1;
+	u.dst.a[0] = 192, u.dst.a[1] = 0, u.dst.a[2] = 2, u.dst.a[3] = 2;
+	u.sport = u.dport = 4500;
+	memset(msg, 0, sizeof(msg));
+	memset(msg, 0x11, 8);
+	memset(msg + 8, 0x22, 8);
+	msg[16] = IKE2_PLD_SKF;
+	msg[17] = 0x20;
+	msg[18] = 35;
+	msg[19] = IKE2_FLAG_INITIATOR;
+	msg[23] = 1;
+	msg[27] = sizeof(msg);
+	msg[31] = 24;          /* SKF payload length */
+	msg[35] = 3;           /* total fragments */
+	for (unsigned round = 0; round < 2; round++) {
+		for (unsigned n = 1; n <= 2; n++) {
+			msg[28] = n == 1 ? 35 : 0; /* first fragment names IDi */
+			msg[33] = (uint8_t)n;
+			u.frame++;
+			u.ts_ns = 1000000000LL + (int64_t)(round * 2000 + n) * 1000000;
+			u.data = msg;
+			u.len = u.orig_len = sizeof(msg);
+			engine_feed(e, &u);
+		}
+	}
+	engine_finish(e);
+	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1, "IKE fragments 1-2 of 3 only: ike.fragment_loss");
+	ok(got.codes[DIAG_IKE_AUTH_STALL] == 0, "  not reported as an auth stall as well");
+	engine_free(e);
+}
+
 int main(void)
 {
+	test_flood();
+	test_ike_fragment_loss();
 	test_ikev2_good();
 	test_no_response();
 	test_fragments();

@@ -1,0 +1,177 @@
+/* test_detect_ike.c - IKE detectors that no daemon capture here triggers,
+ * driven by messages built to the RFC layouts: each must fire on its case
+ * and stay quiet on a neighbouring one. */
+#include <string.h>
+
+#include "engine.h"
+#include "../tap.h"
+
+struct catcher {
+	unsigned codes[DIAG__COUNT];
+};
+
+static void catch_diag(void *ctx, const struct event *ev)
+{
+	struct catcher *c = ctx;
+
+	if (ev->type == EV_DIAGNOSIS)
+		c->codes[ev->u.diag->code]++;
+}
+
+struct rig {
+	struct catcher got;
+	struct engine *e;
+	uint64_t frame;
+	int64_t ns;
+};
+
+static void rig_start(struct rig *r)
+{
+	struct event_sink sink = { catch_diag, &r->got };
+
+	memset(r, 0, sizeof(*r));
+	sink.ctx = &r->got;
+	r->e = engine_new(NULL, &sink);
+	r->ns = 1000000000LL;
+}
+
+static void addr4(struct addr *a, uint8_t last)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = ADDR_V4;
+	a->a[0] = 192;
+	a->a[2] = 2;
+	a->a[3] = last;
+}
+
+/* Sends an IKE message with at most one notify payload from host `from` to `to`. */
+static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8_t exch,
+		     uint8_t flags, uint32_t msg_id, uint8_t ispi, uint8_t rspi, uint16_t notify)
+{
+	uint8_t m[64];
+	size_t len = 28;
+	struct unit u;
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	if (rspi)
+		memset(m + 8, rspi, 8);
+	m[17] = (uint8_t)(ver << 4);
+	m[18] = exch;
+	m[19] = flags;
+	m[20] = (uint8_t)(msg_id >> 24);
+	m[21] = (uint8_t)(msg_id >> 16);
+	m[22] = (uint8_t)(msg_id >> 8);
+	m[23] = (uint8_t)msg_id;
+	if (notify && ver == 2) {
+		m[16] = 41;
+		m[31] = 8;
+		m[34] = (uint8_t)(notify >> 8);
+		m[35] = (uint8_t)notify;
+		len += 8;
+	} else if (notify) {
+		m[16] = 11;
+		m[31] = 12;
+		m[35] = 1;  /* DOI IPsec */
+		m[36] = 1;  /* protocol ISAKMP */
+		m[38] = (uint8_t)(notify >> 8);
+		m[39] = (uint8_t)notify;
+		len += 12;
+	}
+	m[27] = (uint8_t)len;
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP500;
+	addr4(&u.src, from);
+	addr4(&u.dst, to);
+	u.sport = u.dport = 500;
+	u.ttl = 63;
+	u.frame = ++r->frame;
+	r->ns += 500000000LL;
+	u.ts_ns = r->ns;
+	u.data = m;
+	u.len = u.orig_len = len;
+	engine_feed(r->e, &u);
+}
+
+static unsigned rig_end(struct rig *r, unsigned code)
+{
+	unsigned n;
+
+	engine_finish(r->e);
+	n = r->got.codes[code];
+	engine_free(r->e);
+	return n;
+}
+
+int main(void)
+{
+	struct rig r;
+
+	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa1, 0, 0);
+	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xa1, 0, 5);
+	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 1, "INVALID_MAJOR_VERSION: ike.version_mismatch");
+
+	/* IKEv2 never answered while IKEv1 between the same peers is. */
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa2, 0, 0);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xb2, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xb2, 0xc2, 0);
+	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 1, "IKEv2 unanswered, IKEv1 answered: ike.version_mismatch");
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa3, 0, 0);
+	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 0, "IKEv2 unanswered alone: no version verdict");
+
+	/* INVALID_IKE_SPI in clear. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 37, 0x08, 5, 0xa4, 0xc4, 0);
+	send_msg(&r, 2, 1, 2, 37, 0x20, 5, 0xa4, 0xc4, 4);
+	is_int(rig_end(&r, DIAG_IKE_INVALID_SPI), 1, "INVALID_IKE_SPI: ike.invalid_spi");
+
+	/* Another error notify in clear: INTERNAL_ADDRESS_FAILURE (36). */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa5, 0, 0);
+	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xa5, 0, 36);
+	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 1, "other error notify: ike.error_notify");
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa6, 0, 0);
+	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xa6, 0xc6, 16390);
+	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 0, "a status notify (COOKIE) is no error");
+
+	/* IKEv1 Aggressive Mode refused with AUTHENTICATION_FAILED. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 4, 0, 0, 0xa7, 0, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x1234, 0xa7, 0xc7, 24);
+	is_int(rig_end(&r, DIAG_IKE_AGGRESSIVE_REJECTED), 1, "Aggressive Mode + AUTH_FAILED: ike.aggressive_rejected");
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xa8, 0, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x1234, 0xa8, 0xc8, 24);
+	is_int(rig_end(&r, DIAG_IKE_AGGRESSIVE_REJECTED), 0, "Main Mode + AUTH_FAILED: not aggressive_rejected");
+
+	/* IKEv1 cleartext NO_PROPOSAL_CHOSEN after phase 1: the child. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xa9, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xa9, 0xc9, 0);
+	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xa9, 0xc9, 0);  /* encrypted message 5 */
+	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xa9, 0xc9, 0);  /* encrypted message 6 */
+	send_msg(&r, 2, 1, 1, 5, 0, 0x77, 0xa9, 0xc9, 14);
+	is_int(rig_end(&r, DIAG_CHILD_NO_PROPOSAL), 1, "IKEv1 NO_PROPOSAL_CHOSEN after phase 1: child.no_proposal_chosen");
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xaa, 0, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x77, 0xaa, 0, 14);
+	is_int(rig_end(&r, DIAG_CHILD_NO_PROPOSAL), 0, "IKEv1 NO_PROPOSAL_CHOSEN in phase 1: not the child's");
+
+	/* IKEv1 INVALID_ID_INFORMATION after phase 1. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xab, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xab, 0xcb, 0);
+	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xab, 0xcb, 0);
+	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xab, 0xcb, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x78, 0xab, 0xcb, 18);
+	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "IKEv1 INVALID_ID_INFORMATION after phase 1: child.ts_unacceptable");
+	return tap_done();
+}
