@@ -15,9 +15,16 @@ void capture_pos_update(struct ike_sa *sa)
 {
 	bool init_here, resp_here;
 
-	/* TTL 0 is "not seen yet": one side alone says nothing about the other. */
+	/* TTL 0 is "not seen yet". One side alone still places the capture on
+	 * that side's host when its TTL is undecremented (a silent responder
+	 * leaves only the initiator's packets); a decremented one says nothing. */
 	if (sa->init_ttl == 0 || sa->resp_ttl == 0) {
-		sa->cap_pos = POS_UNKNOWN;
+		if (sa->init_ttl && initial_ttl(sa->init_ttl))
+			sa->cap_pos = POS_INITIATOR;
+		else if (sa->resp_ttl && initial_ttl(sa->resp_ttl))
+			sa->cap_pos = POS_RESPONDER;
+		else
+			sa->cap_pos = POS_UNKNOWN;
 		return;
 	}
 	init_here = initial_ttl(sa->init_ttl);

@@ -186,7 +186,7 @@ static void detect_stale(struct engine *e, struct esp_flow *f)
 	if (!d)
 		return;
 	flow_text(f, &t);
-	evidence(d, f, f->stale_frame, 0);
+	evidence(d, f, f->stale_frame, f->stale_ns);
 	diag_message(d, "%" PRIu64 " ESP packets %s to %s on SPI 0x%08x up to %.1f s after that SA was %s",
 		     f->stale_packets, t.src, t.dst, f->spi, secs(f->last_ns - f->stale_since_ns),
 		     proven ? "deleted or rejected as unknown (INVALID_SPI)" : "replaced by a rekey");

@@ -144,12 +144,8 @@ static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *
 	diag_message(d, "%s request sent %u times over %.1f s; %s",
 		     sa->version == 2 ? "IKE_SA_INIT" : (x->type == IKE1_EXCH_AGGRESSIVE ? "Aggressive Mode" : "Main Mode"),
 		     x->nreq, span, no_answer_phrase(sa, true));
-	if (sa->cap_pos == POS_RESPONDER)
-		diag_hint(d, "The responder got the requests: check that its IKE daemon has a connection for this peer and IKE version%s, and its logs for why it stays silent.",
-			  sa->version == 1 ? " (IKEv1 is often disabled by default)" : "");
-	else
-		diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
-			  sa->version);
+	diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
+		  sa->version);
 	diag_commit(e, d);
 }
 
@@ -180,11 +176,11 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 		diag_message(d, "%s request sent %u times as IP fragments; only incomplete datagrams (%u bytes of each) reached this capture point and no answer came back",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->nreq, x->req_len);
 	else if (fragmented)
-		diag_message(d, "%s request of %u bytes, sent as %u IP fragments, retransmitted %u times without an answer; %s",
+		diag_message(d, "%s request of %u bytes, in %u IP fragments, sent %u times without an answer; %s",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
 			     x->req_ip_frags, x->nreq, no_answer_phrase(sa, x->by_initiator));
 	else
-		diag_message(d, "%s request of %u bytes retransmitted %u times without an answer after a successful key exchange; %s",
+		diag_message(d, "%s request of %u bytes sent %u times without an answer after a successful key exchange; %s",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len, x->nreq,
 			     no_answer_phrase(sa, x->by_initiator));
 	if (sa->version == 2 && !(sa->frag_init && sa->frag_resp))
@@ -203,8 +199,8 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *
 	if (!d)
 		return;
 	evidence_exch(d, x);
-	diag_message(d, "%s liveness check from the %s sent %u times over %.1f s; %s",
-		     x->req_sk_np ? "INFORMATIONAL" : "Empty INFORMATIONAL", x->by_initiator ? "initiator" : "responder",
+	diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
+		     x->by_initiator ? "initiator" : "responder",
 		     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
 	diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
 		  x->by_initiator ? "responder" : "initiator");
@@ -216,17 +212,20 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *
 static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
 	unsigned seen = (unsigned)__builtin_popcountll(x->req_frag_seen);
+	unsigned total = x->req_frag_total;
 	char nb[32];
 	struct diagnosis *d;
 
-	if (!x->req_frag_total || seen >= x->req_frag_total)
+	/* Fragment numbers above 64 are not tracked; IKEv1 tells the total only
+	 * in its last fragment, so without it a loss cannot be told. */
+	if (!total || seen >= (total < 64 ? total : 64))
 		return false;
 	d = diag_begin_sa(e, sa, DIAG_IKE_FRAGMENT_LOSS, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
 	evidence_exch(d, x);
 	diag_message(d, "%s request in %u IKE fragments: only %u of them reached this capture point, and no answer came back",
-		     exch_name(sa->version, x->type, nb, sizeof(nb)), x->req_frag_total, seen);
+		     exch_name(sa->version, x->type, nb, sizeof(nb)), total, seen);
 	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
 		  x->by_initiator ? "initiator" : "responder");
 	diag_commit(e, d);
@@ -249,8 +248,11 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct e
 		auth_stall(e, sa, x);
 		return;
 	}
+	/* A liveness check is an empty INFORMATIONAL; an unanswered Delete is
+	 * the sender tearing the SA down anyway. */
 	if (sa->version == 2 && x->type == IKE2_EXCH_INFORMATIONAL) {
-		dpd_timeout(e, sa, x);
+		if (x->req_sk_np == IKE_PLD_NONE && x->nreq >= 2)
+			dpd_timeout(e, sa, x);
 		return;
 	}
 	if ((sa->version == 2 && x->type == IKE2_EXCH_CREATE_CHILD) ||
@@ -275,7 +277,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 	char nb[32];
 	struct diagnosis *d;
 
-	if (sa->version != 2 || x->resp_sk_np != IKE2_PLD_N)
+	if (sa->version != 2 || x->resp_sk_np != IKE2_PLD_N || x->resp_len >= IKE2_ERROR_ONLY_MAX)
 		return;
 	if (x->type == IKE2_EXCH_AUTH) {
 		d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);

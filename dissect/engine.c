@@ -4,6 +4,7 @@
  * allocates nothing. */
 #include "engine_int.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 		engine_free(e);
 		return NULL;
 	}
+	randombytes_buf(e->msg_key, sizeof(e->msg_key));
 	return e;
 }
 

@@ -12,6 +12,13 @@
 #include "table.h"
 
 #define NO_SLOT UINT32_MAX
+
+/* An encrypted IKEv2 answer that opens with a notify and is this short holds
+ * an error notify and nothing else: header 28, SK header 4, IV up to 16,
+ * a notify with a little data, padding and ICV. Successful answers carry
+ * identities, AUTH and SA/TS payloads and are well over 200 bytes; some
+ * implementations (Cisco) open those with a notify too, so the size decides. */
+#define IKE2_ERROR_ONLY_MAX 128
 #define NET_SEEN_SLOTS 64
 
 struct engine {
@@ -27,6 +34,7 @@ struct engine {
 	int64_t now_ns;            /* latest packet time */
 	int64_t next_sweep_ns;
 	bool finished;
+	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */
 	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
 	uint32_t flow_cursor;      /* next flow slot for the incremental ESP sweep (esp_flow.c) */
 	/* The last IKE SA lookup by peers for a new ESP flow, reused while no SA

@@ -168,6 +168,8 @@ static void seq_update(struct esp_flow *f, const struct unit *u, uint32_t seq32)
 		if (f->lost)
 			f->lost--;
 	} else {
+		/* Beyond the window its bit is gone: a duplicate and a gap filler
+		 * look alike, so lost is left as it is. */
 		f->late1024++;
 	}
 	if (d >= 64) {
@@ -260,8 +262,10 @@ void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_in
 		f->size_max = size;
 	f->size_hist[size_bucket(size)]++;
 	if (f->stale && u->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {
-		if (!f->stale_packets++)
+		if (!f->stale_packets++) {
 			f->stale_frame = u->frame;
+			f->stale_ns = u->ts_ns;
+		}
 	}
 }
 
@@ -310,11 +314,16 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	struct engine *e = ctx;
 	struct esp_flow *f = val, *r;
 	struct event ev = { .type = EV_ESP, .reason = 2 };
+	struct ike_sa *sa = esp_flow_sa(e, f);
 
 	detect_esp_flow(e, slot, f, false);
 	r = f->reverse == NO_SLOT ? NULL : engine_flow_mut(e, f->reverse);
 	if (r && r->reverse == slot)
 		r->reverse = NO_SLOT;
+	/* The slot is reused at once: the SA must not name it as its child. */
+	for (unsigned dir = 0; sa && dir < 2; dir++)
+		if (sa->esp_last[dir] == slot + 1)
+			sa->esp_last[dir] = 0;
 	e->stats.flows_evicted++;
 	ev.u.flow = f;
 	engine_emit(e, &ev);

@@ -32,13 +32,14 @@
 #define IKE2_N_FRAG_SUPPORTED 16430
 #define NOTIFY_STATUS_FIRST 16384
 
-static uint64_t message_hash(const struct unit *u)
+/* Keyed with the engine's random key: a crafted request cannot pass for
+ * another one's retransmission. */
+static uint64_t message_hash(const struct engine *e, const struct unit *u)
 {
-	static const unsigned char key[crypto_shorthash_KEYBYTES];
 	unsigned char out[crypto_shorthash_BYTES];
 	uint64_t h;
 
-	crypto_shorthash(out, u->data, u->len, key);
+	crypto_shorthash(out, u->data, u->len, e->msg_key);
 	memcpy(&h, out, sizeof(h));
 	return h ^ u->orig_len;
 }
@@ -298,14 +299,27 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			sa->pending++;
 		}
 	} else {
+		/* Packet time can run backwards in merged captures: no negative gaps. */
 		if (x->ngaps < EXCH_MAX_GAPS)
-			x->gap_ms[x->ngaps++] = (uint32_t)((u->ts_ns - x->req_ns_last) / 1000000);
+			x->gap_ms[x->ngaps++] = u->ts_ns > x->req_ns_last
+							? (uint32_t)((u->ts_ns - x->req_ns_last) / 1000000)
+							: 0;
 		if (x->nreq < UINT8_MAX)
 			x->nreq++;
 		sa->retransmits++;
 		e->stats.retransmits++;
 		if (u->ip_frags > x->req_ip_frags)
 			x->req_ip_frags = u->ip_frags;
+	}
+	/* A copy known only by its first bytes (lost IP fragments, snaplen)
+	 * counts as the same request; the first complete copy fixes its bytes. */
+	if (u->len < u->orig_len) {
+		if (x->nreq == 1 && !repeat)
+			x->req_partial = 1;
+	} else if (x->req_partial) {
+		x->req_partial = 0;
+		x->req_hash = hash;
+		x->req_len = (uint32_t)u->orig_len;
 	}
 	x->req_frame_last = u->frame;
 	x->req_ns_last = u->ts_ns;
@@ -366,11 +380,15 @@ static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const
 	struct exch *x = exch_find(sa, m->msg_id, by_init);
 
 	if (!response) {
-		uint64_t h = message_hash(u);
+		uint64_t h = message_hash(e, u);
+
+		bool partial = u->len < u->orig_len || (x && x->req_partial);
 
 		/* A changed request with a used message ID is a new attempt: the
-		 * IKE_SA_INIT retry after INVALID_KE_PAYLOAD or COOKIE. */
-		if (!x || (m->frag_num == 0 && x->nreq && x->req_hash != h) || x->type != m->exchange)
+		 * IKE_SA_INIT retry after INVALID_KE_PAYLOAD or COOKIE. A partial
+		 * copy cannot be compared by its bytes. */
+		if (!x || x->type != m->exchange ||
+		    (m->frag_num == 0 && x->nreq && x->req_hash != h && !partial))
 			x = exch_new(sa, m, by_init);
 		add_request(e, sa, x, u, m, h);
 	} else {
@@ -391,12 +409,14 @@ static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const
 static void track_ike1(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m, bool from_init)
 {
-	uint64_t h = message_hash(u);
+	uint64_t h = message_hash(e, u);
 	struct exch *mine = exch_find(sa, m->msg_id, from_init);
 	struct exch *theirs = exch_find(sa, m->msg_id, !from_init);
 	struct exch *x;
 
-	if (mine && mine->nreq && (mine->req_hash == h || m->frag_num > 1)) {
+	if (mine && mine->nreq &&
+	    (mine->req_hash == h || m->frag_num > 1 ||
+	     (!mine->nresp && (u->len < u->orig_len || mine->req_partial)))) {
 		add_request(e, sa, mine, u, m, h);
 		return;
 	}
@@ -562,9 +582,9 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 			}
 		} else if (m->exchange == IKE2_EXCH_AUTH && response) {
 			sa->auth_sk_np = first_fragment_np(m);
-			/* A successful answer starts with IDr; an answer that opens
-			 * with a notify is an error (AUTHENTICATION_FAILED...). */
-			if (m->frag_num <= 1 && m->sk_np == IKE2_PLD_N)
+			/* A short answer holding only a notify is an error
+			 * (AUTHENTICATION_FAILED...); anything else carries IDr. */
+			if (m->frag_num == 0 && m->sk_np == IKE2_PLD_N && u->orig_len < IKE2_ERROR_ONLY_MAX)
 				set_state(e, sa, SAS_FAILED, u);
 			else if (m->frag_num <= 1)
 				set_state(e, sa, SAS_ESTABLISHED, u);
@@ -625,12 +645,11 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 }
 
 /* An unanswered request times out after the configured time; at the end of
- * the capture, one that was retransmitted or has waited long enough does too
- * (a request sent just before the capture stopped has not failed). */
+ * the capture, one that was retransmitted does too. A single copy sent just
+ * before the capture stopped has not failed: it stays pending. */
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 {
 	int64_t timeout = (int64_t)e->cfg.ike_timeout_ms * 1000000;
-	int64_t final_min = 2000000000LL;
 
 	for (uint32_t slot = 0; slot < table_capacity(e->sas); slot++) {
 		struct ike_sa *sa = engine_sa_mut(e, slot);
@@ -643,7 +662,7 @@ void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 
 			if (x->outcome != EXO_PENDING || !x->nreq)
 				continue;
-			if (waited < timeout && !(final && (x->nreq > 1 || waited >= final_min)))
+			if (waited < timeout && !(final && x->nreq > 1))
 				continue;
 			x->outcome = EXO_TIMEOUT;
 			if (sa->pending)

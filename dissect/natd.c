@@ -4,9 +4,9 @@
  * 3.2, the negotiated hash of CKY-I | CKY-R | address | port), then the
  * nat.detected diagnosis. A peer may fake its source hash on purpose to
  * force UDP encapsulation (strongSwan's kernel-libipsec or encap=yes), so a
- * mismatch alone is worded "NAT or forced UDP encapsulation" and only an
- * independent observation (a rewritten source port) makes the verdict
- * certain. */
+ * mismatch alone is worded "NAT or forced UDP encapsulation"; a source port
+ * other than 500 strengthens the case but clients may choose their port, so
+ * the verdict from the wire stays likely. */
 #include "engine_int.h"
 #include "ike1.h"
 #include "ike2.h"
@@ -238,7 +238,7 @@ struct side {
 	bool src;       /* its own source hash does not match here */
 	bool beyond;    /* the other peer saw it at another address: NAT past this point */
 	bool forced;    /* source hash wrong at its own host: forced encapsulation */
-	bool certain;   /* corroborated without hashes */
+	bool port;      /* and its source port is not 500 either */
 };
 
 static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host, bool port_rewritten)
@@ -251,7 +251,7 @@ static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host,
 	 * source hash there is deliberate. */
 	s.forced = s.src && at_own_host;
 	s.nat = s.beyond || (s.src && !s.forced);
-	s.certain = s.src && !s.forced && port_rewritten;
+	s.port = s.src && !s.forced && port_rewritten;
 	return s;
 }
 
@@ -260,10 +260,10 @@ static void side_text(char *buf, size_t len, const char *who, const char *other,
 {
 	const char *again = s->beyond ? ", and translated again past it" : "";
 
-	if (s->certain)
-		snprintf(buf, len, "the %s is behind a NAT before this capture point: its source port "
-			 "was rewritten from 500 and its NAT-D source hash does not match %s%s",
-			 who, ip, again);
+	if (s->port)
+		snprintf(buf, len, "The %s is most likely behind a NAT before this capture point: its "
+			 "NAT-D source hash does not match %s and its source port is not 500 (rewritten, "
+			 "or an ephemeral client port)%s", who, ip, again);
 	else if (s->src && !s->forced)
 		snprintf(buf, len, "NAT or forced UDP encapsulation on the %s's side: its NAT-D source "
 			 "hash does not match %s seen here%s", who, ip, again);
@@ -278,16 +278,17 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 	char ip_i[48], ip_r[48], t_i[288], t_r[288], tail[96];
 	struct side si, sr;
 	struct diagnosis *d;
-	bool certain, both;
+	bool both;
 
 	si = side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
 		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR);
 	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false);
 	if (!si.nat && !sr.nat)
 		return;
-	certain = (!si.nat || si.certain) && (!sr.nat || sr.certain);
-	both = !certain && si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond;
-	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, certain ? CONF_CERTAIN : CONF_LIKELY);
+	/* A hash can be faked and a port can be a client's choice: what the
+	 * capture shows of NAT is always an inference. */
+	both = si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond && !si.port;
+	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, CONF_LIKELY);
 	if (!d)
 		return;
 	diag_evidence(d, sa->natd_frame_init, frame_ns(sa, sa->natd_frame_init));
@@ -303,11 +304,11 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		if (si.nat)
 			side_text(t_i, sizeof(t_i), "initiator", "responder", &si, ip_i);
 		else if (si.forced)
-			snprintf(t_i, sizeof(t_i), "the initiator forces UDP encapsulation");
+			snprintf(t_i, sizeof(t_i), "The initiator forces UDP encapsulation");
 		if (sr.nat)
 			side_text(t_r, sizeof(t_r), "responder", "initiator", &sr, ip_r);
 		else if (sr.forced)
-			snprintf(t_r, sizeof(t_r), "the responder forces UDP encapsulation");
+			snprintf(t_r, sizeof(t_r), "%s responder forces UDP encapsulation", t_i[0] ? "the" : "The");
 	}
 	if (sa->keepalives)
 		snprintf(tail, sizeof(tail), "%s%u NAT-T keepalive%s seen",
@@ -317,13 +318,9 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		snprintf(tail, sizeof(tail), "%sno NAT-T keepalives seen",
 			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "");
 	diag_message(d, "%s%s%s; %s", t_i, t_i[0] && t_r[0] ? "; " : "", t_r, tail);
-	if (certain)
-		diag_hint(d, "Nothing to fix while the tunnel works; the NAT must pass UDP 4500, and "
-			  "the side behind it should send NAT-T keepalives more often than the NAT's "
-			  "UDP timeout if the tunnel drops when idle");
-	else
-		diag_hint(d, "If there is no NAT between the peers, a peer fakes its NAT-D hash to "
-			  "force UDP encapsulation (e.g. strongSwan encap=yes or kernel-libipsec); "
-			  "otherwise make sure the NAT passes UDP 4500 and NAT-T keepalives are on");
+	diag_hint(d, "Information. If there is no NAT between the peers, "
+		  "a peer fakes its NAT-D hash to force UDP encapsulation (e.g. strongSwan encap=yes "
+		  "or kernel-libipsec); otherwise the NAT must pass UDP 4500, and the side behind it "
+		  "should send NAT-T keepalives more often than the NAT's UDP timeout");
 	diag_commit(e, d);
 }

@@ -77,6 +77,7 @@ struct exch {
 	uint8_t req_ip_frags;  /* IP fragments of the (reassembled) request */
 	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
+	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
 	uint32_t req_len, resp_len;
 	uint64_t req_frame, req_frame_last, resp_frame;
 	int64_t req_ns, req_ns_last, resp_ns;
@@ -209,6 +210,7 @@ struct esp_flow {
 
 	int64_t stale_since_ns;
 	uint64_t stale_frame;         /* first packet counted in stale_packets */
+	int64_t stale_ns;
 	uint64_t stale_packets;
 	uint32_t reverse;             /* flow slot of the other direction, or UINT32_MAX */
 	uint32_t sa;                  /* IKE SA slot, or UINT32_MAX */

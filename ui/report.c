@@ -81,6 +81,8 @@ static void sa_nat(const struct rctx *r, const struct ike_sa *sa)
 	const char *v = nat_verdict(sa);
 	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", v ? v : "no NAT-D payloads seen");
 
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
 	if (sa->tcp)
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "; IKE over TCP (RFC 8229)");
 	else if (sa->moved_to_4500)

@@ -99,14 +99,16 @@ static void note(const struct rctx *r, const char *text, enum rcolor c)
 static void retransmit_note(const struct rctx *r, const struct exch *x)
 {
 	char buf[160], ib[16];
-	int n = snprintf(buf, sizeof(buf), "[x%u retransmitted:", (unsigned)x->nreq);
+	int n = snprintf(buf, sizeof(buf), "[sent %u times:", (unsigned)x->nreq);
 
-	for (unsigned i = 0; i < x->ngaps && i < EXCH_MAX_GAPS; i++)
+	/* Each append is clamped, so a long list can only be cut, never overrun. */
+	for (unsigned i = 0; i < x->ngaps && i < EXCH_MAX_GAPS && n < (int)sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " %s",
 			      interval_text(x->gap_ms[i], ib, sizeof(ib)));
-	if (x->ngaps + 1u < x->nreq)
+	if (x->ngaps + 1u < x->nreq && n < (int)sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " ...");
-	snprintf(buf + n, sizeof(buf) - (size_t)n, "]");
+	if (n < (int)sizeof(buf))
+		snprintf(buf + n, sizeof(buf) - (size_t)n, "]");
 	note(r, buf, RC_YELLOW);
 }
 

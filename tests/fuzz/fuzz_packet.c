@@ -1,7 +1,8 @@
-/* fuzz_packet.c - libFuzzer target for the whole per-packet path: one frame
- * through the decoder (link layer, IP, fragments, UDP/TCP encapsulation, ICMP)
- * and the engine, then through the text line with its -v field tree and the
- * NDJSON printer.
+/* fuzz_packet.c - libFuzzer target for the whole path: one frame through the
+ * decoder (link layer, IP, fragments, UDP/TCP encapsulation, ICMP) and the
+ * engine (correlation and detectors), then through the text line with its -v
+ * field tree, the packet NDJSON and the engine's NDJSON events; every so
+ * often the report is printed from the engine's state.
  *
  * Input: byte 0 selects the link type (index into linktypes[], modulo its
  * size; tests/fuzz/make-seeds.sh writes seeds the same way), the rest is the
@@ -21,6 +22,7 @@
 #include "engine.h"
 #include "json.h"
 #include "packet_view.h"
+#include "report.h"
 
 #define OUT_BUF (1u << 20)
 #define EXPIRE_EVERY 1000
@@ -47,10 +49,12 @@ static void emit(void *ctx, const struct event *ev)
 {
 	struct fuzz_out *o = ctx;
 
-	if (ev->type != EV_PACKET)
-		return;
-	packet_line_print(o->text, &ev->u.pkt, 2);
-	packet_json_print(&o->json, &ev->u.pkt);
+	if (ev->type == EV_PACKET) {
+		packet_line_print(o->text, &ev->u.pkt, 2);
+		packet_json_print(&o->json, &ev->u.pkt);
+	} else {
+		events_json_print(&o->json, eng, ev, n_inputs);
+	}
 	if (o->json.depth != 0)
 		abort();
 }
@@ -59,6 +63,7 @@ static void setup(void)
 {
 	static struct event_sink sink = { emit, &out };
 	struct decoder_config cfg;
+	struct engine_config ecfg;
 
 	/* "w+" would let the stream grow; fixed buffers keep memory bounded and
 	 * a full buffer only stops writing. */
@@ -68,7 +73,13 @@ static void setup(void)
 		abort();
 	json_init(&out.json, out.jf);
 	decoder_config_defaults(&cfg);
-	eng = engine_new(&sink);
+	engine_config_defaults(&ecfg);
+	ecfg.emit_packets = true;
+	/* Small tables, so eviction paths run too. */
+	ecfg.max_sas = 64;
+	ecfg.max_flows = 256;
+	ecfg.max_diagnoses = 64;
+	eng = engine_new(&ecfg, &sink);
 	dec = eng ? decoder_new(&cfg, engine_feed, eng) : NULL;
 	if (!dec)
 		abort();
@@ -105,8 +116,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ts = 1704067200LL * 1000000000 + (int64_t)n_inputs * 1000000;
 	decoder_frame(dec, linktypes[data[0] % nlt], data + 1, (uint32_t)(size - 1),
 		      (uint32_t)(size - 1), ts, n_inputs);
-	if (n_inputs % EXPIRE_EVERY == 0)
+	if (n_inputs % EXPIRE_EVERY == 0) {
+		struct report_opts ro = { false, n_inputs };
+
 		decoder_expire(dec, INT64_MAX);
+		report_print(out.text, eng, &ro);
+	}
 	check_printable(out.text, out.text_buf);
 	check_printable(out.jf, out.json_buf);
 	return 0;

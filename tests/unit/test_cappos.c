@@ -29,8 +29,10 @@ int main(void)
 	is_int(pos(128, 120), POS_INITIATOR, "Windows initiator's host");
 	is_int(pos(50, 255), POS_RESPONDER, "router as responder, captured on it");
 	is_int(pos(255, 128), POS_UNKNOWN, "both initial values: unknown");
-	is_int(pos(64, 0), POS_UNKNOWN, "no response seen: unknown");
-	is_int(pos(0, 64), POS_UNKNOWN, "no request seen: unknown");
+	is_int(pos(64, 0), POS_INITIATOR, "no response seen, initiator's TTL undecremented: its host");
+	is_int(pos(0, 64), POS_RESPONDER, "no request seen, responder's TTL undecremented: its host");
+	is_int(pos(63, 0), POS_UNKNOWN, "no response seen, initiator routed: unknown");
+	is_int(pos(0, 0), POS_UNKNOWN, "nothing seen: unknown");
 	is_int(pos(0, 0), POS_UNKNOWN, "nothing seen");
 	is_int(pos(1, 254), POS_PATH, "TTL 254 is one hop from a 255 stack");
 	is_int(pos(65, 129), POS_PATH, "values just above the initial ones are not initial");
