@@ -102,7 +102,7 @@ static void test_ladder_timeout(void)
 	       "ladder endpoints");
 	is_str(line(2), "       3   +0.000s  |-- IKE_SA_INIT mid 0 (464 B) -------------------------->|",
 	       "request arrow to the right");
-	is_str(line(3), "                    |   [x4 retransmitted: +1.0s +1.2s +1.4s]                |",
+	is_str(line(3), "                    |   [sent 4 times: +1.0s +1.2s +1.4s]                    |",
 	       "retransmissions with their intervals");
 	is_str(line(4), "                    |   (no response)                                        |",
 	       "timeout marked");
