@@ -9,6 +9,7 @@
  * be attributed to anything and would only add noise, so it is counted only.
  */
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "decoder_int.h"
@@ -186,7 +187,12 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 	ver = link_decode(d, linktype, &c);
 	if (!ver)
 		return;
-	memset(&k, 0, sizeof(k));
+	/* The unit's union is filled by whoever makes an ICMP, fragment, TCP
+	 * or error unit; zeroing it for every ESP packet would be wasted work. */
+	memset(&k.u, 0, offsetof(struct unit, u));
+	k.snapcut = false;
+	k.proto = 0;
+	k.tunnels = 0;
 	k.u.frame = frame_no;
 	k.u.ts_ns = ts_ns;
 	k.u.wire_len = wire_len;

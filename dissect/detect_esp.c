@@ -6,6 +6,7 @@
 #include <inttypes.h>
 
 /* esp.one_way needs this much traffic before silence the other way means something. */
+#define STALE_MIN_PACKETS_LIVE 10
 #define ONE_WAY_MIN_PACKETS 5
 #define ONE_WAY_MIN_NS 2000000000LL
 /* Before the end, esp.loss waits for a sample this large so that early,
@@ -173,13 +174,15 @@ static void detect_replay(struct engine *e, struct esp_flow *f, bool final)
 	diag_commit(e, d);
 }
 
-static void detect_stale(struct engine *e, struct esp_flow *f)
+static void detect_stale(struct engine *e, struct esp_flow *f, bool final)
 {
 	struct flow_text t;
 	struct diagnosis *d;
 	bool proven = f->stale == ESP_STALE_PROVEN;
 
-	if (!f->stale_packets)
+	/* While packets flow, wait for a few so the message's numbers mean
+	 * something; the end of the capture takes what there is. */
+	if (!f->stale_packets || (!final && f->stale_packets < STALE_MIN_PACKETS_LIVE))
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_STALE_SPI, SEV_WARNING,
 			    proven ? CONF_CERTAIN : CONF_LIKELY);
@@ -224,7 +227,7 @@ void detect_esp_flow(struct engine *e, uint32_t slot, struct esp_flow *f, bool f
 	(void)slot;
 	detect_loss(e, f, final);
 	detect_replay(e, f, final);
-	detect_stale(e, f);
+	detect_stale(e, f, final);
 	if (!final)
 		return;
 	detect_one_way(e, f);

@@ -185,14 +185,14 @@ void engine_finish(struct engine *e)
 	if (e->finished)
 		return;
 	sweep(e, true);
-	for (i = 0; i < table_capacity(e->sas); i++) {
+	for (i = 0; i < table_slots(e->sas); i++) {
 		struct ike_sa *sa = engine_sa_mut(e, i);
 
 		if (sa)
 			detect_ike_final(e, i, sa);
 	}
 	e->finished = true;
-	for (i = 0; i < table_capacity(e->sas); i++) {
+	for (i = 0; i < table_slots(e->sas); i++) {
 		const struct ike_sa *sa = engine_sa(e, i);
 
 		if (!sa)
@@ -201,7 +201,7 @@ void engine_finish(struct engine *e)
 		ev.u.sa = sa;
 		engine_emit(e, &ev);
 	}
-	for (i = 0; i < table_capacity(e->flows); i++) {
+	for (i = 0; i < table_slots(e->flows); i++) {
 		const struct esp_flow *f = engine_flow(e, i);
 
 		if (!f)
@@ -222,7 +222,7 @@ const struct engine_stats *engine_stats(const struct engine *e)
 
 uint32_t engine_sa_slots(const struct engine *e)
 {
-	return table_capacity(e->sas);
+	return table_slots(e->sas);
 }
 
 const struct ike_sa *engine_sa(const struct engine *e, uint32_t slot)
@@ -237,7 +237,7 @@ struct ike_sa *engine_sa_mut(struct engine *e, uint32_t slot)
 
 uint32_t engine_flow_slots(const struct engine *e)
 {
-	return table_capacity(e->flows);
+	return table_slots(e->flows);
 }
 
 const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot)

@@ -357,8 +357,8 @@ static int pair_cmp(const void *x, const void *y)
  * the end; without memory it just does not pair. */
 static void final_pairing(struct engine *e)
 {
-	uint32_t cap = table_capacity(e->flows), n = 0, i, j;
-	struct pair_ent *v = malloc((size_t)cap * sizeof(*v));
+	uint32_t cap = table_slots(e->flows), n = 0, i, j;
+	struct pair_ent *v = cap ? malloc((size_t)cap * sizeof(*v)) : NULL;
 
 	if (!v)
 		return;
@@ -404,7 +404,7 @@ static void final_pairing(struct engine *e)
 
 void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 {
-	uint32_t cap = table_capacity(e->flows), i, n;
+	uint32_t cap = table_slots(e->flows), i, n;
 
 	(void)now_ns;
 	if (final) {
@@ -421,7 +421,7 @@ void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 	 * packet, and every flow is checked about once a minute. */
 	n = cap / SWEEP_ROUND_S > SWEEP_SLOTS_MIN ? cap / SWEEP_ROUND_S : SWEEP_SLOTS_MIN;
 	for (i = 0; i < n && i < cap; i++) {
-		uint32_t s = e->flow_cursor;
+		uint32_t s = e->flow_cursor < cap ? e->flow_cursor : 0;
 		struct esp_flow *f = engine_flow_mut(e, s);
 
 		e->flow_cursor = s + 1 < cap ? s + 1 : 0;

@@ -651,7 +651,7 @@ void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 {
 	int64_t timeout = (int64_t)e->cfg.ike_timeout_ms * 1000000;
 
-	for (uint32_t slot = 0; slot < table_capacity(e->sas); slot++) {
+	for (uint32_t slot = 0; slot < table_slots(e->sas); slot++) {
 		struct ike_sa *sa = engine_sa_mut(e, slot);
 
 		if (!sa || !sa->pending)

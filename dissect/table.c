@@ -1,34 +1,60 @@
-/* table.c - fixed-capacity SipHash-keyed hash table with LRU eviction.
+/* table.c - fixed-capacity SipHash-keyed hash table with least-recently-used
+ * eviction, approximated by the CLOCK (second chance) algorithm.
  *
  * Each slot is one record, [meta | key | value], so a lookup costs the bucket
  * and one record: with hundreds of thousands of ESP flows nothing stays in
- * cache, and every separate array would be another miss per packet. */
+ * cache, and every separate array would be another miss per packet. For the
+ * same reason recency is a bit in the record rather than a linked list: an
+ * exact LRU list would write two more random records on every lookup. */
 #include "table.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct slot_meta {
-	uint32_t chain;          /* next slot in the bucket, or TABLE_NONE */
-	uint32_t newer, older;   /* LRU neighbours */
+	uint32_t chain;          /* next slot in the bucket (or the free list), TABLE_NONE ends */
 	uint32_t hash;           /* the key's hash: chain entries are compared on it first */
-	bool used;
+	uint8_t used;
+	uint8_t ref;             /* looked up since the clock hand last passed */
 };
 
 struct table {
 	uint32_t cap, nbuckets;
 	size_t key_len, val_size;
 	size_t key_off, val_off, stride;
-	uint32_t *bucket;
+	uint32_t *bucket;        /* slot + 1 of the chain's head, 0 when empty */
 	uint8_t *recs;
-	uint32_t free_head;      /* free slots chained through meta.chain */
-	uint32_t newest, oldest;
+	uint32_t free_head;      /* removed slots chained through meta.chain */
+	uint32_t fresh;          /* slots below this have been used; the rest are untouched */
+	uint32_t hand;           /* the clock hand: next eviction candidate */
 	table_evict_cb on_evict;
 	void *ctx;
 	struct table_stats st;
 	unsigned char seed[crypto_shorthash_KEYBYTES];
 };
+
+/* The slot and bucket arrays come straight from mmap, zeroed and untouched
+ * until used, and ask for transparent huge pages: random lookups over tens of
+ * megabytes otherwise pay a TLB miss each (dearly, under virtualisation). */
+static void *big_alloc(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void big_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n);
+}
 
 static inline struct slot_meta *meta_of(const struct table *t, uint32_t s)
 {
@@ -61,17 +87,15 @@ struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 	t->key_off = (sizeof(struct slot_meta) + 7) & ~(size_t)7;
 	t->val_off = t->key_off + ((key_len + 7) & ~(size_t)7);
 	t->stride = t->val_off + ((val_size + 7) & ~(size_t)7);
-	t->bucket = malloc(t->nbuckets * sizeof(*t->bucket));
-	t->recs = calloc(capacity, t->stride);
+	t->bucket = big_alloc(t->nbuckets * sizeof(*t->bucket));
+	t->recs = big_alloc((size_t)capacity * t->stride);
 	if (!t->bucket || !t->recs) {
 		table_free(t);
 		return NULL;
 	}
-	memset(t->bucket, 0xff, t->nbuckets * sizeof(*t->bucket));
-	for (uint32_t i = 0; i < capacity; i++)
-		meta_of(t, i)->chain = i + 1 < capacity ? i + 1 : TABLE_NONE;
-	t->free_head = 0;
-	t->newest = t->oldest = TABLE_NONE;
+	/* Nothing is written here: pages of slots never used are never touched,
+	 * so memory grows with what the capture holds, not with the caps. */
+	t->free_head = TABLE_NONE;
 	t->st.capacity = capacity;
 	randombytes_buf(t->seed, sizeof(t->seed));
 	return t;
@@ -81,8 +105,8 @@ void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	free(t->bucket);
-	free(t->recs);
+	big_free(t->bucket, t->nbuckets * sizeof(*t->bucket));
+	big_free(t->recs, (size_t)t->cap * t->stride);
 	free(t);
 }
 
@@ -116,46 +140,17 @@ static bool key_eq(const uint8_t *a, const uint8_t *b, size_t n)
 	return true;
 }
 
-static void lru_unlink(struct table *t, uint32_t s)
-{
-	struct slot_meta *m = meta_of(t, s);
-
-	if (m->newer != TABLE_NONE)
-		(*meta_of(t, m->newer)).older = m->older;
-	else
-		t->newest = m->older;
-	if (m->older != TABLE_NONE)
-		(*meta_of(t, m->older)).newer = m->newer;
-	else
-		t->oldest = m->newer;
-}
-
-static void lru_push_newest(struct table *t, uint32_t s)
-{
-	struct slot_meta *m = meta_of(t, s);
-
-	m->newer = TABLE_NONE;
-	m->older = t->newest;
-	if (t->newest != TABLE_NONE)
-		meta_of(t, t->newest)->newer = s;
-	t->newest = s;
-	if (t->oldest == TABLE_NONE)
-		t->oldest = s;
-}
-
 uint32_t table_find(struct table *t, const void *key)
 {
 	uint32_t h = hash_of(t, key);
-	uint32_t s = t->bucket[h & (t->nbuckets - 1)];
+	uint32_t s = t->bucket[h & (t->nbuckets - 1)] - 1;
 
 	while (s != TABLE_NONE) {
-		const struct slot_meta *m = meta_of(t, s);
+		struct slot_meta *m = meta_of(t, s);
 
 		if (m->hash == h && key_eq(key_of(t, s), key, t->key_len)) {
-			if (t->newest != s) {
-				lru_unlink(t, s);
-				lru_push_newest(t, s);
-			}
+			if (!m->ref)
+				m->ref = 1;
 			return s;
 		}
 		s = m->chain;
@@ -163,49 +158,82 @@ uint32_t table_find(struct table *t, const void *key)
 	return TABLE_NONE;
 }
 
-void table_remove(struct table *t, uint32_t s)
+static void unlink_slot(struct table *t, uint32_t s)
 {
-	uint32_t *pp;
+	struct slot_meta *m = meta_of(t, s);
+	uint32_t *pp = &t->bucket[m->hash & (t->nbuckets - 1)];
 
-	if (s >= t->cap || !meta_of(t, s)->used)
-		return;
-	pp = &t->bucket[meta_of(t, s)->hash & (t->nbuckets - 1)];
-	while (*pp != s)
-		pp = &meta_of(t, *pp)->chain;
-	*pp = meta_of(t, s)->chain;
-	lru_unlink(t, s);
-	meta_of(t, s)->used = false;
-	meta_of(t, s)->chain = t->free_head;
+	/* Bucket heads are slot + 1; chain links are plain slots. */
+	if (*pp == s + 1) {
+		*pp = m->chain + 1;
+	} else {
+		pp = &meta_of(t, *pp - 1)->chain;
+		while (*pp != s)
+			pp = &meta_of(t, *pp)->chain;
+		*pp = m->chain;
+	}
+	m->used = 0;
+	m->chain = t->free_head;
 	t->free_head = s;
 	t->st.count--;
+}
+
+void table_remove(struct table *t, uint32_t s)
+{
+	if (!table_used(t, s))
+		return;
+	unlink_slot(t, s);
 	t->st.removals++;
+}
+
+/* The clock hand sweeps the slots: one looked up since its last pass gets a
+ * second chance, the first one not looked up is the victim. Every slot is in
+ * use when this runs (no free one, none untouched), so it stops within two
+ * turns. */
+static void evict_one(struct table *t)
+{
+	for (;;) {
+		uint32_t s = t->hand;
+		struct slot_meta *m = meta_of(t, s);
+
+		t->hand = s + 1 < t->cap ? s + 1 : 0;
+		if (m->ref) {
+			m->ref = 0;
+			continue;
+		}
+		if (t->on_evict)
+			t->on_evict(t->ctx, s, table_val(t, s));
+		unlink_slot(t, s);
+		t->st.evictions++;
+		return;
+	}
 }
 
 uint32_t table_insert(struct table *t, const void *key)
 {
 	struct slot_meta *m;
-	uint32_t s, h;
+	uint32_t s, h, b;
 
-	if (t->free_head == TABLE_NONE) {
-		uint32_t victim = t->oldest;
-
-		if (t->on_evict)
-			t->on_evict(t->ctx, victim, table_val(t, victim));
-		table_remove(t, victim);
-		t->st.removals--;
-		t->st.evictions++;
+	if (t->free_head == TABLE_NONE && t->fresh == t->cap)
+		evict_one(t);
+	if (t->free_head != TABLE_NONE) {
+		s = t->free_head;
+		m = meta_of(t, s);
+		t->free_head = m->chain;
+		memset(table_val(t, s), 0, t->val_size);
+	} else {
+		/* Never used: still zero from mmap, and better left unwritten. */
+		s = t->fresh++;
+		m = meta_of(t, s);
 	}
-	s = t->free_head;
-	m = meta_of(t, s);
-	t->free_head = m->chain;
 	h = hash_of(t, key);
-	m->used = true;
+	b = h & (t->nbuckets - 1);
+	m->used = 1;
+	m->ref = 0;
 	m->hash = h;
-	m->chain = t->bucket[h & (t->nbuckets - 1)];
-	t->bucket[h & (t->nbuckets - 1)] = s;
+	m->chain = t->bucket[b] - 1;
+	t->bucket[b] = s + 1;
 	memcpy(key_of(t, s), key, t->key_len);
-	memset(table_val(t, s), 0, t->val_size);
-	lru_push_newest(t, s);
 	t->st.count++;
 	t->st.inserts++;
 	return s;
@@ -223,12 +251,17 @@ const void *table_key(const struct table *t, uint32_t s)
 
 bool table_used(const struct table *t, uint32_t s)
 {
-	return s < t->cap && meta_of(t, s)->used;
+	return s < t->fresh && meta_of(t, s)->used;
 }
 
 uint32_t table_capacity(const struct table *t)
 {
 	return t->cap;
+}
+
+uint32_t table_slots(const struct table *t)
+{
+	return t->fresh;
 }
 
 const struct table_stats *table_stats(const struct table *t)

@@ -1,12 +1,11 @@
-/* table.h - a fixed-capacity hash table with least-recently-used eviction,
- * for the engine's IKE SA, exchange and ESP flow state.
+/* table.h - a fixed-capacity hash table with least-recently-used eviction
+ * (approximated by CLOCK), for the engine's IKE SA and ESP flow state.
  *
- * All memory is allocated once by table_new: keys and values live in flat
- * arrays indexed by slot, chains and the LRU list are slot indexes. Keys are
- * hashed with libsodium's SipHash (crypto_shorthash) under a random key, so a
- * flood of attacker-chosen SPIs cannot aim at one bucket. When the table is
- * full, inserting evicts the least recently used entry, after telling the
- * owner through on_evict; evictions are counted. */
+ * All memory is allocated once by table_new: one record per slot, chains as
+ * slot indexes. Keys are hashed with libsodium's SipHash (crypto_shorthash)
+ * under a random key, so a flood of attacker-chosen SPIs cannot aim at one
+ * bucket. When the table is full, inserting evicts an entry not used
+ * recently, after telling the owner through on_evict; evictions are counted. */
 #ifndef IKESCOPE_TABLE_H
 #define IKESCOPE_TABLE_H
 
@@ -30,16 +29,19 @@ typedef void (*table_evict_cb)(void *ctx, uint32_t slot, void *val);
 struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 			table_evict_cb on_evict, void *ctx);
 void table_free(struct table *t);
-/* Finds key; marks it most recently used. Returns the slot or TABLE_NONE. */
+/* Finds key; marks it recently used. Returns the slot or TABLE_NONE. */
 uint32_t table_find(struct table *t, const void *key);
 /* Inserts key (which must not be present) and returns its slot, with a zeroed
- * value; evicts the least recently used entry when full. */
+ * value; when full, first evicts an entry not looked up since the clock hand
+ * last passed it (the oldest such, in slot order). */
 uint32_t table_insert(struct table *t, const void *key);
 void table_remove(struct table *t, uint32_t slot);
 void *table_val(const struct table *t, uint32_t slot);
 const void *table_key(const struct table *t, uint32_t slot);
 bool table_used(const struct table *t, uint32_t slot);
 uint32_t table_capacity(const struct table *t);
+/* Slots ever used: iterations over the table need go no further. */
+uint32_t table_slots(const struct table *t);
 const struct table_stats *table_stats(const struct table *t);
 /* Bytes the table allocated, for the memory figures in make bench. */
 size_t table_memory(const struct table *t);

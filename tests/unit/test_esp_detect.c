@@ -19,7 +19,11 @@ static void tunnel(struct engine *e, uint32_t n, uint32_t skip, bool both)
 
 static bool contains(const struct diagnosis *d, const char *s)
 {
-	return d && (strstr(d->message, s) || strstr(d->hint, s));
+	bool found = d && (strstr(d->message, s) || strstr(d->hint, s));
+
+	if (!found)
+		printf("# looked for \"%s\" in: %s\n", s, d ? d->message : "(no diagnosis)");
+	return found;
 }
 
 static void test_healthy(void)
