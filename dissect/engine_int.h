@@ -36,7 +36,6 @@ struct engine {
 	bool finished;
 	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */
 	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
-	uint32_t flow_cursor;      /* next flow slot for the incremental ESP sweep (esp_flow.c) */
 	/* The last IKE SA lookup by peers for a new ESP flow, reused while no SA
 	 * was created since: a flood of new SPIs between the same peers costs one
 	 * lookup (esp_flow.c). */

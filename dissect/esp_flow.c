@@ -12,7 +12,7 @@
 
 #include <stdlib.h>
 
-#define WIN_BITS (ESP_WIN_WORDS * 64)
+#define WIN_BITS ESP_WIN_BITS
 /* A 32-bit value this close to the wrap, followed by one this small, is an
  * ESN rollover rather than a restart. */
 #define ESN_NEAR (1u << 20)
@@ -26,10 +26,9 @@
 #define JUMP_MAX (1ull << 24)
 /* Packets in flight when an SA is deleted still arrive: only later ones count. */
 #define STALE_GRACE_NS 1000000000LL
-/* Flow slots visited per packet-time sweep (once a second): at least this
- * many, and enough to go round the whole table in about a minute. */
-#define SWEEP_SLOTS_MIN 256
-#define SWEEP_ROUND_S 64
+/* While packets flow, each flow's detectors run every this many packets:
+ * no scan of the table, and a busy flow is judged as it goes. */
+#define CHECK_EVERY_PACKETS 1024
 
 static void flow_key_make(struct flow_key *k, const struct addr *dst, uint32_t spi)
 {
@@ -73,33 +72,33 @@ static unsigned size_bucket(uint32_t n)
 }
 
 /* Moves every received bit d places older; bits pushed past the window drop. */
-static void win_shift(uint64_t *w, uint64_t d)
+/* The window is a ring of words indexed by sequence number (as in RFC 6479):
+ * moving the top forward clears only the words it enters, so an in-order
+ * packet costs a bit set, not a shift of the whole window. The ring holds
+ * one word more than the window, so every number less than WIN_BITS below
+ * the top keeps its word. */
+static uint64_t *win_word(struct esp_flow *f, uint64_t s)
 {
-	unsigned ws, bs;
-	int i;
+	return &f->win[(s / 64) % ESP_WIN_WORDS];
+}
 
-	if (d >= WIN_BITS) {
-		memset(w, 0, ESP_WIN_WORDS * sizeof(*w));
-		return;
-	}
-	ws = (unsigned)(d / 64);
-	bs = (unsigned)(d % 64);
-	for (i = ESP_WIN_WORDS - 1; i >= 0; i--) {
-		uint64_t v = 0;
+static void win_advance(struct esp_flow *f, uint64_t s)
+{
+	uint64_t from = f->seq_top / 64, to = s / 64;
 
-		if ((unsigned)i >= ws) {
-			v = w[i - (int)ws] << bs;
-			if (bs && (unsigned)i > ws)
-				v |= w[i - (int)ws - 1] >> (64 - bs);
-		}
-		w[i] = v;
-	}
+	if (to - from >= ESP_WIN_WORDS)
+		memset(f->win, 0, sizeof(f->win));
+	else
+		for (uint64_t w = from + 1; w <= to; w++)
+			f->win[w % ESP_WIN_WORDS] = 0;
+	*win_word(f, s) |= 1ull << (s % 64);
+	f->seq_top = s;
 }
 
 static void win_reset(struct esp_flow *f, uint64_t top)
 {
 	memset(f->win, 0, sizeof(f->win));
-	f->win[0] = 1;
+	*win_word(f, top) = 1ull << (top % 64);
 	f->seq_top = top;
 }
 
@@ -141,9 +140,7 @@ static void seq_update(struct esp_flow *f, const struct unit *u, uint32_t seq32)
 				f->gap_ns = u->ts_ns;
 			}
 		}
-		win_shift(f->win, d);
-		f->win[0] |= 1;
-		f->seq_top = s;
+		win_advance(f, s);
 		return;
 	}
 	d = f->seq_top - s;
@@ -153,8 +150,8 @@ static void seq_update(struct esp_flow *f, const struct unit *u, uint32_t seq32)
 		return;
 	}
 	if (d < WIN_BITS) {
-		w = &f->win[d / 64];
-		bit = 1ull << (d % 64);
+		w = win_word(f, s);
+		bit = 1ull << (s % 64);
 		if (*w & bit) {
 			if (!f->duplicates++) {
 				f->dup_frame = u->frame;
@@ -267,6 +264,8 @@ void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_in
 			f->stale_ns = u->ts_ns;
 		}
 	}
+	if (f->packets % CHECK_EVERY_PACKETS == 0)
+		detect_esp_flow(e, slot, f, false);
 }
 
 static void flow_mark(struct engine *e, uint32_t slot, uint8_t why, int64_t ns)
@@ -362,10 +361,12 @@ static void final_pairing(struct engine *e)
 
 	if (!v)
 		return;
+	/* Only flows still missing a partner or an SA take part: on a long
+	 * capture almost all were paired while their packets flowed. */
 	for (i = 0; i < cap; i++) {
 		const struct esp_flow *f = engine_flow(e, i);
 
-		if (f) {
+		if (f && (f->reverse == NO_SLOT || !esp_flow_sa(e, f))) {
 			v[n].src = f->src;
 			v[n].dst = f->dst;
 			v[n++].slot = i;
@@ -404,28 +405,18 @@ static void final_pairing(struct engine *e)
 
 void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 {
-	uint32_t cap = table_slots(e->flows), i, n;
+	uint32_t cap = table_slots(e->flows);
 
 	(void)now_ns;
-	if (final) {
-		final_pairing(e);
-		for (i = 0; i < cap; i++) {
-			struct esp_flow *f = engine_flow_mut(e, i);
-
-			if (f)
-				detect_esp_flow(e, i, f, true);
-		}
+	/* Busy flows are checked as their packets come (esp_flow_update); the
+	 * rest, and what needs the whole picture, at the end. */
+	if (!final)
 		return;
-	}
-	/* A slice of the table per second of packet time: no pause on any one
-	 * packet, and every flow is checked about once a minute. */
-	n = cap / SWEEP_ROUND_S > SWEEP_SLOTS_MIN ? cap / SWEEP_ROUND_S : SWEEP_SLOTS_MIN;
-	for (i = 0; i < n && i < cap; i++) {
-		uint32_t s = e->flow_cursor < cap ? e->flow_cursor : 0;
-		struct esp_flow *f = engine_flow_mut(e, s);
+	final_pairing(e);
+	for (uint32_t i = 0; i < cap; i++) {
+		struct esp_flow *f = engine_flow_mut(e, i);
 
-		e->flow_cursor = s + 1 < cap ? s + 1 : 0;
 		if (f)
-			detect_esp_flow(e, s, f, false);
+			detect_esp_flow(e, i, f, true);
 	}
 }

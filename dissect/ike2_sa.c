@@ -8,6 +8,9 @@
  *            | Transform Type | RESERVED | Transform ID (2) | Attributes   |
  * Attribute: |A| Attribute Type (15) | Attribute Length or Value (2) | ... |
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "ike2_local.h"
 
 #define PROP_HDR_LEN 8
@@ -168,7 +171,12 @@ int ike2_parse_sa(const uint8_t *p, size_t len, struct ike2_sa *sa)
 	struct walk w = { p, len, sa };
 	unsigned prev = 0;
 
-	memset(sa, 0, sizeof(*sa));
+	/* Only the counters: proposals and transforms are cleared as they are
+	 * filled, so a short SA payload does not pay for the whole array. */
+	sa->nprop = 0;
+	sa->nprop_extra = 0;
+	sa->err = 0;
+	sa->err_off = 0;
 	if (len == 0)
 		return note(&w, IKE2_E_SHORT, &c);
 	while (cur_left(&c) > 0) {
@@ -177,7 +185,7 @@ int ike2_parse_sa(const uint8_t *p, size_t len, struct ike2_sa *sa)
 
 		enum step st;
 
-		memset(pr, 0, sizeof(*pr));
+		memset(pr, 0, offsetof(struct ike2_proposal, t));
 		st = parse_proposal(&w, &c, pr, prev);
 		if (st == STEP_BAD_HEADER)
 			break;

@@ -32,6 +32,22 @@ static bool addr_eq(const struct addr *a, const struct addr *b)
 }
 
 /* HASH(SPIi | SPIr | IP | port) into out; false when it cannot be computed. */
+enum { DG_MD5, DG_SHA1, DG_SHA256, DG_SHA384, DG_SHA512, DG__COUNT };
+
+/* OpenSSL 3 looks a digest up by name on every EVP_Digest call given the
+ * legacy EVP_sha1() handles; fetched once, the lookup is skipped. The
+ * fetched objects are immutable and live as long as the process. */
+static const EVP_MD *digest(unsigned which)
+{
+	static const char *const names[DG__COUNT] = { "MD5", "SHA1", "SHA2-256", "SHA2-384",
+						      "SHA2-512" };
+	static EVP_MD *cache[DG__COUNT];
+
+	if (!cache[which])
+		cache[which] = EVP_MD_fetch(NULL, names[which], NULL);
+	return cache[which];
+}
+
 static bool natd_hash(const EVP_MD *md, const uint8_t ispi[8], const uint8_t rspi[8],
 		      const struct addr *a, uint16_t port, uint8_t *out, unsigned *outlen)
 {
@@ -85,7 +101,7 @@ static void check_ike2(const struct ike_msg *m, const struct unit *u, struct nat
 			continue;
 		src = n.type == IKE2_N_NAT_DETECTION_SOURCE_IP;
 		/* A hash of the wrong size cannot match anything: a mismatch. */
-		natd_judge(EVP_sha1(), m, src ? &u->src : &u->dst, src ? u->sport : u->dport, n.data.p,
+		natd_judge(digest(DG_SHA1), m, src ? &u->src : &u->dst, src ? u->sport : u->dport, n.data.p,
 			   n.data.len, &r->v[src ? 0 : 1]);
 	}
 }
@@ -94,11 +110,11 @@ static void check_ike2(const struct ike_msg *m, const struct unit *u, struct nat
 static const EVP_MD *v1_md(unsigned hash)
 {
 	switch (hash) {
-	case 1: return EVP_md5();
-	case 2: return EVP_sha1();
-	case 4: return EVP_sha256();
-	case 5: return EVP_sha384();
-	case 6: return EVP_sha512();
+	case 1: return digest(DG_MD5);
+	case 2: return digest(DG_SHA1);
+	case 4: return digest(DG_SHA256);
+	case 5: return digest(DG_SHA384);
+	case 6: return digest(DG_SHA512);
 	default: return NULL;
 	}
 }
@@ -132,11 +148,11 @@ static const EVP_MD *v1_md_for(const struct ike_sa *sa, size_t hlen)
 	if (md && (size_t)EVP_MD_get_size(md) == hlen)
 		return md;
 	switch (hlen) {
-	case 16: return EVP_md5();
-	case 20: return EVP_sha1();
-	case 32: return EVP_sha256();
-	case 48: return EVP_sha384();
-	case 64: return EVP_sha512();
+	case 16: return digest(DG_MD5);
+	case 20: return digest(DG_SHA1);
+	case 32: return digest(DG_SHA256);
+	case 48: return digest(DG_SHA384);
+	case 64: return digest(DG_SHA512);
 	default: return NULL;
 	}
 }

@@ -182,7 +182,8 @@ enum esp_stale {
 	ESP_STALE_PROVEN,    /* a cleartext INVALID_SPI notify or delete says so */
 };
 
-#define ESP_WIN_WORDS 16          /* 1024-bit anti-replay window */
+#define ESP_WIN_BITS 1024         /* the larger receiver window analysed */
+#define ESP_WIN_WORDS 17          /* ring of 64-bit words: 1024 bits plus the word being filled */
 #define ESP_SIZE_BUCKETS 8        /* <128 <256 <512 <1024 <1280 <1400 <1500 >=1500 */
 
 struct esp_flow {
@@ -200,7 +201,7 @@ struct esp_flow {
 
 	/* Sequence analysis against a receiver's anti-replay window. */
 	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
-	uint64_t win[ESP_WIN_WORDS];  /* bit i = seq_top - i received */
+	uint64_t win[ESP_WIN_WORDS];  /* ring: bit (s % 64) of word (s / 64) % ESP_WIN_WORDS = s received */
 	uint64_t lost;                /* numbers skipped and not (yet) seen */
 	uint64_t reordered;           /* arrived below the top, inside the window */
 	uint64_t duplicates;          /* the same number twice inside the window */
