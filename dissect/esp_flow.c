@@ -331,9 +331,23 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 /* ---- end of capture: pairing and association of what is left ---------- */
 
 struct pair_ent {
+	uint64_t key;   /* pair_key(src, dst): most comparisons stop here */
 	struct addr src, dst;
 	uint32_t slot;
 };
+
+/* FNV-1a over the two addresses: a cheap sort key for the end-of-capture
+ * pairing (not a table key, so it needs no secret). */
+static uint64_t pair_key(const struct addr *src, const struct addr *dst)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ src->family;
+
+	for (size_t i = 0; i < sizeof(src->a); i++)
+		h = (h ^ src->a[i]) * 0x100000001b3ULL;
+	for (size_t i = 0; i < sizeof(dst->a); i++)
+		h = (h ^ dst->a[i]) * 0x100000001b3ULL;
+	return h;
+}
 
 static int addr_cmp(const struct addr *a, const struct addr *b)
 {
@@ -345,7 +359,11 @@ static int addr_cmp(const struct addr *a, const struct addr *b)
 static int pair_cmp(const void *x, const void *y)
 {
 	const struct pair_ent *a = x, *b = y;
-	int c = addr_cmp(&a->src, &b->src);
+	int c;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	c = addr_cmp(&a->src, &b->src);
 
 	return c ? c : addr_cmp(&a->dst, &b->dst);
 }
@@ -367,6 +385,7 @@ static void final_pairing(struct engine *e)
 		const struct esp_flow *f = engine_flow(e, i);
 
 		if (f && (f->reverse == NO_SLOT || !esp_flow_sa(e, f))) {
+			v[n].key = pair_key(&f->src, &f->dst);
 			v[n].src = f->src;
 			v[n].dst = f->dst;
 			v[n++].slot = i;
@@ -380,6 +399,7 @@ static void final_pairing(struct engine *e)
 
 		want.src = v[i].dst;
 		want.dst = v[i].src;
+		want.key = pair_key(&want.src, &want.dst);
 		hit = bsearch(&want, v, n, sizeof(*v), pair_cmp);
 		for (j = i; j < n && pair_cmp(&v[i], &v[j]) == 0; j++) {
 			struct esp_flow *f = engine_flow_mut(e, v[j].slot);
