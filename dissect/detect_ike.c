@@ -13,14 +13,6 @@
 #include "names.h"
 #include "proposal.h"
 
-#define IKE1_EXCH_MAIN 2
-#define IKE1_EXCH_AGGRESSIVE 4
-#define IKE1_EXCH_INFO 5
-#define IKE1_EXCH_QUICK 32
-#define IKE2_EXCH_SA_INIT 34
-#define IKE2_EXCH_AUTH 35
-#define IKE2_EXCH_CREATE_CHILD 36
-#define IKE2_EXCH_INFORMATIONAL 37
 
 /* Notify numbers that have detectors of their own (same in both versions
  * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */
@@ -34,7 +26,6 @@
 #define N_AUTHENTICATION_FAILED 24
 #define N_TS_UNACCEPTABLE 38
 #define N_V1_INVALID_ID_INFORMATION 18
-#define N_COOKIE 16390
 
 static const char *notify_name(unsigned version, unsigned type, char *buf, size_t len)
 {
@@ -70,8 +61,7 @@ static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
 
 static bool from_initiator(const struct ike_sa *sa, const struct unit *u)
 {
-	return u->src.family == sa->init_ip.family &&
-	       !memcmp(u->src.a, sa->init_ip.a, sizeof(u->src.a));
+	return engine_addr_eq(&u->src, &sa->init_ip);
 }
 
 static double seconds(int64_t ns)
@@ -111,8 +101,7 @@ static const struct ike_sa *other_version_answered(struct engine *e, const struc
 
 		if (!o || o == sa || o->version == sa->version || !o->msgs_from_resp)
 			continue;
-		if (!memcmp(&o->init_ip, &sa->init_ip, sizeof(o->init_ip)) &&
-		    !memcmp(&o->resp_ip, &sa->resp_ip, sizeof(o->resp_ip)))
+		if (engine_addr_eq(&o->init_ip, &sa->init_ip) && engine_addr_eq(&o->resp_ip, &sa->resp_ip))
 			return o;
 	}
 	return NULL;
@@ -317,7 +306,7 @@ static const struct ike_sa *chosen_elsewhere(struct engine *e, const struct ike_
 		const struct ike_sa *o = engine_sa(e, i);
 
 		if (o && o != sa && o->have_chosen && o->version == sa->version &&
-		    !memcmp(&o->resp_ip, &sa->resp_ip, sizeof(o->resp_ip)))
+		    engine_addr_eq(&o->resp_ip, &sa->resp_ip))
 			return o;
 	}
 	return NULL;

@@ -15,22 +15,6 @@
 #include "ike1.h"
 #include "ike2.h"
 
-#define IKE1_EXCH_MAIN 2
-#define IKE1_EXCH_AGGRESSIVE 4
-#define IKE1_EXCH_INFO 5
-#define IKE1_EXCH_QUICK 32
-#define IKE2_EXCH_SA_INIT 34
-#define IKE2_EXCH_AUTH 35
-#define IKE2_EXCH_CREATE_CHILD 36
-#define IKE2_EXCH_INFORMATIONAL 37
-#define IKE1_PLD_KE 4
-#define IKE1_PLD_NATD 20
-#define IKE1_PLD_NATD_DRAFT 130
-#define IKE2_PLD_KE 34
-#define IKE2_N_INVALID_KE 17
-#define IKE2_N_COOKIE 16390
-#define IKE2_N_FRAG_SUPPORTED 16430
-#define NOTIFY_STATUS_FIRST 16384
 #define MSG_HASH_BYTES 256
 
 /* Keyed with the engine's random key: a crafted request cannot pass for
@@ -58,13 +42,6 @@ uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version)
 	return table_find(e->sas, &k);
 }
 
-static bool addr_eq(const struct addr *a, const struct addr *b)
-{
-	size_t n = a->family == ADDR_V4 ? 4 : 16;
-
-	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
-}
-
 static void peer_key_make(struct peer_key *k, const struct addr *a, const struct addr *b)
 {
 	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
@@ -77,8 +54,8 @@ static void peer_key_make(struct peer_key *k, const struct addr *a, const struct
 
 static bool sa_has_peers(const struct ike_sa *sa, const struct addr *a, const struct addr *b)
 {
-	return (addr_eq(&sa->init_ip, a) && addr_eq(&sa->resp_ip, b)) ||
-	       (addr_eq(&sa->init_ip, b) && addr_eq(&sa->resp_ip, a));
+	return (engine_addr_eq(&sa->init_ip, a) && engine_addr_eq(&sa->resp_ip, b)) ||
+	       (engine_addr_eq(&sa->init_ip, b) && engine_addr_eq(&sa->resp_ip, a));
 }
 
 /* The peer index remembers the latest SA of each pair of addresses, so ESP
@@ -181,10 +158,10 @@ static bool sent_by_initiator(const struct ike_sa *sa, const struct unit *u, con
 {
 	if (m->major == 2)
 		return (m->flags & IKE2_FLAG_INITIATOR) != 0;
-	if (!addr_eq(&u->src, &sa->init_ip))
+	if (!engine_addr_eq(&u->src, &sa->init_ip))
 		return false;
 	/* Both peers on one address (a lab host): tell them by port. */
-	if (addr_eq(&sa->init_ip, &sa->resp_ip))
+	if (engine_addr_eq(&sa->init_ip, &sa->resp_ip))
 		return u->sport == sa->init_port;
 	return true;
 }
@@ -334,7 +311,7 @@ static uint16_t first_error_notify(const struct ike_msg *m)
 	unsigned ntype = m->major == 2 ? IKE2_PLD_N : IKE1_PLD_N;
 
 	for (unsigned i = 0; i < m->npl; i++)
-		if (m->pl[i].type == ntype && m->pl[i].notify && m->pl[i].notify < NOTIFY_STATUS_FIRST)
+		if (m->pl[i].type == ntype && m->pl[i].notify && m->pl[i].notify < IKE_NOTIFY_STATUS_FIRST)
 			return m->pl[i].notify;
 	return 0;
 }
@@ -493,7 +470,7 @@ static void ike2_notify_data(struct ike_sa *sa, const struct ike_msg *m, unsigne
 	const uint8_t *body;
 	size_t len;
 
-	if (m->pl[i].notify != IKE2_N_INVALID_KE)
+	if (m->pl[i].notify != IKE2_N_INVALID_KE_PAYLOAD)
 		return;
 	body = ike_payload_body(m, i, &len);
 	if (body && ike2_parse_notify(body, len, &n) == 0 && n.group)
@@ -548,7 +525,7 @@ static void read_payloads(struct engine *e, uint32_t slot, struct ike_sa *sa, co
 		} else if (pl->type == v_type && pl->vendor >= 0 && pl->vendor < 128) {
 			sa->vendors[pl->vendor / 64] |= 1ULL << (pl->vendor % 64);
 		} else if (pl->type == n_type) {
-			if (v2 && pl->notify == IKE2_N_FRAG_SUPPORTED) {
+			if (v2 && pl->notify == IKE2_N_FRAGMENTATION_SUPPORTED) {
 				if (from_init)
 					sa->frag_init = 1;
 				else
@@ -556,7 +533,7 @@ static void read_payloads(struct engine *e, uint32_t slot, struct ike_sa *sa, co
 			}
 			if (v2)
 				ike2_notify_data(sa, m, i);
-			if (pl->notify && pl->notify < NOTIFY_STATUS_FIRST) {
+			if (pl->notify && pl->notify < IKE_NOTIFY_STATUS_FIRST) {
 				note_notify(sa, u, m, from_init, pl->notify);
 				if (!v2)
 					ike1_close_with_error(e, slot, sa, u, from_init, pl->notify);
@@ -577,7 +554,7 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 		return;
 	if (m->major == 2) {
 		if (m->exchange == IKE2_EXCH_SA_INIT && response) {
-			if (err == IKE2_N_INVALID_KE || err == 0) {
+			if (err == IKE2_N_INVALID_KE_PAYLOAD || err == 0) {
 				for (unsigned i = 0; i < m->npl; i++)
 					if (m->pl[i].type == IKE2_PLD_SA && !err)
 						set_state(e, sa, SAS_AUTHENTICATING, u);

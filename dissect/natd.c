@@ -24,13 +24,6 @@ struct natd_msg {
 	uint8_t v[2];
 };
 
-static bool addr_eq(const struct addr *a, const struct addr *b)
-{
-	size_t n = a->family == ADDR_V6 ? 16 : 4;
-
-	return a->family == b->family && memcmp(a->a, b->a, n) == 0;
-}
-
 /* HASH(SPIi | SPIr | IP | port) into out; false when it cannot be computed. */
 enum { DG_MD5, DG_SHA1, DG_SHA256, DG_SHA384, DG_SHA512, DG__COUNT };
 
@@ -194,12 +187,12 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 	if (m->encrypted)
 		return;
 	if (m->major == 2) {
-		if (m->exchange != 34) /* IKE_SA_INIT: the only exchange with cleartext NAT-D */
+		if (m->exchange != IKE2_EXCH_SA_INIT) /* the only exchange with cleartext NAT-D */
 			return;
 		from_init = (m->flags & IKE2_FLAG_INITIATOR) != 0;
 		check_ike2(m, u, &r);
 	} else {
-		from_init = addr_eq(&u->src, &sa->init_ip) && u->sport == sa->init_port;
+		from_init = engine_addr_eq(&u->src, &sa->init_ip) && u->sport == sa->init_port;
 		check_ike1(sa, m, u, &r);
 	}
 	/* A NAT that rewrites ports shows itself without any hash: the
@@ -221,15 +214,6 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 }
 
 /* ---- nat.detected ------------------------------------------------------ */
-
-static const char *addr_text(const struct addr *a, char *buf, size_t len)
-{
-	int af = a->family == ADDR_V6 ? AF_INET6 : AF_INET;
-
-	if ((a->family != ADDR_V4 && a->family != ADDR_V6) || !inet_ntop(af, a->a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
 
 /* The packet time of an evidence frame, from the exchange that holds it. */
 static int64_t frame_ns(const struct ike_sa *sa, uint64_t frame)
@@ -309,8 +293,8 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		return;
 	diag_evidence(d, sa->natd_frame_init, frame_ns(sa, sa->natd_frame_init));
 	diag_evidence(d, sa->natd_frame_resp, frame_ns(sa, sa->natd_frame_resp));
-	addr_text(&sa->init_ip, ip_i, sizeof(ip_i));
-	addr_text(&sa->resp_ip, ip_r, sizeof(ip_r));
+	diag_addr(&sa->init_ip, ip_i, sizeof(ip_i));
+	diag_addr(&sa->resp_ip, ip_r, sizeof(ip_r));
 	t_i[0] = t_r[0] = '\0';
 	if (both) {
 		/* The forced-encapsulation signature (or a NAT on each side): one clause. */

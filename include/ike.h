@@ -29,6 +29,18 @@
 #define IKE2_FLAG_VERSION 0x10
 #define IKE2_FLAG_RESPONSE 0x20
 
+/* Exchange types the engine reasons about (IANA ISAKMP and IKEv2 registries). */
+#define IKE1_EXCH_MAIN 2
+#define IKE1_EXCH_AGGRESSIVE 4
+#define IKE1_EXCH_INFO 5
+#define IKE1_EXCH_QUICK 32
+#define IKE2_EXCH_SA_INIT 34
+#define IKE2_EXCH_AUTH 35
+#define IKE2_EXCH_CREATE_CHILD 36
+#define IKE2_EXCH_INFORMATIONAL 37
+/* Notify types below this are errors in both versions. */
+#define IKE_NOTIFY_STATUS_FIRST 16384
+
 /* Payload types that the chain walker itself must know. */
 #define IKE_PLD_NONE 0
 #define IKE1_PLD_SA 1

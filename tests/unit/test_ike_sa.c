@@ -5,32 +5,16 @@
 
 #include "capture.h"
 #include "engine.h"
+#include "engine_run.h"
 #include "../tap.h"
 
 static struct engine *run(const char *name)
 {
-	char path[512], err[256];
-	struct capture_opts o;
-	struct engine_config cfg;
-	struct engine *e;
-	struct capture *c;
+	char path[512];
 	const char *top = getenv("top_srcdir");
 
 	snprintf(path, sizeof(path), "%s/pcaps/%s", top ? top : ".", name);
-	memset(&o, 0, sizeof(o));
-	o.file = path;
-	decoder_config_defaults(&o.dec);
-	engine_config_defaults(&cfg);
-	e = engine_new(&cfg, NULL);
-	c = capture_open(&o, engine_feed, e, err, sizeof(err));
-	if (!c) {
-		printf("# %s: %s\n", name, err);
-		return e;
-	}
-	capture_run(c, err, sizeof(err));
-	capture_close(c);
-	engine_finish(e);
-	return e;
+	return engine_run_file(path, NULL);
 }
 
 /* The only (or first) SA of the engine. */

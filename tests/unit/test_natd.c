@@ -11,6 +11,7 @@
 #include "ike.h"
 #include "ike1.h"
 #include "ike2.h"
+#include "engine_run.h"
 #include "natd_vectors.h"
 #include "../tap.h"
 
@@ -357,26 +358,7 @@ static void test_diagnose(void)
 
 static struct engine *run(const char *path)
 {
-	char err[256];
-	struct capture_opts o;
-	struct engine_config cfg;
-	struct engine *e;
-	struct capture *c;
-
-	memset(&o, 0, sizeof(o));
-	o.file = path;
-	decoder_config_defaults(&o.dec);
-	engine_config_defaults(&cfg);
-	e = engine_new(&cfg, NULL);
-	c = capture_open(&o, engine_feed, e, err, sizeof(err));
-	if (!c) {
-		printf("# %s: %s\n", path, err);
-		return e;
-	}
-	capture_run(c, err, sizeof(err));
-	capture_close(c);
-	engine_finish(e);
-	return e;
+	return engine_run_file(path, NULL);
 }
 
 /* The confidence of the first nat.detected, -1 if none. */
