@@ -24,13 +24,12 @@ static void udp_emit(struct decoder *d, struct pkt *k, uint8_t kind, uint8_t tr,
 
 static void udp_natt(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len)
 {
-	const uint8_t *p = c.p;
 	size_t have = cur_left(&c);
 
-	if (have >= NON_ESP_MARKER_LEN && !p[0] && !p[1] && !p[2] && !p[3]) {
+	if (have >= NON_ESP_MARKER_LEN && !cur_peek_be16(&c, 0) && !cur_peek_be16(&c, 2)) {
 		cur_skip(&c, NON_ESP_MARKER_LEN);
 		udp_emit(d, k, UNIT_IKE, TR_UDP4500, c, orig_len - NON_ESP_MARKER_LEN);
-	} else if (orig_len == 1 && have == 1 && p[0] == NATT_KEEPALIVE) {
+	} else if (orig_len == 1 && have == 1 && cur_peek_u8(&c, 0) == NATT_KEEPALIVE) {
 		udp_emit(d, k, UNIT_KEEPALIVE, TR_UDP4500, c, orig_len);
 	} else if (orig_len >= 8 && have >= NON_ESP_MARKER_LEN) {
 		/* Not a marker, and long enough for SPI + sequence number. */

@@ -450,8 +450,8 @@ void ipfrag_add(struct decoder *d, struct pkt *k, const struct frag_in *in)
 		g->ttl = k->u.ttl;
 		g->proto = in->proto;
 		if ((in->proto == IPPROTO_NUM_UDP || in->proto == IPPROTO_NUM_TCP) && len >= 4) {
-			g->sport = (uint16_t)(in->data.p[0] << 8 | in->data.p[1]);
-			g->dport = (uint16_t)(in->data.p[2] << 8 | in->data.p[3]);
+			g->sport = cur_peek_be16(&in->data, 0);
+			g->dport = cur_peek_be16(&in->data, 2);
 		}
 	}
 	if (g->have_last && g->nranges == 1 && g->have[0].lo == 0 && g->have[0].hi == g->total)

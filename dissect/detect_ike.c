@@ -1,7 +1,7 @@
-/* detect_ike.c - the IKE failure detectors: what the cleartext notifies say
- * (certain), and what the exchanges' shape says when the answer is encrypted
- * or missing (likely): unanswered initial requests, authentication that
- * stalls or fails, rejected child SAs, dead peers. Wording follows where the
+/* detect_ike.c - the IKE failure detectors that read the exchanges' shape
+ * when the answer is encrypted or missing (likely): unanswered initial
+ * requests, authentication that stalls or fails, rejected child SAs, lost IKE
+ * fragments, dead peers; and the end-of-capture verdicts. Wording follows where the
  * capture point sits: only a capture at the responder can say "the peer did
  * not answer"; elsewhere "no answer reached this capture point". */
 #include "engine_int.h"
@@ -11,43 +11,7 @@
 
 #include "ike2.h"
 #include "names.h"
-#include "proposal.h"
 
-
-/* Notify numbers that have detectors of their own (same in both versions
- * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */
-#define N_INVALID_IKE_SPI 4
-#define N_INVALID_MAJOR_VERSION 5
-#define N_INVALID_SPI 11
-#define N_NO_PROPOSAL_CHOSEN 14
-#define N_PAYLOAD_MALFORMED 16
-#define N_INVALID_KE_PAYLOAD 17
-#define N_INVALID_HASH_INFORMATION 23
-#define N_AUTHENTICATION_FAILED 24
-#define N_TS_UNACCEPTABLE 38
-#define N_V1_INVALID_ID_INFORMATION 18
-
-static const char *notify_name(unsigned version, unsigned type, char *buf, size_t len)
-{
-	const char *n = version == 2 ? ike2_notify_name(type) : ike1_notify_name(type);
-
-	if (!n) {
-		snprintf(buf, len, "notify %u", type);
-		n = buf;
-	}
-	return n;
-}
-
-static const char *exch_name(unsigned version, unsigned type, char *buf, size_t len)
-{
-	const char *n = version == 2 ? ike2_exchange_name(type) : ike1_exchange_abbrev(type);
-
-	if (!n) {
-		snprintf(buf, len, "exchange %u", type);
-		n = buf;
-	}
-	return n;
-}
 
 /* "no answer reached this capture point" unless we sit at the responder. */
 static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
@@ -57,11 +21,6 @@ static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
 	if (sa->cap_pos == at_receiver)
 		return "the peer received them and did not answer";
 	return "no answer reached this capture point";
-}
-
-static bool from_initiator(const struct ike_sa *sa, const struct unit *u)
-{
-	return engine_addr_eq(&u->src, &sa->init_ip);
 }
 
 static double seconds(int64_t ns)
@@ -214,7 +173,7 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct 
 		return true;
 	evidence_exch(d, x);
 	diag_message(d, "%s request in %u IKE fragments: only %u of them reached this capture point, and no answer came back",
-		     exch_name(sa->version, x->type, nb, sizeof(nb)), total, seen);
+		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), total, seen);
 	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
 		  x->by_initiator ? "initiator" : "responder");
 	diag_commit(e, d);
@@ -251,7 +210,7 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct e
 			return;
 		evidence_exch(d, x);
 		diag_message(d, "%s request sent %u times without an answer; %s",
-			     exch_name(sa->version, x->type, nb, sizeof(nb)), x->nreq,
+			     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), x->nreq,
 			     no_answer_phrase(sa, x->by_initiator));
 		diag_hint(d, "The peer ignored the child SA request: compare the ESP proposals, PFS group and traffic selectors on both sides, and check whether the peer still has this IKE SA.");
 		diag_commit(e, d);
@@ -283,7 +242,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 			return;
 		evidence_exch(d, x);
 		diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA",
-			     exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
+			     diag_exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
 		diag_hint(d, "The child SA (or rekey) was refused: the usual causes are an ESP proposal mismatch (NO_PROPOSAL_CHOSEN), a different PFS group (INVALID_KE_PAYLOAD) or traffic selectors the peer does not accept (TS_UNACCEPTABLE).");
 		diag_commit(e, d);
 	}
@@ -296,158 +255,6 @@ void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, 
 		exchange_timeout(e, sa, x);
 	else if (x->outcome == EXO_ANSWERED)
 		exchange_answered(e, sa, x);
-}
-
-/* Another SA between these peers whose proposal the responder chose: the
- * yardstick for "which parameter did not match". */
-static const struct ike_sa *chosen_elsewhere(struct engine *e, const struct ike_sa *sa)
-{
-	for (uint32_t i = 0; i < engine_sa_slots(e); i++) {
-		const struct ike_sa *o = engine_sa(e, i);
-
-		if (o && o != sa && o->have_chosen && o->version == sa->version &&
-		    engine_addr_eq(&o->resp_ip, &sa->resp_ip))
-			return o;
-	}
-	return NULL;
-}
-
-static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)
-{
-	char offer[160] = "", why[256] = "";
-	struct diagnosis *d;
-	const struct ike_sa *good;
-	struct proposal_set peer;
-
-	d = diag_begin_sa(e, sa, child ? DIAG_CHILD_NO_PROPOSAL : DIAG_IKE_NO_PROPOSAL, SEV_ERROR,
-			  CONF_CERTAIN);
-	if (!d)
-		return;
-	diag_evidence(d, sa->first_frame, sa->first_ns);
-	diag_evidence(d, u->frame, u->ts_ns);
-	if (!child && sa->have_offer && sa->offered.n) {
-		size_t at = 0;
-
-		for (unsigned i = 0; i < sa->offered.n && at < sizeof(offer) - 1; i++) {
-			at += (size_t)snprintf(offer + at, sizeof(offer) - at, "%s", i ? ", " : "");
-			if (at < sizeof(offer))
-				at += proposal_format(&sa->offered.p[i], offer + at, sizeof(offer) - at);
-		}
-	}
-	if (!child && sa->have_offer && e->cfg.peer_proposals)
-		proposal_explain_mismatch(&sa->offered, e->cfg.peer_proposals, why, sizeof(why));
-	else if (!child && sa->have_offer && (good = chosen_elsewhere(e, sa)) != NULL) {
-		peer.n = 1;
-		peer.truncated = 0;
-		peer.p[0] = good->chosen;
-		proposal_explain_mismatch(&sa->offered, &peer, why, sizeof(why));
-	}
-	if (child)
-		diag_message(d, "The peer rejected the child SA proposal (NO_PROPOSAL_CHOSEN in clear)");
-	else if (*offer)
-		diag_message(d, "The responder accepted none of the offered IKE proposals: %s%s%s", offer,
-			     *why ? "; " : "", why);
-	else
-		diag_message(d, "The responder accepted none of the offered IKE proposals (NO_PROPOSAL_CHOSEN)");
-	if (child)
-		diag_hint(d, "Make the ESP/AH proposals (encryption, integrity, PFS group) of both sides share at least one combination.");
-	else if (*why)
-		diag_hint(d, "Change the initiator's IKE proposal or add one the responder accepts; the difference is named above.");
-	else
-		diag_hint(d, "Compare the IKE proposals (encryption and key length, integrity, PRF, DH group) of both sides; run again with --peer-proposals set to the responder's proposals to name the missing transform.");
-	diag_commit(e, d);
-}
-
-static void certain_notify(struct engine *e, struct ike_sa *sa, const struct unit *u, unsigned code,
-			   unsigned sev, const char *msg, const char *hint)
-{
-	struct diagnosis *d = diag_begin_sa(e, sa, code, sev, CONF_CERTAIN);
-
-	if (!d)
-		return;
-	diag_evidence(d, u->frame, u->ts_ns);
-	diag_message(d, "%s", msg);
-	diag_hint(d, "%s", hint);
-	diag_commit(e, d);
-}
-
-void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
-		       const struct unit *u, uint16_t type)
-{
-	bool phase1 = sa->version == 1 && sa->state != SAS_ESTABLISHED;
-	char nb[48], eb[48], msg[DIAG_TEXT];
-	struct diagnosis *d;
-
-	(void)sa_slot;
-	switch (type) {
-	case N_NO_PROPOSAL_CHOSEN:
-		no_proposal(e, sa, u, sa->version == 2 ? m->exchange != IKE2_EXCH_SA_INIT : !phase1);
-		return;
-	case N_INVALID_KE_PAYLOAD:
-		if (sa->version == 2)
-			return; /* judged at the end, when the retry is known */
-		break;
-	case N_AUTHENTICATION_FAILED:
-		if (sa->version == 1 && sa->v1_mode == IKE1_EXCH_AGGRESSIVE) {
-			certain_notify(e, sa, u, DIAG_IKE_AGGRESSIVE_REJECTED, SEV_ERROR,
-				       "Aggressive Mode was refused with AUTHENTICATION_FAILED",
-				       "The responder does not accept Aggressive Mode (strongSwan refuses it with PSK unless charon.i_dont_care_about_security_and_use_aggressive_mode_psk is set): use Main Mode, or allow Aggressive Mode on the responder.");
-			return;
-		}
-		certain_notify(e, sa, u, DIAG_IKE_AUTH_FAILED, SEV_ERROR,
-			       "Authentication failed: AUTHENTICATION_FAILED notify in clear",
-			       "Check the pre-shared key or certificates and the identities (local/remote id) configured on both sides.");
-		return;
-	case N_INVALID_HASH_INFORMATION:
-	case N_PAYLOAD_MALFORMED:
-		if (phase1 && sa->state == SAS_AUTHENTICATING) {
-			snprintf(msg, sizeof(msg), "Main Mode failed at messages 5/6 with %s",
-				 notify_name(1, type, nb, sizeof(nb)));
-			certain_notify(e, sa, u, DIAG_IKE_PSK_MISMATCH, SEV_ERROR, msg,
-				       "The peer could not verify or decrypt message 5: the pre-shared keys differ (or the identity selects another key).");
-			return;
-		}
-		break;
-	case N_INVALID_MAJOR_VERSION:
-		certain_notify(e, sa, u, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR,
-			       "The peer answered INVALID_MAJOR_VERSION: it does not speak this IKE version",
-			       "Configure the same IKE version (IKEv1 or IKEv2) on both sides.");
-		return;
-	case N_INVALID_IKE_SPI:
-	case N_INVALID_SPI:
-		snprintf(msg, sizeof(msg), "%s from the %s: it has no SA for what it received",
-			 notify_name(sa->version, type, nb, sizeof(nb)),
-			 from_initiator(sa, u) ? "initiator" : "responder");
-		certain_notify(e, sa, u, DIAG_IKE_INVALID_SPI, SEV_WARNING, msg,
-			       "One side lost its SA state (restart, expiry) while the other still uses it: make sure DPD is on so stale SAs are cleaned up, and that rekey lifetimes are sane on both sides.");
-		return;
-	case N_V1_INVALID_ID_INFORMATION:
-		if (sa->version != 1 || phase1)
-			break;
-		certain_notify(e, sa, u, DIAG_CHILD_TS_UNACCEPTABLE, SEV_ERROR,
-			       "The peer refused the Quick Mode identities (INVALID_ID_INFORMATION)",
-			       "Make the local and remote subnets (leftsubnet/rightsubnet) of both sides mirror each other.");
-		return;
-	case N_TS_UNACCEPTABLE:
-		if (sa->version != 2)
-			break;
-		certain_notify(e, sa, u, DIAG_CHILD_TS_UNACCEPTABLE, SEV_ERROR,
-			       "The peer refused the traffic selectors (TS_UNACCEPTABLE)",
-			       "Make the local and remote subnets (leftsubnet/rightsubnet, local_ts/remote_ts) of both sides mirror each other.");
-		return;
-	default:
-		break;
-	}
-	if (type == N_INVALID_KE_PAYLOAD && sa->version == 1)
-		return;
-	d = diag_begin_sa(e, sa, DIAG_IKE_ERROR_NOTIFY, SEV_WARNING, CONF_CERTAIN);
-	if (!d)
-		return;
-	diag_evidence(d, u->frame, u->ts_ns);
-	diag_message(d, "Error notify %s (%u) in %s", notify_name(sa->version, type, nb, sizeof(nb)), type,
-		     exch_name(sa->version, m->exchange, eb, sizeof(eb)));
-	diag_hint(d, "The peer reported this error in clear; its log has the details.");
-	diag_commit(e, d);
 }
 
 static void invalid_ke(struct engine *e, struct ike_sa *sa)

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "names.h"
+
 #define DIAG_NAME(sym, code) code,
 static const char *const diag_names[] = { DIAG_CODES(DIAG_NAME) };
 #undef DIAG_NAME
@@ -159,4 +161,27 @@ void diag_commit(struct engine *e, struct diagnosis *d)
 	}
 	ev.u.diag = kept;
 	engine_emit(e, &ev);
+}
+
+/* The IANA name of a notify or exchange type, or the number. */
+const char *diag_notify_name(unsigned version, unsigned type, char *buf, size_t len)
+{
+	const char *n = version == 2 ? ike2_notify_name(type) : ike1_notify_name(type);
+
+	if (!n) {
+		snprintf(buf, len, "notify %u", type);
+		n = buf;
+	}
+	return n;
+}
+
+const char *diag_exch_name(unsigned version, unsigned type, char *buf, size_t len)
+{
+	const char *n = version == 2 ? ike2_exchange_name(type) : ike1_exchange_abbrev(type);
+
+	if (!n) {
+		snprintf(buf, len, "exchange %u", type);
+		n = buf;
+	}
+	return n;
 }

@@ -87,6 +87,17 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
 /* Finds the SA whose peers are these two addresses (either order), most recent first. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
+/* ike_exch.c: exchanges within an SA. */
+void ike_exch_track(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+		    const struct ike_msg *m, bool from_init);
+/* An IKEv1 error notify closes the exchange the other side waits on. */
+void ike_exch_close_with_error(struct engine *e, uint32_t slot, struct ike_sa *sa,
+			       const struct unit *u, bool from_init, uint16_t type);
+/* The first cleartext error notify of a message, 0 if none. */
+uint16_t ike_first_error_notify(const struct ike_msg *m);
+/* The first encrypted payload type, for an unfragmented message or the
+ * first IKE fragment; 0 otherwise. */
+uint8_t ike_first_fragment_np(const struct ike_msg *m);
 /* Records the SA as the latest of its two peers (for ike_sa_find_by_peers). */
 void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */
@@ -115,7 +126,21 @@ void detect_icmp(struct engine *e, const struct unit *u);
 void detect_frag_expired(struct engine *e, const struct unit *u);
 void detect_tcp_event(struct engine *e, const struct unit *u);
 
-/* detect_ike.c: IKE detectors, run when an exchange ends or a notify arrives. */
+/* Notify numbers that have detectors of their own (detect_ike*.c) (same in both versions
+ * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */
+#define N_INVALID_IKE_SPI 4
+#define N_INVALID_MAJOR_VERSION 5
+#define N_INVALID_SPI 11
+#define N_NO_PROPOSAL_CHOSEN 14
+#define N_PAYLOAD_MALFORMED 16
+#define N_INVALID_KE_PAYLOAD 17
+#define N_INVALID_HASH_INFORMATION 23
+#define N_AUTHENTICATION_FAILED 24
+#define N_TS_UNACCEPTABLE 38
+#define N_V1_INVALID_ID_INFORMATION 18
+
+/* detect_ike.c: IKE detectors, run when an exchange ends and at the end;
+ * detect_notify.c: when a cleartext error notify arrives. */
 void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, struct exch *x);
 void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type);
@@ -146,6 +171,9 @@ struct diagnosis *diag_begin(struct engine *e, unsigned code, unsigned sev, unsi
 void diag_evidence(struct diagnosis *d, uint64_t frame, int64_t ns);
 void diag_message(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_hint(struct diagnosis *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Names for messages: the IANA name, or "notify 1234" / "exchange 99". */
+const char *diag_notify_name(unsigned version, unsigned type, char *buf, size_t len);
+const char *diag_exch_name(unsigned version, unsigned type, char *buf, size_t len);
 /* An address as text for messages (inet_ntop); buf needs 46 bytes. */
 const char *diag_addr(const struct addr *a, char *buf, size_t len);
 /* Emits the diagnosis event and keeps it for the report. */

@@ -1,36 +1,18 @@
-/* ike_sa.c - correlation of IKE messages into IKE SAs and exchanges.
+/* ike_sa.c - correlation of IKE messages into IKE SAs: the SA table and its
+ * peer index, endpoints and roles, what the cleartext payloads tell
+ * (proposals, KE group, vendors, fragmentation, notifies) and the state.
  *
  * IKE SAs are keyed by the initiator SPI (IKEv2, RFC 7296 section 2.6) or
  * cookie (IKEv1, RFC 2408 section 2.5.3) and the version; the responder SPI
  * is learnt from the first message that carries it, so the first request with
  * a zero responder SPI, the move from port 500 to 4500 and port changes all
- * stay on one SA. Exchanges are request/response pairs keyed by message ID
- * and by which side started them (IKEv2: the I and R flags; IKEv1: the
- * sender's address). A retransmission repeats the request's bytes. */
+ * stay on one SA. Exchanges within it are ike_exch.c's. */
 #include "engine_int.h"
 
-#include <sodium.h>
 #include <string.h>
 
 #include "ike1.h"
 #include "ike2.h"
-
-#define MSG_HASH_BYTES 256
-
-/* Keyed with the engine's random key: a crafted request cannot pass for
- * another one's retransmission. */
-static uint64_t message_hash(const struct engine *e, const struct unit *u)
-{
-	unsigned char out[crypto_shorthash_BYTES];
-	uint64_t h;
-
-	/* The first bytes and the length tell copies apart: two different
-	 * requests differ early (SPIs, KE, nonce, IV), and hashing whole
-	 * certificates for every message would cost more than it tells. */
-	crypto_shorthash(out, u->data, u->len < MSG_HASH_BYTES ? u->len : MSG_HASH_BYTES, e->msg_key);
-	memcpy(&h, out, sizeof(h));
-	return h ^ u->orig_len;
-}
 
 uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version)
 {
@@ -200,254 +182,8 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, bool from_
 	capture_pos_update(sa);
 }
 
-/* The exchange ring keeps the latest SA_MAX_EXCH exchanges. */
-static struct exch *exch_new(struct ike_sa *sa, const struct ike_msg *m, bool by_init)
-{
-	struct exch *x;
 
-	if (sa->nexch == SA_MAX_EXCH) {
-		if (sa->ex[0].outcome == EXO_PENDING && sa->pending)
-			sa->pending--;
-		memmove(&sa->ex[0], &sa->ex[1], sizeof(sa->ex[0]) * (SA_MAX_EXCH - 1));
-		sa->nexch--;
-	}
-	x = &sa->ex[sa->nexch++];
-	memset(x, 0, sizeof(*x));
-	x->msg_id = m->msg_id;
-	x->type = m->exchange;
-	x->by_initiator = by_init;
-	if (sa->exch_total < UINT16_MAX)
-		sa->exch_total++;
-	return x;
-}
 
-static struct exch *exch_find(struct ike_sa *sa, uint32_t msg_id, bool by_init)
-{
-	for (int i = sa->nexch - 1; i >= 0; i--)
-		if (sa->ex[i].msg_id == msg_id && sa->ex[i].by_initiator == by_init)
-			return &sa->ex[i];
-	return NULL;
-}
-
-static void exch_end(struct engine *e, uint32_t slot, struct ike_sa *sa, struct exch *x)
-{
-	struct event ev = { .type = EV_EXCHANGE };
-
-	e->stats.exchanges++;
-	ev.u.exch.sa = sa;
-	ev.u.exch.x = x;
-	engine_emit(e, &ev);
-	detect_ike_exchange(e, slot, sa, x);
-}
-
-static uint8_t first_fragment_np(const struct ike_msg *m)
-{
-	return m->frag_num <= 1 ? m->sk_np : 0;
-}
-
-/* A request copy: the first one, a retransmission, or one more IKE fragment. */
-static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, const struct unit *u,
-			const struct ike_msg *m, uint64_t hash)
-{
-	bool fragment = m->frag_num > 0;
-	bool repeat;
-
-	if (fragment) {
-		uint64_t bit = m->frag_num <= 64 ? 1ULL << (m->frag_num - 1) : 0;
-
-		repeat = bit && (x->req_frag_seen & bit);
-		x->req_frag_seen |= bit;
-		if (x->req_frags < UINT8_MAX)
-			x->req_frags++;
-		if (m->frag_total)
-			x->req_frag_total = (uint8_t)(m->frag_total > 255 ? 255 : m->frag_total);
-		/* The whole fragment set is resent; count it once, by its first. */
-		if (repeat && m->frag_num != 1)
-			return;
-	} else {
-		repeat = x->nreq > 0;
-	}
-	if (x->nreq == 0 || !repeat) {
-		if (x->nreq == 0) {
-			x->req_frame = u->frame;
-			x->req_ns = u->ts_ns;
-			x->req_len = (uint32_t)u->orig_len;
-			x->req_hash = hash;
-			x->req_ip_frags = u->ip_frags;
-			x->req_sk_np = first_fragment_np(m);
-			x->nreq = 1;
-			x->outcome = EXO_PENDING;
-			sa->pending++;
-		}
-	} else {
-		/* Packet time can run backwards in merged captures: no negative gaps. */
-		if (x->ngaps < EXCH_MAX_GAPS)
-			x->gap_ms[x->ngaps++] = u->ts_ns > x->req_ns_last
-							? (uint32_t)((u->ts_ns - x->req_ns_last) / 1000000)
-							: 0;
-		if (x->nreq < UINT8_MAX)
-			x->nreq++;
-		sa->retransmits++;
-		e->stats.retransmits++;
-		if (u->ip_frags > x->req_ip_frags)
-			x->req_ip_frags = u->ip_frags;
-	}
-	/* A copy known only by its first bytes (lost IP fragments, snaplen)
-	 * counts as the same request; the first complete copy fixes its bytes. */
-	if (u->len < u->orig_len) {
-		if (x->nreq == 1 && !repeat)
-			x->req_partial = 1;
-	} else if (x->req_partial) {
-		x->req_partial = 0;
-		x->req_hash = hash;
-		x->req_len = (uint32_t)u->orig_len;
-	}
-	x->req_frame_last = u->frame;
-	x->req_ns_last = u->ts_ns;
-}
-
-static uint16_t first_error_notify(const struct ike_msg *m)
-{
-	unsigned ntype = m->major == 2 ? IKE2_PLD_N : IKE1_PLD_N;
-
-	for (unsigned i = 0; i < m->npl; i++)
-		if (m->pl[i].type == ntype && m->pl[i].notify && m->pl[i].notify < IKE_NOTIFY_STATUS_FIRST)
-			return m->pl[i].notify;
-	return 0;
-}
-
-static void add_response(struct engine *e, uint32_t slot, struct ike_sa *sa, struct exch *x,
-			 const struct unit *u, const struct ike_msg *m)
-{
-	if (x->nresp < UINT8_MAX)
-		x->nresp++;
-	if (x->nresp > 1)
-		return;
-	x->resp_frame = u->frame;
-	x->resp_ns = u->ts_ns;
-	x->resp_len = (uint32_t)u->orig_len;
-	x->resp_sk_np = first_fragment_np(m);
-	x->resp_notify = first_error_notify(m);
-	if (x->outcome == EXO_PENDING && x->nreq && sa->pending)
-		sa->pending--;
-	x->outcome = x->resp_notify ? EXO_ERROR : EXO_ANSWERED;
-	exch_end(e, slot, sa, x);
-}
-
-/* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an
- * SA) replaces the newest child SA pair; IKE rekeys and extra child SAs open
- * with SA and replace nothing. The old SPIs should fall silent soon. */
-static void child_rekeyed(struct engine *e, struct ike_sa *sa, const struct exch *x)
-{
-	if (x->type != IKE2_EXCH_CREATE_CHILD || x->req_sk_np != IKE2_PLD_N ||
-	    x->resp_sk_np != IKE2_PLD_SA)
-		return;
-	for (unsigned dir = 0; dir < 2; dir++) {
-		const struct esp_flow *f = sa->esp_last[dir] ? engine_flow(e, sa->esp_last[dir] - 1) : NULL;
-
-		if (f)
-			esp_flow_mark_replaced(e, f->spi, &f->dst, x->resp_ns);
-	}
-}
-
-/* IKEv2: the I flag names the original initiator, R marks responses, so
- * the side that started an exchange is I for requests and !I for responses. */
-static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
-		       const struct ike_msg *m)
-{
-	bool response = (m->flags & IKE2_FLAG_RESPONSE) != 0;
-	bool init = (m->flags & IKE2_FLAG_INITIATOR) != 0;
-	bool by_init = response ? !init : init;
-	struct exch *x = exch_find(sa, m->msg_id, by_init);
-
-	if (!response) {
-		uint64_t h = message_hash(e, u);
-
-		bool partial = u->len < u->orig_len || (x && x->req_partial);
-
-		/* A changed request with a used message ID is a new attempt: the
-		 * IKE_SA_INIT retry after INVALID_KE_PAYLOAD or COOKIE. A partial
-		 * copy cannot be compared by its bytes. */
-		if (!x || x->type != m->exchange ||
-		    (m->frag_num == 0 && x->nreq && x->req_hash != h && !partial))
-			x = exch_new(sa, m, by_init);
-		add_request(e, sa, x, u, m, h);
-	} else {
-		if (!x) {
-			x = exch_new(sa, m, by_init);
-			x->outcome = EXO_PENDING;
-		}
-		add_response(e, slot, sa, x, u, m);
-		if (x->nresp == 1)
-			child_rekeyed(e, sa, x);
-	}
-}
-
-/* IKEv1 has no response flag: the answer is the next message with the same
- * message ID from the other side. In phase 1 (message ID 0) each
- * request/answer pair is one step; the last message of aggressive mode and
- * of quick mode expects no answer, and neither do informationals. */
-static void track_ike1(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
-		       const struct ike_msg *m, bool from_init)
-{
-	uint64_t h = message_hash(e, u);
-	struct exch *mine = exch_find(sa, m->msg_id, from_init);
-	struct exch *theirs = exch_find(sa, m->msg_id, !from_init);
-	struct exch *x;
-
-	if (mine && mine->nreq &&
-	    (mine->req_hash == h || m->frag_num > 1 ||
-	     (!mine->nresp && (u->len < u->orig_len || mine->req_partial)))) {
-		add_request(e, sa, mine, u, m, h);
-		return;
-	}
-	if (theirs && theirs->nresp && theirs->resp_hash == h) {
-		if (theirs->nresp < UINT8_MAX)
-			theirs->nresp++;
-		return;
-	}
-	if (theirs && theirs->nreq && theirs->nresp == 0 && (!mine || mine < theirs)) {
-		add_response(e, slot, sa, theirs, u, m);
-		theirs->resp_hash = h;
-		return;
-	}
-	if (mine && mine->nresp &&
-	    (m->exchange == IKE1_EXCH_QUICK || m->exchange == IKE1_EXCH_AGGRESSIVE)) {
-		mine->step = 3;
-		return;
-	}
-	x = exch_new(sa, m, from_init);
-	x->step = (uint8_t)(mine ? mine->step + 2 : 1);
-	add_request(e, sa, x, u, m, h);
-	if (m->exchange == IKE1_EXCH_INFO) {
-		x->outcome = EXO_ANSWERED;
-		if (sa->pending)
-			sa->pending--;
-	}
-}
-
-/* IKEv1 errors come in a separate informational message: it closes the
- * exchange the other side is waiting on. */
-static void ike1_close_with_error(struct engine *e, uint32_t slot, struct ike_sa *sa,
-				  const struct unit *u, bool from_init, uint16_t type)
-{
-	for (int i = sa->nexch - 1; i >= 0; i--) {
-		struct exch *x = &sa->ex[i];
-
-		if (x->by_initiator == from_init || x->outcome != EXO_PENDING || !x->nreq)
-			continue;
-		x->nresp = 1;
-		x->resp_frame = u->frame;
-		x->resp_ns = u->ts_ns;
-		x->resp_len = (uint32_t)u->orig_len;
-		x->resp_notify = type;
-		x->outcome = EXO_ERROR;
-		if (sa->pending)
-			sa->pending--;
-		exch_end(e, slot, sa, x);
-		return;
-	}
-}
 
 static void note_notify(struct ike_sa *sa, const struct unit *u, const struct ike_msg *m,
 			bool from_init, uint16_t type)
@@ -536,7 +272,7 @@ static void read_payloads(struct engine *e, uint32_t slot, struct ike_sa *sa, co
 			if (pl->notify && pl->notify < IKE_NOTIFY_STATUS_FIRST) {
 				note_notify(sa, u, m, from_init, pl->notify);
 				if (!v2)
-					ike1_close_with_error(e, slot, sa, u, from_init, pl->notify);
+					ike_exch_close_with_error(e, slot, sa, u, from_init, pl->notify);
 				detect_ike_notify(e, slot, sa, m, u, pl->notify);
 			}
 		}
@@ -548,7 +284,7 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 			  const struct ike_msg *m, bool from_init)
 {
 	bool response = m->major == 2 ? (m->flags & IKE2_FLAG_RESPONSE) != 0 : !from_init;
-	uint16_t err = first_error_notify(m);
+	uint16_t err = ike_first_error_notify(m);
 
 	if (sa->state == SAS_FAILED || sa->state == SAS_DELETED)
 		return;
@@ -562,7 +298,7 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 				set_state(e, sa, SAS_FAILED, u);
 			}
 		} else if (m->exchange == IKE2_EXCH_AUTH && response) {
-			sa->auth_sk_np = first_fragment_np(m);
+			sa->auth_sk_np = ike_first_fragment_np(m);
 			/* A short answer holding only a notify is an error
 			 * (AUTHENTICATION_FAILED...); anything else carries IDr. */
 			if (m->frag_num == 0 && m->sk_np == IKE2_PLD_N && u->orig_len < IKE2_ERROR_ONLY_MAX)
@@ -614,10 +350,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	from_init = sent_by_initiator(sa, u, m);
 	update_endpoints(sa, u, from_init);
 	ike_sa_index_peers(e, sa, slot);
-	if (m->major == 2)
-		track_ike2(e, slot, sa, u, m);
-	else
-		track_ike1(e, slot, sa, u, m, from_init);
+	ike_exch_track(e, slot, sa, u, m, from_init);
 	if (!m->encrypted) {
 		read_payloads(e, slot, sa, u, m, from_init);
 		natd_check(e, sa, m, u);
@@ -625,30 +358,3 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	advance_state(e, sa, u, m, from_init);
 }
 
-/* An unanswered request times out after the configured time; at the end of
- * the capture, one that was retransmitted does too. A single copy sent just
- * before the capture stopped has not failed: it stays pending. */
-void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
-{
-	int64_t timeout = (int64_t)e->cfg.ike_timeout_ms * 1000000;
-
-	for (uint32_t slot = 0; slot < table_slots(e->sas); slot++) {
-		struct ike_sa *sa = engine_sa_mut(e, slot);
-
-		if (!sa || !sa->pending)
-			continue;
-		for (unsigned i = 0; i < sa->nexch; i++) {
-			struct exch *x = &sa->ex[i];
-			int64_t waited = now_ns - x->req_ns;
-
-			if (x->outcome != EXO_PENDING || !x->nreq)
-				continue;
-			if (waited < timeout && !(final && x->nreq > 1))
-				continue;
-			x->outcome = EXO_TIMEOUT;
-			if (sa->pending)
-				sa->pending--;
-			exch_end(e, slot, sa, x);
-		}
-	}
-}
