@@ -112,8 +112,6 @@ static const char *pcap_path(void)
 	const char *top = getenv("top_srcdir");
 
 	snprintf(path, sizeof(path), "%s/pcaps/ikev2-esp-udp.pcap", top ? top : ".");
-	if (access(path, R_OK) != 0)
-		snprintf(path, sizeof(path), "/work/main/pcaps/ikev2-esp-udp.pcap");
 	return path;
 }
 

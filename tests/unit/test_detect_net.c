@@ -225,8 +225,6 @@ static bool run_pcap(const char *name)
 	struct engine *e = eng_new(0);
 
 	snprintf(path, sizeof(path), "%s/pcaps/%s", top ? top : ".", name);
-	if (access(path, R_OK) != 0)
-		snprintf(path, sizeof(path), "/work/main/pcaps/%s", name);
 	memset(&o, 0, sizeof(o));
 	o.file = path;
 	decoder_config_defaults(&o.dec);
