@@ -161,7 +161,10 @@ static void add_response(struct engine *e, uint32_t slot, struct ike_sa *sa, str
 
 /* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an
  * SA) replaces the newest child SA pair; IKE rekeys and extra child SAs open
- * with SA and replace nothing. The old SPIs should fall silent soon. */
+ * with SA and replace nothing. The old SPIs should fall silent soon. The
+ * notify's type is encrypted: a new child SA whose request opens with another
+ * notify (USE_TRANSPORT_MODE) looks the same, which is why what follows from
+ * a replacement (esp.stale_spi) is never more than likely. */
 static void child_rekeyed(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
 	if (x->type != IKE2_EXCH_CREATE_CHILD || x->req_sk_np != IKE2_PLD_N ||
