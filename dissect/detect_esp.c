@@ -222,9 +222,8 @@ static void detect_no_ike(struct engine *e, struct esp_flow *f)
 	diag_commit(e, d);
 }
 
-void detect_esp_flow(struct engine *e, uint32_t slot, struct esp_flow *f, bool final)
+void detect_esp_flow(struct engine *e, struct esp_flow *f, bool final)
 {
-	(void)slot;
 	detect_loss(e, f, final);
 	detect_replay(e, f, final);
 	detect_stale(e, f, final);

@@ -248,9 +248,8 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 	}
 }
 
-void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, struct exch *x)
+void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	(void)sa_slot;
 	if (x->outcome == EXO_TIMEOUT)
 		exchange_timeout(e, sa, x);
 	else if (x->outcome == EXO_ANSWERED)
@@ -348,9 +347,8 @@ static void ike2_child_missing(struct engine *e, struct ike_sa *sa)
 	diag_commit(e, d);
 }
 
-void detect_ike_final(struct engine *e, uint32_t sa_slot, struct ike_sa *sa)
+void detect_ike_final(struct engine *e, struct ike_sa *sa)
 {
-	(void)sa_slot;
 	if (sa->version == 2)
 		ike2_child_missing(e, sa);
 	if (sa->version == 2 && sa->invalid_ke_group)

@@ -87,14 +87,13 @@ static void certain_notify(struct engine *e, struct ike_sa *sa, const struct uni
 	diag_commit(e, d);
 }
 
-void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
+void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type)
 {
 	bool phase1 = sa->version == 1 && sa->state != SAS_ESTABLISHED;
 	char nb[48], eb[48], msg[DIAG_TEXT];
 	struct diagnosis *d;
 
-	(void)sa_slot;
 	switch (type) {
 	case N_NO_PROPOSAL_CHOSEN:
 		no_proposal(e, sa, u, sa->version == 2 ? m->exchange != IKE2_EXCH_SA_INIT : !phase1);

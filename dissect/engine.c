@@ -189,7 +189,7 @@ void engine_finish(struct engine *e)
 		struct ike_sa *sa = engine_sa_mut(e, i);
 
 		if (sa)
-			detect_ike_final(e, i, sa);
+			detect_ike_final(e, sa);
 	}
 	e->finished = true;
 	for (i = 0; i < table_slots(e->sas); i++) {

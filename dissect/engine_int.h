@@ -88,10 +88,10 @@ void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
 /* Finds the SA whose peers are these two addresses (either order), most recent first. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
 /* ike_exch.c: exchanges within an SA. */
-void ike_exch_track(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+void ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		    const struct ike_msg *m, bool from_init);
 /* An IKEv1 error notify closes the exchange the other side waits on. */
-void ike_exch_close_with_error(struct engine *e, uint32_t slot, struct ike_sa *sa,
+void ike_exch_close_with_error(struct engine *e, struct ike_sa *sa,
 			       const struct unit *u, bool from_init, uint16_t type);
 /* The first cleartext error notify of a message, 0 if none. */
 uint16_t ike_first_error_notify(const struct ike_msg *m);
@@ -141,20 +141,20 @@ void detect_tcp_event(struct engine *e, const struct unit *u);
 
 /* detect_ike.c: IKE detectors, run when an exchange ends and at the end;
  * detect_notify.c: when a cleartext error notify arrives. */
-void detect_ike_exchange(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, struct exch *x);
-void detect_ike_notify(struct engine *e, uint32_t sa_slot, struct ike_sa *sa, const struct ike_msg *m,
+void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x);
+void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type);
-void detect_ike_final(struct engine *e, uint32_t sa_slot, struct ike_sa *sa);
+void detect_ike_final(struct engine *e, struct ike_sa *sa);
 
 /* detect_esp.c: ESP detectors at sweeps and at the end. */
-void detect_esp_flow(struct engine *e, uint32_t slot, struct esp_flow *f, bool final);
+void detect_esp_flow(struct engine *e, struct esp_flow *f, bool final);
 
 /* proposals.c: SA payloads into struct proposal_set. */
 void proposals_from_ike2(const uint8_t *body, size_t len, struct proposal_set *out);
 void proposals_from_ike1(const uint8_t *body, size_t len, struct proposal_set *out);
 
 /* natd.c: NAT_DETECTION hash checks against the addresses seen here. */
-void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u);
+void natd_check(struct ike_sa *sa, const struct ike_msg *m, const struct unit *u);
 
 /* natd.c: the nat.detected diagnosis for an SA, at the end. */
 void natd_diagnose(struct engine *e, struct ike_sa *sa);

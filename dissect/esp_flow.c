@@ -265,7 +265,7 @@ void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_in
 		}
 	}
 	if (f->packets % CHECK_EVERY_PACKETS == 0)
-		detect_esp_flow(e, slot, f, false);
+		detect_esp_flow(e, f, false);
 }
 
 static void flow_mark(struct engine *e, uint32_t slot, uint8_t why, int64_t ns)
@@ -315,7 +315,7 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	struct event ev = { .type = EV_ESP, .reason = 2 };
 	struct ike_sa *sa = esp_flow_sa(e, f);
 
-	detect_esp_flow(e, slot, f, false);
+	detect_esp_flow(e, f, false);
 	r = f->reverse == NO_SLOT ? NULL : engine_flow_mut(e, f->reverse);
 	if (r && r->reverse == slot)
 		r->reverse = NO_SLOT;
@@ -437,6 +437,6 @@ void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 		struct esp_flow *f = engine_flow_mut(e, i);
 
 		if (f)
-			detect_esp_flow(e, i, f, true);
+			detect_esp_flow(e, f, true);
 	}
 }

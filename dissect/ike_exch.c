@@ -54,7 +54,7 @@ static struct exch *exch_find(struct ike_sa *sa, uint32_t msg_id, bool by_init)
 	return NULL;
 }
 
-static void exch_end(struct engine *e, uint32_t slot, struct ike_sa *sa, struct exch *x)
+static void exch_end(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct event ev = { .type = EV_EXCHANGE };
 
@@ -62,7 +62,7 @@ static void exch_end(struct engine *e, uint32_t slot, struct ike_sa *sa, struct 
 	ev.u.exch.sa = sa;
 	ev.u.exch.x = x;
 	engine_emit(e, &ev);
-	detect_ike_exchange(e, slot, sa, x);
+	detect_ike_exchange(e, sa, x);
 }
 
 uint8_t ike_first_fragment_np(const struct ike_msg *m)
@@ -141,7 +141,7 @@ uint16_t ike_first_error_notify(const struct ike_msg *m)
 	return 0;
 }
 
-static void add_response(struct engine *e, uint32_t slot, struct ike_sa *sa, struct exch *x,
+static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 			 const struct unit *u, const struct ike_msg *m)
 {
 	if (x->nresp < UINT8_MAX)
@@ -156,7 +156,7 @@ static void add_response(struct engine *e, uint32_t slot, struct ike_sa *sa, str
 	if (x->outcome == EXO_PENDING && x->nreq && sa->pending)
 		sa->pending--;
 	x->outcome = x->resp_notify ? EXO_ERROR : EXO_ANSWERED;
-	exch_end(e, slot, sa, x);
+	exch_end(e, sa, x);
 }
 
 /* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an
@@ -180,7 +180,7 @@ static void child_rekeyed(struct engine *e, struct ike_sa *sa, const struct exch
 
 /* IKEv2: the I flag names the original initiator, R marks responses, so
  * the side that started an exchange is I for requests and !I for responses. */
-static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m)
 {
 	bool response = (m->flags & IKE2_FLAG_RESPONSE) != 0;
@@ -205,7 +205,7 @@ static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const
 			x = exch_new(sa, m, by_init);
 			x->outcome = EXO_PENDING;
 		}
-		add_response(e, slot, sa, x, u, m);
+		add_response(e, sa, x, u, m);
 		if (x->nresp == 1)
 			child_rekeyed(e, sa, x);
 	}
@@ -215,7 +215,7 @@ static void track_ike2(struct engine *e, uint32_t slot, struct ike_sa *sa, const
  * message ID from the other side. In phase 1 (message ID 0) each
  * request/answer pair is one step; the last message of aggressive mode and
  * of quick mode expects no answer, and neither do informationals. */
-static void track_ike1(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m, bool from_init)
 {
 	uint64_t h = message_hash(e, u);
@@ -235,7 +235,7 @@ static void track_ike1(struct engine *e, uint32_t slot, struct ike_sa *sa, const
 		return;
 	}
 	if (theirs && theirs->nreq && theirs->nresp == 0 && (!mine || mine < theirs)) {
-		add_response(e, slot, sa, theirs, u, m);
+		add_response(e, sa, theirs, u, m);
 		theirs->resp_hash = h;
 		return;
 	}
@@ -256,7 +256,7 @@ static void track_ike1(struct engine *e, uint32_t slot, struct ike_sa *sa, const
 
 /* IKEv1 errors come in a separate informational message: it closes the
  * exchange the other side is waiting on. */
-void ike_exch_close_with_error(struct engine *e, uint32_t slot, struct ike_sa *sa,
+void ike_exch_close_with_error(struct engine *e, struct ike_sa *sa,
 				  const struct unit *u, bool from_init, uint16_t type)
 {
 	for (int i = sa->nexch - 1; i >= 0; i--) {
@@ -272,7 +272,7 @@ void ike_exch_close_with_error(struct engine *e, uint32_t slot, struct ike_sa *s
 		x->outcome = EXO_ERROR;
 		if (sa->pending)
 			sa->pending--;
-		exch_end(e, slot, sa, x);
+		exch_end(e, sa, x);
 		return;
 	}
 }
@@ -300,16 +300,16 @@ void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 			x->outcome = EXO_TIMEOUT;
 			if (sa->pending)
 				sa->pending--;
-			exch_end(e, slot, sa, x);
+			exch_end(e, sa, x);
 		}
 	}
 }
 
-void ike_exch_track(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+void ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		    const struct ike_msg *m, bool from_init)
 {
 	if (m->major == 2)
-		track_ike2(e, slot, sa, u, m);
+		track_ike2(e, sa, u, m);
 	else
-		track_ike1(e, slot, sa, u, m, from_init);
+		track_ike1(e, sa, u, m, from_init);
 }

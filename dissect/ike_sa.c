@@ -215,7 +215,7 @@ static void ike2_notify_data(struct ike_sa *sa, const struct ike_msg *m, unsigne
 
 /* What the cleartext payloads say: proposals, KE group, vendor IDs,
  * fragmentation support, notifies. */
-static void read_payloads(struct engine *e, uint32_t slot, struct ike_sa *sa, const struct unit *u,
+static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit *u,
 			  const struct ike_msg *m, bool from_init)
 {
 	bool v2 = m->major == 2;
@@ -272,8 +272,8 @@ static void read_payloads(struct engine *e, uint32_t slot, struct ike_sa *sa, co
 			if (pl->notify && pl->notify < IKE_NOTIFY_STATUS_FIRST) {
 				note_notify(sa, u, m, from_init, pl->notify);
 				if (!v2)
-					ike_exch_close_with_error(e, slot, sa, u, from_init, pl->notify);
-				detect_ike_notify(e, slot, sa, m, u, pl->notify);
+					ike_exch_close_with_error(e, sa, u, from_init, pl->notify);
+				detect_ike_notify(e, sa, m, u, pl->notify);
 			}
 		}
 	}
@@ -350,10 +350,10 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	from_init = sent_by_initiator(sa, u, m);
 	update_endpoints(sa, u, from_init);
 	ike_sa_index_peers(e, sa, slot);
-	ike_exch_track(e, slot, sa, u, m, from_init);
+	ike_exch_track(e, sa, u, m, from_init);
 	if (!m->encrypted) {
-		read_payloads(e, slot, sa, u, m, from_init);
-		natd_check(e, sa, m, u);
+		read_payloads(e, sa, u, m, from_init);
+		natd_check(sa, m, u);
 	}
 	advance_state(e, sa, u, m, from_init);
 }

@@ -178,12 +178,11 @@ static void check_ike1(const struct ike_sa *sa, const struct ike_msg *m, const s
 	}
 }
 
-void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
+void natd_check(struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
 {
 	struct natd_msg r = { { NATD_UNKNOWN, NATD_UNKNOWN } };
 	bool from_init;
 
-	(void)e;
 	if (m->encrypted)
 		return;
 	if (m->major == 2) {

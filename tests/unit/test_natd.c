@@ -43,7 +43,7 @@ static void check(struct ike_sa *sa, const struct vec *v, const uint8_t *data, s
 	struct unit u = unit_of(v, data, len);
 
 	ike_parse(data, len, len, &msg);
-	natd_check(NULL, sa, &msg, &u);
+	natd_check(sa, &msg, &u);
 }
 
 static void sa_init(struct ike_sa *sa, const struct vec *init_msg)
