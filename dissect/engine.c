@@ -39,8 +39,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
 			     esp_flow_evicted, e);
 	e->peers = table_new(e->cfg.max_sas, sizeof(struct peer_key), sizeof(uint32_t), NULL, NULL);
+	e->dirs = table_new(e->cfg.max_flows, sizeof(struct dir_key), sizeof(uint32_t), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
-	if (!e->sas || !e->flows || !e->peers || !e->diags) {
+	if (!e->sas || !e->flows || !e->peers || !e->dirs || !e->diags) {
 		engine_free(e);
 		return NULL;
 	}
@@ -55,6 +56,7 @@ void engine_free(struct engine *e)
 	table_free(e->sas);
 	table_free(e->flows);
 	table_free(e->peers);
+	table_free(e->dirs);
 	free(e->diags);
 	free(e);
 }
@@ -268,6 +270,7 @@ int engine_worst_severity(const struct engine *e)
 size_t engine_memory(const struct engine *e)
 {
 	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) + table_memory(e->peers) +
+	       table_memory(e->dirs) +
 	       (size_t)e->cfg.max_diagnoses * sizeof(struct diagnosis);
 }
 

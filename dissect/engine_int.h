@@ -28,6 +28,7 @@ struct engine {
 	struct table *sas;         /* key: struct sa_key */
 	struct table *flows;       /* key: struct flow_key */
 	struct table *peers;       /* key: struct peer_key -> latest IKE SA slot of two peers */
+	struct table *dirs;        /* key: struct dir_key -> latest ESP flow slot from src to dst */
 	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
 	size_t ndiags;
 	int worst;
@@ -61,6 +62,13 @@ struct peer_key {
 	uint8_t family;
 	uint8_t pad[7];
 	uint8_t lo[16], hi[16];
+};
+
+/* One direction between two addresses. */
+struct dir_key {
+	uint8_t family;
+	uint8_t pad[7];
+	uint8_t src[16], dst[16];
 };
 
 struct flow_key {

@@ -192,26 +192,63 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
 		r->reverse = slot;
 }
 
-static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
+static void dir_key_make(struct dir_key *k, const struct addr *src, const struct addr *dst)
 {
-	/* The child SPIs are inside encrypted IKE: the association is by the
-	 * peers' addresses only. */
-	uint32_t s = ike_sa_find_by_peers(e, &f->src, &f->dst);
-	struct ike_sa *sa;
-	unsigned dir;
+	memset(k, 0, sizeof(*k));
+	k->family = src->family;
+	memcpy(k->src, src->a, sizeof(k->src));
+	memcpy(k->dst, dst->a, sizeof(k->dst));
+}
 
-	f->sa = s;
+/* The direction index remembers the latest flow from one address to another,
+ * whatever SA it belongs to: a new flow finds the other direction of its
+ * child SA in O(1), with or without IKE seen. */
+static void flow_pair_by_addresses(struct engine *e, uint32_t slot, struct esp_flow *f)
+{
+	struct dir_key k;
+	uint32_t s;
+
+	dir_key_make(&k, &f->dst, &f->src);
+	s = table_find(e->dirs, &k);
+	if (f->reverse == NO_SLOT && s != TABLE_NONE)
+		flow_pair(e, slot, f, *(const uint32_t *)table_val(e->dirs, s));
+	dir_key_make(&k, &f->src, &f->dst);
+	s = table_find(e->dirs, &k);
+	if (s == TABLE_NONE)
+		s = table_insert(e->dirs, &k);
+	*(uint32_t *)table_val(e->dirs, s) = slot;
+}
+
+/* Ties the flow to the latest IKE SA of its peers. The child SPIs are inside
+ * encrypted IKE: the association is by the peers' addresses only. */
+static bool flow_tie_sa(struct engine *e, struct esp_flow *f)
+{
+	struct ike_sa *sa;
+
+	f->sa = ike_sa_find_by_peers(e, &f->src, &f->dst);
 	sa = esp_flow_sa(e, f);
 	if (!sa) {
 		f->sa = NO_SLOT;
-		return;
+		return false;
 	}
 	f->sa_heuristic = 1;
 	sa->child_flows++;
-	dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
-	if (sa->esp_last[!dir])
-		flow_pair(e, slot, f, sa->esp_last[!dir] - 1);
-	sa->esp_last[dir] = slot + 1;
+	return true;
+}
+
+static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
+{
+	struct ike_sa *sa;
+	unsigned dir;
+
+	if (flow_tie_sa(e, f)) {
+		sa = esp_flow_sa(e, f);
+		dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
+		if (sa->esp_last[!dir])
+			flow_pair(e, slot, f, sa->esp_last[!dir] - 1);
+		sa->esp_last[dir] = slot + 1;
+	}
+	flow_pair_by_addresses(e, slot, f);
 }
 
 static uint32_t flow_new(struct engine *e, const struct unit *u, const struct flow_key *k)
@@ -328,100 +365,7 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	engine_emit(e, &ev);
 }
 
-/* ---- end of capture: pairing and association of what is left ---------- */
-
-struct pair_ent {
-	uint64_t key;   /* pair_key(src, dst): most comparisons stop here */
-	struct addr src, dst;
-	uint32_t slot;
-};
-
-/* FNV-1a over the two addresses: a cheap sort key for the end-of-capture
- * pairing (not a table key, so it needs no secret). */
-static uint64_t pair_key(const struct addr *src, const struct addr *dst)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ src->family;
-
-	for (size_t i = 0; i < sizeof(src->a); i++)
-		h = (h ^ src->a[i]) * 0x100000001b3ULL;
-	for (size_t i = 0; i < sizeof(dst->a); i++)
-		h = (h ^ dst->a[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-static int addr_cmp(const struct addr *a, const struct addr *b)
-{
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	return memcmp(a->a, b->a, sizeof(a->a));
-}
-
-static int pair_cmp(const void *x, const void *y)
-{
-	const struct pair_ent *a = x, *b = y;
-	int c;
-
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	c = addr_cmp(&a->src, &b->src);
-
-	return c ? c : addr_cmp(&a->dst, &b->dst);
-}
-
-/* Pairs every unpaired flow with a flow of the opposite direction, and gives
- * flows without an IKE SA a last chance (IKE may have come later, e.g. a
- * rekey): one SA lookup per address pair, not per flow. Allocates once, at
- * the end; without memory it just does not pair. */
-static void final_pairing(struct engine *e)
-{
-	uint32_t cap = table_slots(e->flows), n = 0, i, j;
-	struct pair_ent *v = cap ? malloc((size_t)cap * sizeof(*v)) : NULL;
-
-	if (!v)
-		return;
-	/* Only flows still missing a partner or an SA take part: on a long
-	 * capture almost all were paired while their packets flowed. */
-	for (i = 0; i < cap; i++) {
-		const struct esp_flow *f = engine_flow(e, i);
-
-		if (f && (f->reverse == NO_SLOT || !esp_flow_sa(e, f))) {
-			v[n].key = pair_key(&f->src, &f->dst);
-			v[n].src = f->src;
-			v[n].dst = f->dst;
-			v[n++].slot = i;
-		}
-	}
-	qsort(v, n, sizeof(*v), pair_cmp);
-	for (i = 0; i < n; i = j) {
-		uint32_t sa = NO_SLOT;
-		struct pair_ent want, *hit;
-		bool looked = false;
-
-		want.src = v[i].dst;
-		want.dst = v[i].src;
-		want.key = pair_key(&want.src, &want.dst);
-		hit = bsearch(&want, v, n, sizeof(*v), pair_cmp);
-		for (j = i; j < n && pair_cmp(&v[i], &v[j]) == 0; j++) {
-			struct esp_flow *f = engine_flow_mut(e, v[j].slot);
-
-			if (f->reverse == NO_SLOT && hit)
-				f->reverse = hit->slot;
-			if (esp_flow_sa(e, f))
-				continue;
-			if (!looked) {
-				sa = ike_sa_find_by_peers(e, &f->src, &f->dst);
-				looked = true;
-			}
-			f->sa = NO_SLOT;
-			if (sa != NO_SLOT) {
-				f->sa = sa;
-				f->sa_heuristic = 1;
-				engine_sa_mut(e, sa)->child_flows++;
-			}
-		}
-	}
-	free(v);
-}
+/* ---- end of capture ------------------------------------------------------ */
 
 void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 {
@@ -432,11 +376,15 @@ void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 	 * rest, and what needs the whole picture, at the end. */
 	if (!final)
 		return;
-	final_pairing(e);
 	for (uint32_t i = 0; i < cap; i++) {
 		struct esp_flow *f = engine_flow_mut(e, i);
 
-		if (f)
-			detect_esp_flow(e, f, true);
+		if (!f)
+			continue;
+		/* IKE may have come after the flow's first packet (a rekey, a
+		 * capture started mid-tunnel): one more chance to find its SA. */
+		if (!esp_flow_sa(e, f))
+			flow_tie_sa(e, f);
+		detect_esp_flow(e, f, true);
 	}
 }
