@@ -8,6 +8,9 @@
  * Proposals chain with next payload 2 and transforms with 3; the last of each
  * says 0. Each substructure gets its own cursor sized by its length field.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "ike1.h"
 
 #include "cur.h"
@@ -107,7 +110,6 @@ static void parse_proposal(struct sa_walk *w, struct cur *pc, struct ike1_propos
 				IKE1_E_TRANS_LENGTH);
 		if (tc.err)
 			return;
-		memset(&scratch, 0, sizeof(scratch));
 		if (sa->ntrans < IKE1_MAX_TRANSFORMS) {
 			t = &sa->trans[sa->ntrans++];
 			pr->ntrans++;
@@ -115,6 +117,7 @@ static void parse_proposal(struct sa_walk *w, struct cur *pc, struct ike1_propos
 		} else {
 			sa->trans_extra++;
 		}
+		memset(t, 0, sizeof(*t));
 		pr->trans_seen++;
 		parse_transform(w, &tc, t, keep);
 	}
@@ -130,7 +133,10 @@ void ike1_parse_sa(const uint8_t *p, size_t len, struct ike1_sa *sa)
 	struct sa_walk w = { sa, p };
 	uint8_t np = IKE1_PLD_P;
 
-	memset(sa, 0, sizeof(*sa));
+	/* Only the counters and header: proposals, transforms and attributes
+	 * are cleared as they are filled, so a message does not pay for the
+	 * whole arrays (this runs for every SA payload the chain walk meets). */
+	memset(sa, 0, offsetof(struct ike1_sa, prop));
 	sa->doi = cur_be32(&c);
 	if (c.err) {
 		fail(&w, IKE1_E_SHORT, p);
@@ -157,11 +163,11 @@ void ike1_parse_sa(const uint8_t *p, size_t len, struct ike1_sa *sa)
 				IKE1_E_PROP_LENGTH);
 		if (pc.err)
 			return;
-		memset(&scratch, 0, sizeof(scratch));
 		if (sa->nprop < IKE1_MAX_PROPOSALS)
 			pr = &sa->prop[sa->nprop++];
 		else
 			sa->prop_extra++;
+		memset(pr, 0, sizeof(*pr));
 		parse_proposal(&w, &pc, pr);
 	}
 	if (sa->nprop == 0)
