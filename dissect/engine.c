@@ -4,6 +4,7 @@
  * allocates nothing. */
 #include "engine_int.h"
 
+#include <openssl/evp.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +39,17 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 			   ike_sa_evicted, e);
 	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
 			     esp_flow_evicted, e);
-	e->peers = table_new(e->cfg.max_sas, sizeof(struct peer_key), sizeof(uint32_t), NULL, NULL);
-	e->dirs = table_new(e->cfg.max_flows, sizeof(struct dir_key), sizeof(uint32_t), NULL, NULL);
+	/* Room for a pair of addresses per SA and per flow: active pairs are
+	 * not evicted before the SAs and flows that use them. */
+	e->peers = table_new(e->cfg.max_sas + e->cfg.max_flows, sizeof(struct peer_key),
+			     sizeof(struct peer_entry), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
-	if (!e->sas || !e->flows || !e->peers || !e->dirs || !e->diags) {
+	e->flow_guess_bits = 10;
+	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < 4 * (uint64_t)e->cfg.max_flows)
+		e->flow_guess_bits++;
+	e->flow_guess = calloc((size_t)1 << e->flow_guess_bits, sizeof(*e->flow_guess));
+	e->md_ctx = EVP_MD_CTX_new();
+	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->flow_guess || !e->md_ctx) {
 		engine_free(e);
 		return NULL;
 	}
@@ -56,8 +64,9 @@ void engine_free(struct engine *e)
 	table_free(e->sas);
 	table_free(e->flows);
 	table_free(e->peers);
-	table_free(e->dirs);
 	free(e->diags);
+	free(e->flow_guess);
+	EVP_MD_CTX_free(e->md_ctx);
 	free(e);
 }
 
@@ -69,6 +78,7 @@ void engine_emit(struct engine *e, const struct event *ev)
 
 static void sweep(struct engine *e, bool final)
 {
+	esp_flow_drain(e);
 	ike_sa_sweep(e, e->now_ns, final);
 	esp_flow_sweep(e, e->now_ns, final);
 }
@@ -135,6 +145,9 @@ void engine_feed(void *ctx, const struct unit *u)
 
 	if (e->finished)
 		return;
+	/* Whatever else comes sees the flows up to date. */
+	if (u->kind != UNIT_ESP && e->esp_nq)
+		esp_flow_drain(e);
 	advance_time(e, u->ts_ns);
 	if (u->kind <= UNIT_DECODE_ERROR)
 		e->stats.units[u->kind]++;
@@ -147,7 +160,11 @@ void engine_feed(void *ctx, const struct unit *u)
 		if (esp_parse(u->data, u->len, u->orig_len, &e->esp) != ESP_OK)
 			e->stats.esp_errors++;
 		else
-			esp_flow_update(e, u, &e->esp);
+			esp_flow_enqueue(e, u, &e->esp);
+		/* A packet event is followed by what its packet caused, as
+		 * without the batch. */
+		if (e->cfg.emit_packets)
+			esp_flow_drain(e);
 		pkt->esp = &e->esp;
 		break;
 	case UNIT_AH:
@@ -177,6 +194,12 @@ void engine_feed(void *ctx, const struct unit *u)
 	}
 	if (e->cfg.emit_packets)
 		engine_emit(e, &ev);
+}
+
+void engine_flush(struct engine *e)
+{
+	if (!e->finished)
+		esp_flow_drain(e);
 }
 
 void engine_finish(struct engine *e)
@@ -270,7 +293,7 @@ int engine_worst_severity(const struct engine *e)
 size_t engine_memory(const struct engine *e)
 {
 	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) + table_memory(e->peers) +
-	       table_memory(e->dirs) +
+	       ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess) +
 	       (size_t)e->cfg.max_diagnoses * sizeof(struct diagnosis);
 }
 

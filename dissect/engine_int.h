@@ -20,35 +20,10 @@
  * implementations (Cisco) open those with a notify too, so the size decides. */
 #define IKE2_ERROR_ONLY_MAX 128
 #define NET_SEEN_SLOTS 64
-
-struct engine {
-	struct engine_config cfg;
-	struct event_sink sink;
-	struct engine_stats stats;
-	struct table *sas;         /* key: struct sa_key */
-	struct table *flows;       /* key: struct flow_key */
-	struct table *peers;       /* key: struct peer_key -> latest IKE SA slot of two peers */
-	struct table *dirs;        /* key: struct dir_key -> latest ESP flow slot from src to dst */
-	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
-	size_t ndiags;
-	int worst;
-	int64_t now_ns;            /* latest packet time */
-	int64_t next_sweep_ns;
-	bool finished;
-	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */
-	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
-	/* The last IKE SA lookup by peers for a new ESP flow, reused while no SA
-	 * was created since: a flood of new SPIs between the same peers costs one
-	 * lookup (esp_flow.c). */
-	/* Diagnoses with no SA or flow to hold their raised bit (ICMP errors, IP
-	 * fragments, TCP encapsulation): a small direct-mapped memory of what was
-	 * already said, so a flood of them yields few events (detect_net.c). */
-	uint64_t net_seen[NET_SEEN_SLOTS];
-	/* Scratch for the message being dissected: no allocation per packet. */
-	struct ike_msg ike;
-	struct esp_info esp;
-	struct ah_info ah;
-};
+/* ESP packets wait in batches of this many before their flow updates, so
+ * the flow records of a batch are fetched from memory together rather than
+ * one cache miss after another (esp_flow.c). */
+#define ESP_BATCH 16
 
 /* Keys are padded to whole 8-byte words (compared word by word). */
 struct sa_key {
@@ -64,11 +39,10 @@ struct peer_key {
 	uint8_t lo[16], hi[16];
 };
 
-/* One direction between two addresses. */
-struct dir_key {
-	uint8_t family;
-	uint8_t pad[7];
-	uint8_t src[16], dst[16];
+/* Slots + 1, 0 for none; flow[0] is the latest flow from lo to hi. */
+struct peer_entry {
+	uint32_t sa;
+	uint32_t flow[2];
 };
 
 struct flow_key {
@@ -76,6 +50,55 @@ struct flow_key {
 	uint8_t dst[16];
 	uint8_t pad[3];
 	uint32_t spi;
+};
+
+/* What a flow update needs of an ESP packet: the packet's bytes are gone
+ * by the time its batch is drained. */
+struct esp_pending {
+	struct flow_key key;
+	uint32_t guess;            /* index in engine.flow_guess */
+	uint32_t seq;
+	uint32_t size;             /* the ESP datagram's length */
+	uint16_t sport, dport;
+	uint8_t transport;
+	struct addr src;
+	int64_t ts_ns;
+	uint64_t frame;
+};
+
+struct engine {
+	struct engine_config cfg;
+	struct event_sink sink;
+	struct engine_stats stats;
+	struct table *sas;         /* key: struct sa_key */
+	struct table *flows;       /* key: struct flow_key */
+	struct table *peers;       /* key: struct peer_key -> struct peer_entry */
+	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
+	size_t ndiags;
+	int worst;
+	int64_t now_ns;            /* latest packet time */
+	int64_t next_sweep_ns;
+	bool finished;
+	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */
+	struct evp_md_ctx_st *md_ctx; /* OpenSSL's EVP_MD_CTX, reused by every NAT-D digest (natd.c) */
+	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
+	/* Diagnoses with no SA or flow to hold their raised bit (ICMP errors, IP
+	 * fragments, TCP encapsulation): a small direct-mapped memory of what was
+	 * already said, so a flood of them yields few events (detect_net.c). */
+	uint64_t net_seen[NET_SEEN_SLOTS];
+	struct esp_pending esp_q[ESP_BATCH];
+	unsigned esp_nq;
+	/* Where each flow was last found (slot + 1, 0 for none), indexed by a
+	 * plain mix of SPI and destination: a packet of a known flow costs no
+	 * SipHash, only a check of the key in the slot. The index is the
+	 * sender's to choose, so colliding flows just miss here and take the
+	 * table's seeded lookup (esp_flow.c). */
+	uint32_t *flow_guess;
+	unsigned flow_guess_bits;
+	/* Scratch for the message being dissected: no allocation per packet. */
+	struct ike_msg ike;
+	struct esp_info esp;
+	struct ah_info ah;
 };
 
 /* Same family and address (IPv4 compares its 4 bytes only). */
@@ -106,6 +129,11 @@ uint16_t ike_first_error_notify(const struct ike_msg *m);
 /* The first encrypted payload type, for an unfragmented message or the
  * first IKE fragment; 0 otherwise. */
 uint8_t ike_first_fragment_np(const struct ike_msg *m);
+/* peers.c: the entry of two addresses (NULL if of different families, or
+ * absent and not to be created); *dir, if given, is the index in flow[] of
+ * the direction from a to b. */
+struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
+			      bool create, unsigned *dir);
 /* Records the SA as the latest of its two peers (for ike_sa_find_by_peers). */
 void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */
@@ -113,7 +141,10 @@ uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version);
 void ike_sa_evicted(void *ctx, uint32_t slot, void *val);
 
 /* esp_flow.c: ESP flows and sequence analysis. */
-void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_info *esp);
+/* Queues the packet's flow update; the queue is drained when full. */
+void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_info *esp);
+/* Applies the queued updates: before anything else looks at flows. */
+void esp_flow_drain(struct engine *e);
 void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final);
 void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
 /* An IKE SA's child SPIs became stale (delete, INVALID_SPI, replaced): proven
@@ -124,7 +155,8 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
 void esp_flow_mark_stale(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
 /* The same, inferred (a rekey replaced the SA): esp.stale_spi is then only likely. */
 void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
-/* The flow slot for (dst, spi), or NO_SLOT (marks it recently used). */
+/* The flow slot for (dst, spi), or NO_SLOT (marks it recently used; drains
+ * the queue first). */
 uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
 /* The flow's IKE SA if its slot still holds an SA of the same peers, else NULL. */
 struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f);
@@ -162,7 +194,7 @@ void proposals_from_ike2(const uint8_t *body, size_t len, struct proposal_set *o
 void proposals_from_ike1(const uint8_t *body, size_t len, struct proposal_set *out);
 
 /* natd.c: NAT_DETECTION hash checks against the addresses seen here. */
-void natd_check(struct ike_sa *sa, const struct ike_msg *m, const struct unit *u);
+void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u);
 
 /* natd.c: the nat.detected diagnosis for an SA, at the end. */
 void natd_diagnose(struct engine *e, struct ike_sa *sa);

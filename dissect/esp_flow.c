@@ -3,13 +3,14 @@
  * ESN inference as in appendix A2), pairing of the two directions of a child
  * SA, and the association with the IKE SA of the same peers.
  *
- * Per packet the work is one table lookup and at most 16 word shifts; nothing
- * is allocated. Pairing is O(1): each IKE SA remembers the latest flow slot
- * from either side (ike_sa.esp_last), so a new flow looks at the newest flow
- * of the other direction. Flows without an IKE SA are paired once, at the
- * end, by sorting all flows on their address pair. */
+ * Per packet the work is one table lookup and at most 16 word clears;
+ * nothing is allocated. Pairing is O(1): each IKE SA remembers the latest
+ * flow slot from either side (ike_sa.esp_last), and the peer index the latest
+ * flow each way between two addresses, so a new flow looks at the newest flow
+ * of the other direction. */
 #include "engine_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 #define WIN_BITS ESP_WIN_BITS
@@ -42,6 +43,7 @@ uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi)
 {
 	struct flow_key k;
 
+	esp_flow_drain(e);
 	flow_key_make(&k, dst, spi);
 	return table_find(e->flows, &k);
 }
@@ -119,7 +121,7 @@ static uint64_t seq_infer(const struct esp_flow *f, uint32_t seq, bool *rolled)
 	return (hi << 32) | seq;
 }
 
-static void seq_update(struct esp_flow *f, const struct unit *u, uint32_t seq32)
+static void seq_update(struct esp_flow *f, const struct esp_pending *u, uint32_t seq32)
 {
 	bool rolled;
 	uint64_t s = seq_infer(f, seq32, &rolled), d, *w, bit;
@@ -192,78 +194,70 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
 		r->reverse = slot;
 }
 
-static void dir_key_make(struct dir_key *k, const struct addr *src, const struct addr *dst)
-{
-	memset(k, 0, sizeof(*k));
-	k->family = src->family;
-	memcpy(k->src, src->a, sizeof(k->src));
-	memcpy(k->dst, dst->a, sizeof(k->dst));
-}
-
-/* The direction index remembers the latest flow from one address to another,
- * whatever SA it belongs to: a new flow finds the other direction of its
- * child SA in O(1), with or without IKE seen. */
-static void flow_pair_by_addresses(struct engine *e, uint32_t slot, struct esp_flow *f)
-{
-	struct dir_key k;
-	uint32_t s;
-
-	dir_key_make(&k, &f->dst, &f->src);
-	s = table_find(e->dirs, &k);
-	if (f->reverse == NO_SLOT && s != TABLE_NONE)
-		flow_pair(e, slot, f, *(const uint32_t *)table_val(e->dirs, s));
-	dir_key_make(&k, &f->src, &f->dst);
-	s = table_find(e->dirs, &k);
-	if (s == TABLE_NONE)
-		s = table_insert(e->dirs, &k);
-	*(uint32_t *)table_val(e->dirs, s) = slot;
-}
-
-/* Ties the flow to the latest IKE SA of its peers. The child SPIs are inside
- * encrypted IKE: the association is by the peers' addresses only. */
-static bool flow_tie_sa(struct engine *e, struct esp_flow *f)
+/* Ties the flow to an IKE SA of its peers, if the slot still holds one. The
+ * child SPIs are inside encrypted IKE: the association is by the peers'
+ * addresses only. */
+static struct ike_sa *flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t sa_slot)
 {
 	struct ike_sa *sa;
 
-	f->sa = ike_sa_find_by_peers(e, &f->src, &f->dst);
+	f->sa = sa_slot;
 	sa = esp_flow_sa(e, f);
 	if (!sa) {
 		f->sa = NO_SLOT;
-		return false;
+		return NULL;
 	}
 	f->sa_heuristic = 1;
 	sa->child_flows++;
-	return true;
+	return sa;
 }
 
+/* One lookup of the peer index gives a new flow the latest IKE SA of its
+ * peers and the latest flow the other way, whatever SA that belongs to, so
+ * flows without IKE seen are paired too. */
 static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
 {
+	unsigned dir, sa_dir;
+	struct peer_entry *pe = peers_find(e, &f->src, &f->dst, true, &dir);
 	struct ike_sa *sa;
-	unsigned dir;
 
-	if (flow_tie_sa(e, f)) {
-		sa = esp_flow_sa(e, f);
-		dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
-		if (sa->esp_last[!dir])
-			flow_pair(e, slot, f, sa->esp_last[!dir] - 1);
-		sa->esp_last[dir] = slot + 1;
+	if (!pe)
+		return;
+	sa = flow_tie_sa(e, f, pe->sa ? pe->sa - 1 : NO_SLOT);
+	if (sa) {
+		sa_dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
+		if (sa->esp_last[!sa_dir])
+			flow_pair(e, slot, f, sa->esp_last[!sa_dir] - 1);
+		sa->esp_last[sa_dir] = slot + 1;
 	}
-	flow_pair_by_addresses(e, slot, f);
+	if (f->reverse == NO_SLOT && pe->flow[!dir])
+		flow_pair(e, slot, f, pe->flow[!dir] - 1);
+	pe->flow[dir] = slot + 1;
 }
 
-static uint32_t flow_new(struct engine *e, const struct unit *u, const struct flow_key *k)
+/* Fibonacci hashing of SPI and the destination's last word. */
+static uint32_t flow_guess_index(const struct engine *e, const struct flow_key *k)
 {
-	uint32_t slot = table_insert(e->flows, k);
+	uint32_t d;
+
+	memcpy(&d, k->dst + (k->family == ADDR_V4 ? 0 : 12), sizeof(d));
+	return ((k->spi ^ d) * 0x9e3779b1u) >> (32 - e->flow_guess_bits);
+}
+
+static uint32_t flow_new(struct engine *e, const struct esp_pending *p, uint32_t hash)
+{
+	uint32_t slot = table_insert_hashed(e->flows, &p->key, hash);
 	struct esp_flow *f = table_val(e->flows, slot);
 
-	f->src = u->src;
-	f->dst = u->dst;
-	f->sport = u->sport;
-	f->dport = u->dport;
-	f->transport = u->transport;
-	f->spi = k->spi;
-	f->first_ns = u->ts_ns;
-	f->first_frame = u->frame;
+	f->src = p->src;
+	f->dst.family = p->key.family;
+	memcpy(f->dst.a, p->key.dst, sizeof(f->dst.a));
+	f->sport = p->sport;
+	f->dport = p->dport;
+	f->transport = p->transport;
+	f->spi = p->key.spi;
+	f->first_ns = p->ts_ns;
+	f->first_frame = p->frame;
 	f->size_min = UINT32_MAX;
 	f->reverse = NO_SLOT;
 	f->sa = NO_SLOT;
@@ -272,37 +266,82 @@ static uint32_t flow_new(struct engine *e, const struct unit *u, const struct fl
 	return slot;
 }
 
-void esp_flow_update(struct engine *e, const struct unit *u, const struct esp_info *esp)
+static void flow_update(struct engine *e, const struct esp_pending *p)
 {
-	struct flow_key k;
-	uint32_t slot, size = u->orig_len > UINT32_MAX ? UINT32_MAX : (uint32_t)u->orig_len;
+	uint32_t slot = e->flow_guess[p->guess] - 1, h;
 	struct esp_flow *f;
 
-	flow_key_make(&k, &u->dst, esp->spi);
-	slot = table_find(e->flows, &k);
-	if (slot == TABLE_NONE)
-		slot = flow_new(e, u, &k);
+	if (slot == NO_SLOT || !table_slot_has(e->flows, slot, &p->key)) {
+		h = table_hash(e->flows, &p->key);
+		slot = table_find_hashed(e->flows, &p->key, h);
+		if (slot == TABLE_NONE)
+			slot = flow_new(e, p, h);
+		e->flow_guess[p->guess] = slot + 1;
+	}
 	f = table_val(e->flows, slot);
 	if (f->packets++ == 0)
-		win_reset(f, esp->seq);
+		win_reset(f, p->seq);
 	else
-		seq_update(f, u, esp->seq);
-	f->bytes += size;
-	f->last_ns = u->ts_ns;
-	f->last_frame = u->frame;
-	if (size < f->size_min)
-		f->size_min = size;
-	if (size > f->size_max)
-		f->size_max = size;
-	f->size_hist[size_bucket(size)]++;
-	if (f->stale && u->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {
+		seq_update(f, p, p->seq);
+	f->bytes += p->size;
+	f->last_ns = p->ts_ns;
+	f->last_frame = p->frame;
+	if (p->size < f->size_min)
+		f->size_min = p->size;
+	if (p->size > f->size_max)
+		f->size_max = p->size;
+	f->size_hist[size_bucket(p->size)]++;
+	if (f->stale && p->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {
 		if (!f->stale_packets++) {
-			f->stale_frame = u->frame;
-			f->stale_ns = u->ts_ns;
+			f->stale_frame = p->frame;
+			f->stale_ns = p->ts_ns;
 		}
 	}
 	if (f->packets % CHECK_EVERY_PACKETS == 0)
 		detect_esp_flow(e, f, false);
+}
+
+/* Three passes over the batch so that its memory accesses overlap: the
+ * guesses were prefetched as packets were queued, now the records they name
+ * (the lines a packet touches: the counters and the window word its
+ * sequence number most likely lands in), then the updates, in packet order.
+ * A prefetch of the wrong record costs nothing but bandwidth. */
+void esp_flow_drain(struct engine *e)
+{
+	unsigned i, n = e->esp_nq;
+
+	e->esp_nq = 0;
+	for (i = 0; i < n; i++) {
+		const struct esp_pending *p = &e->esp_q[i];
+		uint32_t slot = e->flow_guess[p->guess] - 1;
+
+		if (slot == NO_SLOT)
+			continue;
+		table_prefetch_slot(e->flows, slot, 0, offsetof(struct esp_flow, win));
+		table_prefetch_slot(e->flows, slot,
+				    offsetof(struct esp_flow, win) + ((p->seq / 64) % ESP_WIN_WORDS) * 8, 8);
+	}
+	for (i = 0; i < n; i++)
+		flow_update(e, &e->esp_q[i]);
+}
+
+void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_info *esp)
+{
+	struct esp_pending *p = &e->esp_q[e->esp_nq++];
+
+	flow_key_make(&p->key, &u->dst, esp->spi);
+	p->guess = flow_guess_index(e, &p->key);
+	p->seq = esp->seq;
+	p->size = u->orig_len > UINT32_MAX ? UINT32_MAX : (uint32_t)u->orig_len;
+	p->sport = u->sport;
+	p->dport = u->dport;
+	p->transport = u->transport;
+	p->src = u->src;
+	p->ts_ns = u->ts_ns;
+	p->frame = u->frame;
+	__builtin_prefetch(&e->flow_guess[p->guess]);
+	if (e->esp_nq == ESP_BATCH)
+		esp_flow_drain(e);
 }
 
 static void flow_mark(struct engine *e, uint32_t slot, uint8_t why, int64_t ns)
@@ -384,7 +423,7 @@ void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
 		/* IKE may have come after the flow's first packet (a rekey, a
 		 * capture started mid-tunnel): one more chance to find its SA. */
 		if (!esp_flow_sa(e, f))
-			flow_tie_sa(e, f);
+			flow_tie_sa(e, f, ike_sa_find_by_peers(e, &f->src, &f->dst));
 		detect_esp_flow(e, f, true);
 	}
 }

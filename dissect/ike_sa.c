@@ -24,54 +24,32 @@ uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version)
 	return table_find(e->sas, &k);
 }
 
-static void peer_key_make(struct peer_key *k, const struct addr *a, const struct addr *b)
-{
-	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
-
-	memset(k, 0, sizeof(*k));
-	k->family = a->family;
-	memcpy(k->lo, swap ? b->a : a->a, sizeof(k->lo));
-	memcpy(k->hi, swap ? a->a : b->a, sizeof(k->hi));
-}
-
 static bool sa_has_peers(const struct ike_sa *sa, const struct addr *a, const struct addr *b)
 {
 	return (engine_addr_eq(&sa->init_ip, a) && engine_addr_eq(&sa->resp_ip, b)) ||
 	       (engine_addr_eq(&sa->init_ip, b) && engine_addr_eq(&sa->resp_ip, a));
 }
 
-/* The peer index remembers the latest SA of each pair of addresses, so ESP
- * flows, keepalives and ICMP errors find their SA in O(1). An entry whose SA
- * was evicted or moved is checked on use and ignored. */
+/* The peer index (peers.c) gives ESP flows, keepalives and ICMP errors the
+ * latest SA of two addresses in O(1). An entry whose SA was evicted or moved
+ * is checked on use and ignored. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b)
 {
-	struct peer_key k;
-	uint32_t s;
+	const struct peer_entry *pe = peers_find(e, a, b, false, NULL);
 	const struct ike_sa *sa;
 
-	if (a->family != b->family)
+	if (!pe || !pe->sa)
 		return NO_SLOT;
-	peer_key_make(&k, a, b);
-	s = table_find(e->peers, &k);
-	if (s == TABLE_NONE)
-		return NO_SLOT;
-	s = *(const uint32_t *)table_val(e->peers, s);
-	sa = engine_sa(e, s);
-	return sa && sa_has_peers(sa, a, b) ? s : NO_SLOT;
+	sa = engine_sa(e, pe->sa - 1);
+	return sa && sa_has_peers(sa, a, b) ? pe->sa - 1 : NO_SLOT;
 }
 
 void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot)
 {
-	struct peer_key k;
-	uint32_t s;
+	struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip, true, NULL);
 
-	if (sa->init_ip.family != sa->resp_ip.family)
-		return;
-	peer_key_make(&k, &sa->init_ip, &sa->resp_ip);
-	s = table_find(e->peers, &k);
-	if (s == TABLE_NONE)
-		s = table_insert(e->peers, &k);
-	*(uint32_t *)table_val(e->peers, s) = slot;
+	if (pe)
+		pe->sa = slot + 1;
 }
 
 static void emit_sa(struct engine *e, const struct ike_sa *sa, uint8_t reason)
@@ -353,7 +331,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	ike_exch_track(e, sa, u, m, from_init);
 	if (!m->encrypted) {
 		read_payloads(e, sa, u, m, from_init);
-		natd_check(sa, m, u);
+		natd_check(e, sa, m, u);
 	}
 	advance_state(e, sa, u, m, from_init);
 }

@@ -41,7 +41,7 @@ static const EVP_MD *digest(unsigned which)
 	return cache[which];
 }
 
-static bool natd_hash(const EVP_MD *md, const uint8_t ispi[8], const uint8_t rspi[8],
+static bool natd_hash(EVP_MD_CTX *ctx, const EVP_MD *md, const uint8_t ispi[8], const uint8_t rspi[8],
 		      const struct addr *a, uint16_t port, uint8_t *out, unsigned *outlen)
 {
 	uint8_t buf[8 + 8 + 16 + 2];
@@ -57,19 +57,21 @@ static bool natd_hash(const EVP_MD *md, const uint8_t ispi[8], const uint8_t rsp
 	n += alen;
 	buf[n++] = (uint8_t)(port >> 8);
 	buf[n++] = (uint8_t)port;
-	return EVP_Digest(buf, n, out, outlen, md, NULL) == 1;
+	/* The engine's context is reused: EVP_Digest would allocate one per call. */
+	return EVP_DigestInit_ex2(ctx, md, NULL) == 1 && EVP_DigestUpdate(ctx, buf, n) == 1 &&
+	       EVP_DigestFinal_ex(ctx, out, outlen) == 1;
 }
 
 /* Compares one received hash with the one for the address seen here and
  * folds the result into *v: several source hashes (a multihomed sender)
  * match when any of them does. */
-static void natd_judge(const EVP_MD *md, const struct ike_msg *m, const struct addr *a, uint16_t port,
-		       const uint8_t *hash, size_t hlen, uint8_t *v)
+static void natd_judge(EVP_MD_CTX *ctx, const EVP_MD *md, const struct ike_msg *m,
+		       const struct addr *a, uint16_t port, const uint8_t *hash, size_t hlen, uint8_t *v)
 {
 	uint8_t want[EVP_MAX_MD_SIZE];
 	unsigned wlen = 0;
 
-	if (!md || !natd_hash(md, m->ispi, m->rspi, a, port, want, &wlen))
+	if (!md || !natd_hash(ctx, md, m->ispi, m->rspi, a, port, want, &wlen))
 		return;
 	if (wlen == hlen && memcmp(want, hash, hlen) == 0)
 		*v = NATD_MATCH;
@@ -77,7 +79,8 @@ static void natd_judge(const EVP_MD *md, const struct ike_msg *m, const struct a
 		*v = NATD_MISMATCH;
 }
 
-static void check_ike2(const struct ike_msg *m, const struct unit *u, struct natd_msg *r)
+static void check_ike2(EVP_MD_CTX *ctx, const struct ike_msg *m, const struct unit *u,
+		       struct natd_msg *r)
 {
 	for (unsigned i = 0; i < m->npl; i++) {
 		const struct ike_payload *pl = &m->pl[i];
@@ -94,8 +97,8 @@ static void check_ike2(const struct ike_msg *m, const struct unit *u, struct nat
 			continue;
 		src = n.type == IKE2_N_NAT_DETECTION_SOURCE_IP;
 		/* A hash of the wrong size cannot match anything: a mismatch. */
-		natd_judge(digest(DG_SHA1), m, src ? &u->src : &u->dst, src ? u->sport : u->dport, n.data.p,
-			   n.data.len, &r->v[src ? 0 : 1]);
+		natd_judge(ctx, digest(DG_SHA1), m, src ? &u->src : &u->dst, src ? u->sport : u->dport,
+			   n.data.p, n.data.len, &r->v[src ? 0 : 1]);
 	}
 }
 
@@ -152,8 +155,8 @@ static const EVP_MD *v1_md_for(const struct ike_sa *sa, size_t hlen)
 
 /* RFC 3947 section 3.2: the first NAT-D payload hashes the remote end (the
  * destination), the following ones the sender's own addresses. */
-static void check_ike1(const struct ike_sa *sa, const struct ike_msg *m, const struct unit *u,
-		       struct natd_msg *r)
+static void check_ike1(EVP_MD_CTX *ctx, const struct ike_sa *sa, const struct ike_msg *m,
+		       const struct unit *u, struct natd_msg *r)
 {
 	unsigned seen = 0;
 
@@ -173,12 +176,12 @@ static void check_ike1(const struct ike_sa *sa, const struct ike_msg *m, const s
 		dst = seen++ == 0;
 		if (b.err != IKE1_OK || !b.data.p)
 			continue;
-		natd_judge(v1_md_for(sa, b.data.len), m, dst ? &u->dst : &u->src, dst ? u->dport : u->sport,
+		natd_judge(ctx, v1_md_for(sa, b.data.len), m, dst ? &u->dst : &u->src, dst ? u->dport : u->sport,
 			   b.data.p, b.data.len, &r->v[dst ? 1 : 0]);
 	}
 }
 
-void natd_check(struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
+void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
 {
 	struct natd_msg r = { { NATD_UNKNOWN, NATD_UNKNOWN } };
 	bool from_init;
@@ -189,10 +192,10 @@ void natd_check(struct ike_sa *sa, const struct ike_msg *m, const struct unit *u
 		if (m->exchange != IKE2_EXCH_SA_INIT) /* the only exchange with cleartext NAT-D */
 			return;
 		from_init = (m->flags & IKE2_FLAG_INITIATOR) != 0;
-		check_ike2(m, u, &r);
+		check_ike2(e->md_ctx, m, u, &r);
 	} else {
 		from_init = engine_addr_eq(&u->src, &sa->init_ip) && u->sport == sa->init_port;
-		check_ike1(sa, m, u, &r);
+		check_ike1(e->md_ctx, sa, m, u, &r);
 	}
 	/* A NAT that rewrites ports shows itself without any hash: the
 	 * initiator's IKE socket is port 500, yet its request arrives from

@@ -87,6 +87,10 @@ struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 	t->key_off = (sizeof(struct slot_meta) + 7) & ~(size_t)7;
 	t->val_off = t->key_off + ((key_len + 7) & ~(size_t)7);
 	t->stride = t->val_off + ((val_size + 7) & ~(size_t)7);
+	/* Records of a cache line or more start on one, so a record's hot
+	 * fields always share the same lines and prefetching them is exact. */
+	if (t->stride > 64)
+		t->stride = (t->stride + 63) & ~(size_t)63;
 	t->bucket = big_alloc(t->nbuckets * sizeof(*t->bucket));
 	t->recs = big_alloc((size_t)capacity * t->stride);
 	if (!t->bucket || !t->recs) {
@@ -110,7 +114,7 @@ void table_free(struct table *t)
 	free(t);
 }
 
-static uint32_t hash_of(const struct table *t, const void *key)
+uint32_t table_hash(const struct table *t, const void *key)
 {
 	uint64_t h;
 	unsigned char out[crypto_shorthash_BYTES];
@@ -140,9 +144,40 @@ static bool key_eq(const uint8_t *a, const uint8_t *b, size_t n)
 	return true;
 }
 
+void table_prefetch_bucket(const struct table *t, uint32_t h)
+{
+	__builtin_prefetch(&t->bucket[h & (t->nbuckets - 1)], 0);
+}
+
+void table_prefetch_slot(const struct table *t, uint32_t s, size_t val_off, size_t len)
+{
+	const uint8_t *rec, *from, *to;
+
+	if (s >= t->cap)
+		return;
+	rec = t->recs + (size_t)s * t->stride;
+	__builtin_prefetch(rec, 1);
+	from = rec + t->val_off + val_off;
+	to = from + len;
+	for (from = (const uint8_t *)((uintptr_t)from & ~(uintptr_t)63); from < to; from += 64)
+		__builtin_prefetch(from, 1);
+}
+
+void table_prefetch(const struct table *t, uint32_t h, size_t val_off, size_t len)
+{
+	uint32_t s = t->bucket[h & (t->nbuckets - 1)] - 1;
+
+	if (s != TABLE_NONE)
+		table_prefetch_slot(t, s, val_off, len);
+}
+
 uint32_t table_find(struct table *t, const void *key)
 {
-	uint32_t h = hash_of(t, key);
+	return table_find_hashed(t, key, table_hash(t, key));
+}
+
+uint32_t table_find_hashed(struct table *t, const void *key, uint32_t h)
+{
 	uint32_t s = t->bucket[h & (t->nbuckets - 1)] - 1;
 
 	while (s != TABLE_NONE) {
@@ -156,6 +191,20 @@ uint32_t table_find(struct table *t, const void *key)
 		s = m->chain;
 	}
 	return TABLE_NONE;
+}
+
+bool table_slot_has(struct table *t, uint32_t s, const void *key)
+{
+	struct slot_meta *m;
+
+	if (!table_used(t, s))
+		return false;
+	m = meta_of(t, s);
+	if (!key_eq(key_of(t, s), key, t->key_len))
+		return false;
+	if (!m->ref)
+		m->ref = 1;
+	return true;
 }
 
 static void unlink_slot(struct table *t, uint32_t s)
@@ -211,8 +260,13 @@ static void evict_one(struct table *t)
 
 uint32_t table_insert(struct table *t, const void *key)
 {
+	return table_insert_hashed(t, key, table_hash(t, key));
+}
+
+uint32_t table_insert_hashed(struct table *t, const void *key, uint32_t h)
+{
 	struct slot_meta *m;
-	uint32_t s, h, b;
+	uint32_t s, b;
 
 	if (t->free_head == TABLE_NONE && t->fresh == t->cap)
 		evict_one(t);
@@ -226,7 +280,6 @@ uint32_t table_insert(struct table *t, const void *key)
 		s = t->fresh++;
 		m = meta_of(t, s);
 	}
-	h = hash_of(t, key);
 	b = h & (t->nbuckets - 1);
 	m->used = 1;
 	m->ref = 0;

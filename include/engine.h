@@ -49,6 +49,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 void engine_free(struct engine *e);
 /* unit_cb-compatible: ctx is the engine. */
 void engine_feed(void *ctx, const struct unit *u);
+/* Applies the packets the engine holds back for batching (a few ESP flow
+ * updates): call before querying the state between packets. */
+void engine_flush(struct engine *e);
 /* End of input: times out what is pending, runs the end-of-capture detectors
  * and emits the final sa, esp and summary events. Call once. */
 void engine_finish(struct engine *e);

@@ -35,6 +35,22 @@ uint32_t table_find(struct table *t, const void *key);
  * value; when full, first evicts an entry not looked up since the clock hand
  * last passed it (the oldest such, in slot order). */
 uint32_t table_insert(struct table *t, const void *key);
+/* The same in two steps, for callers that batch lookups: hash each key once,
+ * prefetch, then find or insert with the hash (which must be table_hash's). */
+uint32_t table_hash(const struct table *t, const void *key);
+uint32_t table_find_hashed(struct table *t, const void *key, uint32_t h);
+uint32_t table_insert_hashed(struct table *t, const void *key, uint32_t h);
+/* Cache hints, no lookup: the bucket of hash h; then the head record of its
+ * chain (usually the key's own), its meta and key and len value bytes from
+ * val_off. Reading the bucket before its prefetch has landed only stalls. */
+void table_prefetch_bucket(const struct table *t, uint32_t h);
+void table_prefetch(const struct table *t, uint32_t h, size_t val_off, size_t len);
+/* Whether slot holds key; if so marks it recently used, as table_find does.
+ * For callers that keep their own guess of a key's slot. */
+bool table_slot_has(struct table *t, uint32_t slot, const void *key);
+/* Cache hint for a slot known to the caller: its meta and key and len value
+ * bytes from val_off. */
+void table_prefetch_slot(const struct table *t, uint32_t slot, size_t val_off, size_t len);
 void table_remove(struct table *t, uint32_t slot);
 void *table_val(const struct table *t, uint32_t slot);
 const void *table_key(const struct table *t, uint32_t slot);

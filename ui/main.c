@@ -85,6 +85,7 @@ static void on_tick(void *ctx)
 {
 	struct output *out = ctx;
 
+	engine_flush(out->eng);
 	printf("---- report %u (live, capture continues) ----\n", ++out->reports);
 	print_report(out);
 	putchar('\n');

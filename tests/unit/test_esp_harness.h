@@ -85,8 +85,9 @@ static const struct addr B4 = { ADDR_V4, { 192, 0, 2, 2 } };
 
 /* Feeds one ESP-in-UDP packet: the real packet with SPI and sequence replaced
  * and its length set to len (padding repeats the real ciphertext). */
-static void feed_esp(struct engine *e, struct addr src, struct addr dst, uint32_t spi, uint32_t seq,
-		     int64_t ns, size_t len)
+/* The engine holds ESP packets back in small batches (engine_flush). */
+static void feed_esp_batched(struct engine *e, struct addr src, struct addr dst, uint32_t spi,
+			     uint32_t seq, int64_t ns, size_t len)
 {
 	struct unit u;
 	size_t i;
@@ -116,6 +117,14 @@ static void feed_esp(struct engine *e, struct addr src, struct addr dst, uint32_
 	u.len = u.orig_len = len;
 	u.wire_len = (uint32_t)len + 42;
 	engine_feed(e, &u);
+}
+
+/* One packet, applied at once: as a view sees the state after flushing. */
+static void feed_esp(struct engine *e, struct addr src, struct addr dst, uint32_t spi, uint32_t seq,
+		     int64_t ns, size_t len)
+{
+	feed_esp_batched(e, src, dst, spi, seq, ns, len);
+	engine_flush(e);
 }
 
 static inline const struct esp_flow *flow_of(struct engine *e, struct addr dst, uint32_t spi)

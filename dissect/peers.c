@@ -1,0 +1,37 @@
+/* peers.c - the index of address pairs: for two addresses, in either order,
+ * the latest IKE SA between them and the latest ESP flow each way. One
+ * lookup serves a new ESP flow twice over (its IKE SA and the other direction
+ * of its child SA); IKE messages, keepalives and ICMP errors find their SA
+ * through it too. Entries name slots that may have been evicted and reused
+ * since: whoever follows one checks what it finds. */
+#include "engine_int.h"
+
+static void peer_key_make(struct peer_key *k, const struct addr *a, const struct addr *b, bool swap)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = a->family;
+	memcpy(k->lo, swap ? b->a : a->a, sizeof(k->lo));
+	memcpy(k->hi, swap ? a->a : b->a, sizeof(k->hi));
+}
+
+struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
+			      bool create, unsigned *dir)
+{
+	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
+	struct peer_key k;
+	uint32_t h, s;
+
+	if (a->family != b->family)
+		return NULL;
+	peer_key_make(&k, a, b, swap);
+	h = table_hash(e->peers, &k);
+	s = table_find_hashed(e->peers, &k, h);
+	if (s == TABLE_NONE) {
+		if (!create)
+			return NULL;
+		s = table_insert_hashed(e->peers, &k, h);
+	}
+	if (dir)
+		*dir = swap;
+	return table_val(e->peers, s);
+}
