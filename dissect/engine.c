@@ -45,7 +45,7 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 			     sizeof(struct peer_entry), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
 	e->flow_guess_bits = 10;
-	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < 4 * (uint64_t)e->cfg.max_flows)
+	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < e->cfg.max_flows)
 		e->flow_guess_bits++;
 	e->flow_guess = calloc((size_t)1 << e->flow_guess_bits, sizeof(*e->flow_guess));
 	e->md_ctx = EVP_MD_CTX_new();

@@ -52,11 +52,22 @@ struct flow_key {
 	uint32_t spi;
 };
 
+struct flow_guess {
+	uint32_t slot;             /* + 1, 0 for none */
+	uint32_t spi;
+};
+
 /* What a flow update needs of an ESP packet: the packet's bytes are gone
  * by the time its batch is drained. */
 struct esp_pending {
 	struct flow_key key;
 	uint32_t guess;            /* index in engine.flow_guess */
+	uint32_t slot;             /* the guessed flow slot, NO_SLOT if none */
+	uint32_t hash;             /* without a guess: key's table_hash */
+	uint32_t peer_hash;        /* and pkey's, for a new flow */
+	bool peers_ok;             /* pkey and peer_hash are set */
+	unsigned dir;              /* the packet's direction in the peer entry */
+	struct peer_key pkey;
 	uint32_t seq;
 	uint32_t size;             /* the ESP datagram's length */
 	uint16_t sport, dport;
@@ -88,12 +99,12 @@ struct engine {
 	uint64_t net_seen[NET_SEEN_SLOTS];
 	struct esp_pending esp_q[ESP_BATCH];
 	unsigned esp_nq;
-	/* Where each flow was last found (slot + 1, 0 for none), indexed by a
-	 * plain mix of SPI and destination: a packet of a known flow costs no
-	 * SipHash, only a check of the key in the slot. The index is the
-	 * sender's to choose, so colliding flows just miss here and take the
-	 * table's seeded lookup (esp_flow.c). */
-	uint32_t *flow_guess;
+	/* Where flows were last found, two to a line, indexed by a plain mix
+	 * of SPI and destination: a packet of a known flow costs no SipHash,
+	 * only a check of the key in the slot. The index is the sender's to
+	 * choose, so colliding flows just miss here and take the table's
+	 * seeded lookup (esp_flow.c). */
+	struct flow_guess (*flow_guess)[2];
 	unsigned flow_guess_bits;
 	/* Scratch for the message being dissected: no allocation per packet. */
 	struct ike_msg ike;
@@ -134,6 +145,10 @@ uint8_t ike_first_fragment_np(const struct ike_msg *m);
  * the direction from a to b. */
 struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
 			      bool create, unsigned *dir);
+/* The same in steps, for a caller that prefetches: the key (false if the
+ * families differ), then the entry by key and its table_hash. */
+bool peers_key(const struct addr *a, const struct addr *b, struct peer_key *k, unsigned *dir);
+struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create);
 /* Records the SA as the latest of its two peers (for ike_sa_find_by_peers). */
 void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */

@@ -215,10 +215,11 @@ static struct ike_sa *flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t
 /* One lookup of the peer index gives a new flow the latest IKE SA of its
  * peers and the latest flow the other way, whatever SA that belongs to, so
  * flows without IKE seen are paired too. */
-static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
+static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f,
+			   const struct esp_pending *p)
 {
-	unsigned dir, sa_dir;
-	struct peer_entry *pe = peers_find(e, &f->src, &f->dst, true, &dir);
+	unsigned sa_dir;
+	struct peer_entry *pe = p->peers_ok ? peers_get(e, &p->pkey, p->peer_hash, true) : NULL;
 	struct ike_sa *sa;
 
 	if (!pe)
@@ -230,9 +231,22 @@ static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f)
 			flow_pair(e, slot, f, sa->esp_last[!sa_dir] - 1);
 		sa->esp_last[sa_dir] = slot + 1;
 	}
-	if (f->reverse == NO_SLOT && pe->flow[!dir])
-		flow_pair(e, slot, f, pe->flow[!dir] - 1);
-	pe->flow[dir] = slot + 1;
+	if (f->reverse == NO_SLOT && pe->flow[!p->dir])
+		flow_pair(e, slot, f, pe->flow[!p->dir] - 1);
+	pe->flow[p->dir] = slot + 1;
+}
+
+/* The hashes a lookup in the flow table and, should the flow be new, in
+ * the peer index need. */
+static void prepare_lookup(struct engine *e, struct esp_pending *p)
+{
+	struct addr dst = { .family = p->key.family };
+
+	memcpy(dst.a, p->key.dst, sizeof(dst.a));
+	p->hash = table_hash(e->flows, &p->key);
+	p->peers_ok = peers_key(&p->src, &dst, &p->pkey, &p->dir);
+	if (p->peers_ok)
+		p->peer_hash = table_hash(e->peers, &p->pkey);
 }
 
 /* Fibonacci hashing of SPI and the destination's last word. */
@@ -244,9 +258,20 @@ static uint32_t flow_guess_index(const struct engine *e, const struct flow_key *
 	return ((k->spi ^ d) * 0x9e3779b1u) >> (32 - e->flow_guess_bits);
 }
 
-static uint32_t flow_new(struct engine *e, const struct esp_pending *p, uint32_t hash)
+/* The newer guess first: two flows sharing a line both stay found. */
+static void flow_guess_set(struct engine *e, const struct esp_pending *p, uint32_t slot)
 {
-	uint32_t slot = table_insert_hashed(e->flows, &p->key, hash);
+	struct flow_guess *g = e->flow_guess[p->guess];
+
+	if (g[0].spi != p->key.spi || g[0].slot != slot + 1) {
+		g[1] = g[0];
+		g[0] = (struct flow_guess){ slot + 1, p->key.spi };
+	}
+}
+
+static uint32_t flow_new(struct engine *e, const struct esp_pending *p)
+{
+	uint32_t slot = table_insert_hashed(e->flows, &p->key, p->hash);
 	struct esp_flow *f = table_val(e->flows, slot);
 
 	f->src = p->src;
@@ -262,21 +287,22 @@ static uint32_t flow_new(struct engine *e, const struct esp_pending *p, uint32_t
 	f->reverse = NO_SLOT;
 	f->sa = NO_SLOT;
 	e->stats.flows++;
-	flow_associate(e, slot, f);
+	flow_associate(e, slot, f, p);
 	return slot;
 }
 
-static void flow_update(struct engine *e, const struct esp_pending *p)
+static void flow_update(struct engine *e, struct esp_pending *p)
 {
-	uint32_t slot = e->flow_guess[p->guess] - 1, h;
+	uint32_t slot = p->slot;
 	struct esp_flow *f;
 
 	if (slot == NO_SLOT || !table_slot_has(e->flows, slot, &p->key)) {
-		h = table_hash(e->flows, &p->key);
-		slot = table_find_hashed(e->flows, &p->key, h);
+		if (slot != NO_SLOT)
+			prepare_lookup(e, p);
+		slot = table_find_hashed(e->flows, &p->key, p->hash);
 		if (slot == TABLE_NONE)
-			slot = flow_new(e, p, h);
-		e->flow_guess[p->guess] = slot + 1;
+			slot = flow_new(e, p);
+		flow_guess_set(e, p, slot);
 	}
 	f = table_val(e->flows, slot);
 	if (f->packets++ == 0)
@@ -301,25 +327,47 @@ static void flow_update(struct engine *e, const struct esp_pending *p)
 		detect_esp_flow(e, f, false);
 }
 
-/* Three passes over the batch so that its memory accesses overlap: the
- * guesses were prefetched as packets were queued, now the records they name
- * (the lines a packet touches: the counters and the window word its
- * sequence number most likely lands in), then the updates, in packet order.
- * A prefetch of the wrong record costs nothing but bandwidth. */
+/* Passes over the batch so that its memory accesses overlap rather than
+ * wait on each other: the guesses were prefetched as packets were queued;
+ * now a packet with a guess prefetches its record (the lines it touches:
+ * the counters and the window word its sequence number most likely lands
+ * in), one without is hashed for the flow table and the peer index, whose
+ * buckets and then chain heads are prefetched, in case the flow is new;
+ * last, the updates, in packet order. A prefetch of the wrong line costs
+ * nothing but bandwidth. */
 void esp_flow_drain(struct engine *e)
 {
 	unsigned i, n = e->esp_nq;
+	bool slow = false;
 
 	e->esp_nq = 0;
 	for (i = 0; i < n; i++) {
-		const struct esp_pending *p = &e->esp_q[i];
-		uint32_t slot = e->flow_guess[p->guess] - 1;
+		struct esp_pending *p = &e->esp_q[i];
+		const struct flow_guess *g = e->flow_guess[p->guess];
+		unsigned w = g[0].spi == p->key.spi && g[0].slot ? 0 : g[1].spi == p->key.spi && g[1].slot ? 1 : 2;
 
-		if (slot == NO_SLOT)
+		if (w < 2) {
+			p->slot = g[w].slot - 1;
+			table_prefetch_slot(e->flows, p->slot, 0, offsetof(struct esp_flow, win));
+			table_prefetch_slot(e->flows, p->slot,
+					    offsetof(struct esp_flow, win) + ((p->seq / 64) % ESP_WIN_WORDS) * 8, 8);
 			continue;
-		table_prefetch_slot(e->flows, slot, 0, offsetof(struct esp_flow, win));
-		table_prefetch_slot(e->flows, slot,
-				    offsetof(struct esp_flow, win) + ((p->seq / 64) % ESP_WIN_WORDS) * 8, 8);
+		}
+		p->slot = NO_SLOT;
+		prepare_lookup(e, p);
+		table_prefetch_bucket(e->flows, p->hash);
+		if (p->peers_ok)
+			table_prefetch_bucket(e->peers, p->peer_hash);
+		slow = true;
+	}
+	for (i = 0; slow && i < n; i++) {
+		const struct esp_pending *p = &e->esp_q[i];
+
+		if (p->slot != NO_SLOT)
+			continue;
+		table_prefetch(e->flows, p->hash, 0, 0);
+		if (p->peers_ok)
+			table_prefetch(e->peers, p->peer_hash, 0, sizeof(struct peer_entry));
 	}
 	for (i = 0; i < n; i++)
 		flow_update(e, &e->esp_q[i]);
@@ -339,7 +387,7 @@ void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_i
 	p->src = u->src;
 	p->ts_ns = u->ts_ns;
 	p->frame = u->frame;
-	__builtin_prefetch(&e->flow_guess[p->guess]);
+	__builtin_prefetch(e->flow_guess[p->guess]);
 	if (e->esp_nq == ESP_BATCH)
 		esp_flow_drain(e);
 }

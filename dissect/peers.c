@@ -6,32 +6,39 @@
  * since: whoever follows one checks what it finds. */
 #include "engine_int.h"
 
-static void peer_key_make(struct peer_key *k, const struct addr *a, const struct addr *b, bool swap)
+bool peers_key(const struct addr *a, const struct addr *b, struct peer_key *k, unsigned *dir)
 {
+	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
+
+	if (a->family != b->family)
+		return false;
 	memset(k, 0, sizeof(*k));
 	k->family = a->family;
 	memcpy(k->lo, swap ? b->a : a->a, sizeof(k->lo));
 	memcpy(k->hi, swap ? a->a : b->a, sizeof(k->hi));
+	if (dir)
+		*dir = swap;
+	return true;
+}
+
+struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create)
+{
+	uint32_t s = table_find_hashed(e->peers, k, h);
+
+	if (s == TABLE_NONE) {
+		if (!create)
+			return NULL;
+		s = table_insert_hashed(e->peers, k, h);
+	}
+	return table_val(e->peers, s);
 }
 
 struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
 			      bool create, unsigned *dir)
 {
-	bool swap = memcmp(a->a, b->a, sizeof(a->a)) > 0;
 	struct peer_key k;
-	uint32_t h, s;
 
-	if (a->family != b->family)
+	if (!peers_key(a, b, &k, dir))
 		return NULL;
-	peer_key_make(&k, a, b, swap);
-	h = table_hash(e->peers, &k);
-	s = table_find_hashed(e->peers, &k, h);
-	if (s == TABLE_NONE) {
-		if (!create)
-			return NULL;
-		s = table_insert_hashed(e->peers, &k, h);
-	}
-	if (dir)
-		*dir = swap;
-	return table_val(e->peers, s);
+	return peers_get(e, &k, table_hash(e->peers, &k), create);
 }
