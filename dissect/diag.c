@@ -55,11 +55,36 @@ const char *exch_outcome_name(unsigned o)
 	return o < 4 ? n[o] : "unknown";
 }
 
+/* IPv4 by hand: glibc's inet_ntop goes through sprintf, and the end of a
+ * capture with many flows formats two addresses per diagnosis. */
+static bool ip4_text(const uint8_t a[4], char *buf, size_t len)
+{
+	char *p = buf;
+
+	if (len < 16)
+		return false;
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+	return true;
+}
+
 const char *diag_addr(const struct addr *a, char *buf, size_t len)
 {
-	int af = a->family == ADDR_V6 ? AF_INET6 : AF_INET;
+	bool ok = false;
 
-	if (a->family == ADDR_NONE || !inet_ntop(af, a->a, buf, (socklen_t)len))
+	if (a->family == ADDR_V4)
+		ok = ip4_text(a->a, buf, len);
+	else if (a->family == ADDR_V6)
+		ok = inet_ntop(AF_INET6, a->a, buf, (socklen_t)len) != NULL;
+	if (!ok)
 		snprintf(buf, len, "?");
 	return buf;
 }

@@ -80,7 +80,7 @@ static void sweep(struct engine *e, bool final)
 {
 	esp_flow_drain(e);
 	ike_sa_sweep(e, e->now_ns, final);
-	esp_flow_sweep(e, e->now_ns, final);
+	esp_flow_sweep(e, final);
 }
 
 static void advance_time(struct engine *e, int64_t ts)

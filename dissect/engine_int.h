@@ -160,7 +160,7 @@ void ike_sa_evicted(void *ctx, uint32_t slot, void *val);
 void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_info *esp);
 /* Applies the queued updates: before anything else looks at flows. */
 void esp_flow_drain(struct engine *e);
-void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final);
+void esp_flow_sweep(struct engine *e, bool final);
 void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
 /* An IKE SA's child SPIs became stale (delete, INVALID_SPI, replaced): proven
  * by a cleartext notify or delete. dst is required (the SPI's receiver, i.e.

@@ -454,24 +454,70 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 
 /* ---- end of capture ------------------------------------------------------ */
 
-void esp_flow_sweep(struct engine *e, int64_t now_ns, bool final)
+/* What the end-of-capture pass over a flow will look up, prefetched a batch
+ * ahead: the flow's IKE SA, its other direction and, with no SA yet, the
+ * peer index entry that may name one. */
+struct sweep_ahead {
+	struct peer_key key;
+	uint32_t hash;
+	bool lookup;
+};
+
+static void sweep_prefetch(struct engine *e, uint32_t from, uint32_t to, struct sweep_ahead *ahead)
+{
+	for (uint32_t i = from; i < to; i++) {
+		const struct esp_flow *f = engine_flow(e, i);
+		struct sweep_ahead *a = &ahead[i - from];
+
+		a->lookup = false;
+		if (!f)
+			continue;
+		if (f->reverse != NO_SLOT)
+			table_prefetch_slot(e->flows, f->reverse, offsetof(struct esp_flow, diag_raised), 4);
+		if (f->sa != NO_SLOT) {
+			table_prefetch_slot(e->sas, f->sa, offsetof(struct ike_sa, init_ip),
+					    2 * sizeof(struct addr));
+		} else if (peers_key(&f->src, &f->dst, &a->key, NULL)) {
+			a->hash = table_hash(e->peers, &a->key);
+			a->lookup = true;
+			table_prefetch_bucket(e->peers, a->hash);
+		}
+	}
+	for (uint32_t i = from; i < to; i++)
+		if (ahead[i - from].lookup)
+			table_prefetch(e->peers, ahead[i - from].hash, 0, sizeof(struct peer_entry));
+}
+
+void esp_flow_sweep(struct engine *e, bool final)
 {
 	uint32_t cap = table_slots(e->flows);
+	struct sweep_ahead ahead[ESP_BATCH];
 
-	(void)now_ns;
 	/* Busy flows are checked as their packets come (esp_flow_update); the
 	 * rest, and what needs the whole picture, at the end. */
 	if (!final)
 		return;
-	for (uint32_t i = 0; i < cap; i++) {
-		struct esp_flow *f = engine_flow_mut(e, i);
+	for (uint32_t from = 0; from < cap; from += ESP_BATCH) {
+		uint32_t to = cap - from < ESP_BATCH ? cap : from + ESP_BATCH;
 
-		if (!f)
-			continue;
-		/* IKE may have come after the flow's first packet (a rekey, a
-		 * capture started mid-tunnel): one more chance to find its SA. */
-		if (!esp_flow_sa(e, f))
-			flow_tie_sa(e, f, ike_sa_find_by_peers(e, &f->src, &f->dst));
-		detect_esp_flow(e, f, true);
+		sweep_prefetch(e, from, to, ahead);
+		for (uint32_t i = from; i < to; i++) {
+			struct esp_flow *f = engine_flow_mut(e, i);
+			const struct sweep_ahead *a = &ahead[i - from];
+			const struct peer_entry *pe;
+
+			if (!f)
+				continue;
+			/* IKE may have come after the flow's first packet (a
+			 * rekey, a capture started mid-tunnel): one more chance
+			 * to find its SA. */
+			if (!esp_flow_sa(e, f)) {
+				pe = a->lookup ? peers_get(e, &a->key, a->hash, false) : NULL;
+				flow_tie_sa(e, f, pe && pe->sa ? pe->sa - 1 :
+						  a->lookup ? NO_SLOT :
+						  ike_sa_find_by_peers(e, &f->src, &f->dst));
+			}
+			detect_esp_flow(e, f, true);
+		}
 	}
 }

@@ -1,6 +1,8 @@
 /* test_esp_detect.c - the ESP detectors: each fires on a flow built to
  * trigger it, with its severity, confidence, numbers and wording by capture
  * position, and none fires on a healthy bidirectional flow. */
+#include <arpa/inet.h>
+
 #include "test_esp_harness.h"
 
 /* n packets each way, 100 ms apart, sequence 1..n, skipping every skip-th
@@ -214,8 +216,36 @@ static void test_stale(void)
 	engine_free(e);
 }
 
+/* The diagnoses' own IPv4 formatting against inet_ntop: every octet value
+ * in every position, then the other families. */
+static void test_addr_text(void)
+{
+	char mine[64], ref[64];
+	unsigned bad = 0;
+
+	for (unsigned v = 0; v < 256; v++)
+		for (unsigned pos = 0; pos < 4; pos++) {
+			struct addr a = { ADDR_V4, { 9, 99, 100, 255 } };
+
+			a.a[pos] = (uint8_t)v;
+			diag_addr(&a, mine, sizeof(mine));
+			inet_ntop(AF_INET, a.a, ref, sizeof(ref));
+			bad += strcmp(mine, ref) != 0;
+		}
+	is_int(bad, 0, "IPv4 text as inet_ntop writes it, 1024 addresses");
+	diag_addr(&(struct addr){ ADDR_V4, { 255, 255, 255, 255 } }, mine, 16);
+	is_str(mine, "255.255.255.255", "the longest IPv4 address fits 16 bytes");
+	diag_addr(&(struct addr){ ADDR_V4, { 1, 2, 3, 4 } }, mine, 15);
+	is_str(mine, "?", "a buffer too short for any IPv4 address: ?");
+	diag_addr(&(struct addr){ ADDR_V6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } }, mine, sizeof(mine));
+	is_str(mine, "2001:db8::1", "IPv6 through inet_ntop");
+	diag_addr(&(struct addr){ ADDR_NONE }, mine, sizeof(mine));
+	is_str(mine, "?", "no address: ?");
+}
+
 int main(void)
 {
+	test_addr_text();
 	test_healthy();
 	test_one_way();
 	test_loss();
