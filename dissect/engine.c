@@ -4,6 +4,8 @@
  * allocates nothing. */
 #include "engine_int.h"
 
+#include "bigmem.h"
+
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -47,7 +49,7 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 	e->flow_guess_bits = 10;
 	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < e->cfg.max_flows)
 		e->flow_guess_bits++;
-	e->flow_guess = calloc((size_t)1 << e->flow_guess_bits, sizeof(*e->flow_guess));
+	e->flow_guess = bigmem_alloc(((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
 	e->md_ctx = EVP_MD_CTX_new();
 	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->flow_guess || !e->md_ctx) {
 		engine_free(e);
@@ -65,7 +67,7 @@ void engine_free(struct engine *e)
 	table_free(e->flows);
 	table_free(e->peers);
 	free(e->diags);
-	free(e->flow_guess);
+	bigmem_free(e->flow_guess, ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
 	EVP_MD_CTX_free(e->md_ctx);
 	free(e);
 }

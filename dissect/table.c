@@ -8,10 +8,11 @@
  * exact LRU list would write two more random records on every lookup. */
 #include "table.h"
 
+#include "bigmem.h"
+
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 struct slot_meta {
 	uint32_t chain;          /* next slot in the bucket (or the free list), TABLE_NONE ends */
@@ -34,27 +35,6 @@ struct table {
 	struct table_stats st;
 	unsigned char seed[crypto_shorthash_KEYBYTES];
 };
-
-/* The slot and bucket arrays come straight from mmap, zeroed and untouched
- * until used, and ask for transparent huge pages: random lookups over tens of
- * megabytes otherwise pay a TLB miss each (dearly, under virtualisation). */
-static void *big_alloc(size_t n)
-{
-	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	madvise(p, n, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
-static void big_free(void *p, size_t n)
-{
-	if (p)
-		munmap(p, n);
-}
 
 static inline struct slot_meta *meta_of(const struct table *t, uint32_t s)
 {
@@ -91,8 +71,9 @@ struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 	 * fields always share the same lines and prefetching them is exact. */
 	if (t->stride > 64)
 		t->stride = (t->stride + 63) & ~(size_t)63;
-	t->bucket = big_alloc(t->nbuckets * sizeof(*t->bucket));
-	t->recs = big_alloc((size_t)capacity * t->stride);
+	/* Huge pages, untouched until used (bigmem.h). */
+	t->bucket = bigmem_alloc(t->nbuckets * sizeof(*t->bucket));
+	t->recs = bigmem_alloc((size_t)capacity * t->stride);
 	if (!t->bucket || !t->recs) {
 		table_free(t);
 		return NULL;
@@ -109,8 +90,8 @@ void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	big_free(t->bucket, t->nbuckets * sizeof(*t->bucket));
-	big_free(t->recs, (size_t)t->cap * t->stride);
+	bigmem_free(t->bucket, t->nbuckets * sizeof(*t->bucket));
+	bigmem_free(t->recs, (size_t)t->cap * t->stride);
 	free(t);
 }
 
