@@ -149,8 +149,12 @@ struct peer_entry *peers_find(struct engine *e, const struct addr *a, const stru
  * families differ), then the entry by key and its table_hash. */
 bool peers_key(const struct addr *a, const struct addr *b, struct peer_key *k, unsigned *dir);
 struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create);
+/* Finds or creates the entry, trying first the slot *hint (slot + 1, 0 for
+ * none) where it was last, then updating it: a caller that comes back often
+ * (each message of an IKE SA) skips the hashing and the bucket. */
+struct peer_entry *peers_get_remembered(struct engine *e, const struct peer_key *k, uint32_t *hint);
 /* Records the SA as the latest of its two peers (for ike_sa_find_by_peers). */
-void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot);
+void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */
 uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version);
 void ike_sa_evicted(void *ctx, uint32_t slot, void *val);

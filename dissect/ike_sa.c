@@ -44,12 +44,12 @@ uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const stru
 	return sa && sa_has_peers(sa, a, b) ? pe->sa - 1 : NO_SLOT;
 }
 
-void ike_sa_index_peers(struct engine *e, const struct ike_sa *sa, uint32_t slot)
+void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot)
 {
-	struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip, true, NULL);
+	struct peer_key k;
 
-	if (pe)
-		pe->sa = slot + 1;
+	if (peers_key(&sa->init_ip, &sa->resp_ip, &k, NULL))
+		peers_get_remembered(e, &k, &sa->peer_slot)->sa = slot + 1;
 }
 
 static void emit_sa(struct engine *e, const struct ike_sa *sa, uint8_t reason)

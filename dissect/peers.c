@@ -21,14 +21,29 @@ bool peers_key(const struct addr *a, const struct addr *b, struct peer_key *k, u
 	return true;
 }
 
-struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create)
+static uint32_t peers_slot(struct engine *e, const struct peer_key *k, uint32_t h, bool create)
 {
 	uint32_t s = table_find_hashed(e->peers, k, h);
 
-	if (s == TABLE_NONE) {
-		if (!create)
-			return NULL;
+	if (s == TABLE_NONE && create)
 		s = table_insert_hashed(e->peers, k, h);
+	return s;
+}
+
+struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create)
+{
+	uint32_t s = peers_slot(e, k, h, create);
+
+	return s == TABLE_NONE ? NULL : table_val(e->peers, s);
+}
+
+struct peer_entry *peers_get_remembered(struct engine *e, const struct peer_key *k, uint32_t *hint)
+{
+	uint32_t s = *hint - 1;
+
+	if (!*hint || !table_slot_has(e->peers, s, k)) {
+		s = peers_slot(e, k, table_hash(e->peers, k), true);
+		*hint = s + 1;
 	}
 	return table_val(e->peers, s);
 }

@@ -250,6 +250,41 @@ static void test_flood(void)
 	engine_free(e);
 }
 
+/* An SA remembers where its peer index entry was; when that slot has been
+ * reused by other peers, indexing the SA again must make a new entry, not
+ * write over theirs. */
+static void test_peer_slot_reused(void)
+{
+	struct engine_config cfg;
+	struct engine *e;
+	struct ike_sa *sa;
+	uint32_t slot, i;
+	const struct addr c = ip4(203, 0, 113, 9), last = ip4(198, 51, 100, 13);
+
+	engine_config_defaults(&cfg);
+	cfg.max_sas = 2;
+	cfg.max_flows = 2;
+	e = engine_new(&cfg, NULL);
+	sa = add_sa(e, 0x41, A4, B4, POS_UNKNOWN);
+	slot = ike_sa_find(e, sa->ispi, 2);
+	ok(sa->peer_slot != 0, "peers: the SA remembers its entry");
+	/* Four other address pairs push it out of the four-entry index. */
+	for (i = 0; i < 4; i++)
+		feed_esp(e, ip4(198, 51, 100, (uint8_t)(10 + i)), c, 0x500 + i, 1, SEC + i, 100);
+	is_int(ike_sa_find_by_peers(e, &A4, &B4), NO_SLOT, "peers: entry evicted, SA not found by peers");
+	ike_sa_index_peers(e, sa, slot);
+	is_int(ike_sa_find_by_peers(e, &A4, &B4), slot, "peers: indexed again through a new entry");
+	ok(peers_find(e, &c, &last, false, NULL) != NULL, "peers: the newest other pair kept its entry");
+	for (i = 0, slot = 0; i < 4; i++) {
+		const struct addr o = ip4(198, 51, 100, (uint8_t)(10 + i));
+		const struct peer_entry *pe = peers_find(e, &o, &c, false, NULL);
+
+		slot += pe && pe->sa;
+	}
+	is_int(slot, 0, "peers: no other pair's entry names the SA");
+	engine_free(e);
+}
+
 /* The events of a run, in order and without packet events, as text: two
  * runs compare as strings. */
 struct trace {
@@ -352,5 +387,6 @@ int main(void)
 	test_pairing();
 	test_flood();
 	test_batch_same_result();
+	test_peer_slot_reused();
 	return tap_done();
 }
