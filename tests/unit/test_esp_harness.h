@@ -140,6 +140,8 @@ static inline struct ike_sa *add_sa(struct engine *e, uint8_t tag, struct addr i
 	struct ike_sa *sa;
 	uint32_t s;
 
+	/* As an IKE message would, the SA comes after the packets before it. */
+	engine_flush(e);
 	memset(&k, 0, sizeof(k));
 	memset(k.ispi, tag, 8);
 	k.version = 2;
