@@ -164,6 +164,16 @@ void diag_hint(struct diagnosis *d, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* Most hints are fixed sentences: copied, not run through printf. */
+	if (!strchr(fmt, '%')) {
+		size_t n = strlen(fmt);
+
+		if (n >= sizeof(d->hint))
+			n = sizeof(d->hint) - 1;
+		memcpy(d->hint, fmt, n);
+		d->hint[n] = '\0';
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(d->hint, sizeof(d->hint), fmt, ap);
 	va_end(ap);
