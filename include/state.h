@@ -188,20 +188,20 @@ enum esp_stale {
 #define ESP_SIZE_BUCKETS 8        /* <128 <256 <512 <1024 <1280 <1400 <1500 >=1500 */
 
 struct esp_flow {
-	struct addr src, dst;
-	uint16_t sport, dport;
-	uint8_t transport;            /* udp4500, tcp or raw esp */
-	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
-	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
-	uint32_t spi;
+	/* Written by every packet, so first: with the table's key before them
+	 * they fill two cache lines (see the prefetch in esp_flow.c). */
 	uint64_t packets, bytes;
-	int64_t first_ns, last_ns;
-	uint64_t first_frame, last_frame;
+	int64_t last_ns;
+	uint64_t last_frame;
+	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
 	uint32_t size_min, size_max;
 	uint32_t size_hist[ESP_SIZE_BUCKETS];
+	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
+	uint8_t transport;            /* udp4500, tcp or raw esp */
+	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
+	uint32_t spi;
 
 	/* Sequence analysis against a receiver's anti-replay window. */
-	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
 	uint64_t win[ESP_WIN_WORDS];  /* ring: bit (s % 64) of word (s / 64) % ESP_WIN_WORDS = s received */
 	uint64_t lost;                /* numbers skipped and not (yet) seen */
 	uint64_t reordered;           /* arrived below the top, inside the window */
@@ -210,6 +210,10 @@ struct esp_flow {
 	uint32_t restarts;            /* the sequence started again from a low number */
 	uint32_t esn_rollovers;       /* the low 32 bits wrapped (ESN) */
 
+	struct addr src, dst;
+	uint16_t sport, dport;
+	int64_t first_ns;
+	uint64_t first_frame;
 	int64_t stale_since_ns;
 	uint64_t stale_frame;         /* first packet counted in stale_packets */
 	int64_t stale_ns;
