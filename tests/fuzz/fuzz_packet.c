@@ -4,6 +4,10 @@
  * field tree, the packet NDJSON and the engine's NDJSON events; every so
  * often the report is printed from the engine's state.
  *
+ * A second engine without packet events takes the same units: it holds ESP
+ * packets back in batches, which the first (applying each packet at once,
+ * for its packet event) never does; its events and report are checked too.
+ *
  * Input: byte 0 selects the link type (index into linktypes[], modulo its
  * size; tests/fuzz/make-seeds.sh writes seeds the same way), the rest is the
  * frame. The decoder and engine live across inputs, as in a capture, so
@@ -41,7 +45,7 @@ struct fuzz_out {
 };
 
 static struct fuzz_out out;
-static struct engine *eng;
+static struct engine *eng, *eng_batched;
 static struct decoder *dec;
 static uint64_t n_inputs;
 
@@ -59,9 +63,25 @@ static void emit(void *ctx, const struct event *ev)
 		abort();
 }
 
+static void emit_batched(void *ctx, const struct event *ev)
+{
+	struct fuzz_out *o = ctx;
+
+	events_json_print(&o->json, eng_batched, ev, n_inputs);
+	if (o->json.depth != 0)
+		abort();
+}
+
+static void feed_both(void *ctx, const struct unit *u)
+{
+	(void)ctx;
+	engine_feed(eng, u);
+	engine_feed(eng_batched, u);
+}
+
 static void setup(void)
 {
-	static struct event_sink sink = { emit, &out };
+	static struct event_sink sink = { emit, &out }, sink_batched = { emit_batched, &out };
 	struct decoder_config cfg;
 	struct engine_config ecfg;
 
@@ -80,7 +100,9 @@ static void setup(void)
 	ecfg.max_flows = 256;
 	ecfg.max_diagnoses = 64;
 	eng = engine_new(&ecfg, &sink);
-	dec = eng ? decoder_new(&cfg, engine_feed, eng) : NULL;
+	ecfg.emit_packets = false;
+	eng_batched = engine_new(&ecfg, &sink_batched);
+	dec = eng && eng_batched ? decoder_new(&cfg, feed_both, NULL) : NULL;
 	if (!dec)
 		abort();
 }
@@ -121,6 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		decoder_expire(dec, INT64_MAX);
 		report_print(out.text, eng, &ro);
+		engine_flush(eng_batched);
+		report_print(out.text, eng_batched, &ro);
 	}
 	check_printable(out.text, out.text_buf);
 	check_printable(out.jf, out.json_buf);
