@@ -41,8 +41,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 			   ike_sa_evicted, e);
 	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
 			     esp_flow_evicted, e);
-	/* Room for a pair of addresses per SA and per flow: active pairs are
-	 * not evicted before the SAs and flows that use them. */
+	/* Room for a pair of addresses per SA and per flow. Past that, a pair
+	 * not looked up lately may go even if a flow between them lives on:
+	 * the flow keeps its SA and pairing, and only a later lookup misses. */
 	e->peers = table_new(e->cfg.max_sas + e->cfg.max_flows, sizeof(struct peer_key),
 			     sizeof(struct peer_entry), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
@@ -163,7 +164,7 @@ void engine_feed(void *ctx, const struct unit *u)
 			e->stats.esp_errors++;
 		else
 			esp_flow_enqueue(e, u, &e->esp);
-		/* A packet event is followed by what its packet caused, as
+		/* What a packet causes comes before its packet event, as
 		 * without the batch. */
 		if (e->cfg.emit_packets)
 			esp_flow_drain(e);

@@ -4,6 +4,7 @@
 #ifndef IKESCOPE_ENGINE_INT_H
 #define IKESCOPE_ENGINE_INT_H
 
+#include <openssl/types.h>
 #include <string.h>
 
 #include "engine.h"
@@ -74,6 +75,7 @@ struct esp_pending {
 	uint8_t transport;
 	struct addr src;
 	int64_t ts_ns;
+	int64_t now_ns;            /* engine time when it came: diagnoses it causes carry it */
 	uint64_t frame;
 };
 
@@ -91,7 +93,7 @@ struct engine {
 	int64_t next_sweep_ns;
 	bool finished;
 	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */
-	struct evp_md_ctx_st *md_ctx; /* OpenSSL's EVP_MD_CTX, reused by every NAT-D digest (natd.c) */
+	EVP_MD_CTX *md_ctx;        /* reused by every NAT-D digest (natd.c) */
 	struct diagnosis scratch;  /* the diagnosis being built (diag.c) */
 	/* Diagnoses with no SA or flow to hold their raised bit (ICMP errors, IP
 	 * fragments, TCP encapsulation): a small direct-mapped memory of what was
@@ -140,13 +142,12 @@ uint16_t ike_first_error_notify(const struct ike_msg *m);
 /* The first encrypted payload type, for an unfragmented message or the
  * first IKE fragment; 0 otherwise. */
 uint8_t ike_first_fragment_np(const struct ike_msg *m);
-/* peers.c: the entry of two addresses (NULL if of different families, or
- * absent and not to be created); *dir, if given, is the index in flow[] of
- * the direction from a to b. */
-struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
-			      bool create, unsigned *dir);
-/* The same in steps, for a caller that prefetches: the key (false if the
- * families differ), then the entry by key and its table_hash. */
+/* peers.c: the entry of two addresses, NULL if absent or of different
+ * families. */
+struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b);
+/* The same in steps, for a caller that prefetches or creates: the key (false
+ * if the families differ) and in *dir the index in flow[] of the direction
+ * from a to b; then the entry by key and its table_hash. */
 bool peers_key(const struct addr *a, const struct addr *b, struct peer_key *k, unsigned *dir);
 struct peer_entry *peers_get(struct engine *e, const struct peer_key *k, uint32_t h, bool create);
 /* Finds or creates the entry, trying first the slot *hint (slot + 1, 0 for

@@ -73,7 +73,6 @@ static unsigned size_bucket(uint32_t n)
 	return ESP_SIZE_BUCKETS - 1;
 }
 
-/* Moves every received bit d places older; bits pushed past the window drop. */
 /* The window is a ring of words indexed by sequence number (as in RFC 6479):
  * moving the top forward clears only the words it enters, so an in-order
  * packet costs a bit set, not a shift of the whole window. The ring holds
@@ -291,13 +290,26 @@ static uint32_t flow_new(struct engine *e, const struct esp_pending *p)
 	return slot;
 }
 
+/* The slot a guess names, once the key there is checked; either of the two
+ * guesses may hold it (two flows with one SPI can share a line). */
+static uint32_t flow_guessed(struct engine *e, const struct esp_pending *p)
+{
+	const struct flow_guess *g = e->flow_guess[p->guess];
+
+	for (unsigned w = 0; w < 2; w++)
+		if (g[w].slot && g[w].spi == p->key.spi && table_slot_has(e->flows, g[w].slot - 1, &p->key))
+			return g[w].slot - 1;
+	return NO_SLOT;
+}
+
 static void flow_update(struct engine *e, struct esp_pending *p)
 {
-	uint32_t slot = p->slot;
+	uint32_t slot = flow_guessed(e, p);
 	struct esp_flow *f;
 
-	if (slot == NO_SLOT || !table_slot_has(e->flows, slot, &p->key)) {
-		if (slot != NO_SLOT)
+	if (slot == NO_SLOT) {
+		/* With a guess in the first pass, nothing was hashed there. */
+		if (p->slot != NO_SLOT)
 			prepare_lookup(e, p);
 		slot = table_find_hashed(e->flows, &p->key, p->hash);
 		if (slot == TABLE_NONE)
@@ -339,6 +351,7 @@ void esp_flow_drain(struct engine *e)
 {
 	unsigned i, n = e->esp_nq;
 	bool slow = false;
+	int64_t now;
 
 	e->esp_nq = 0;
 	for (i = 0; i < n; i++) {
@@ -369,8 +382,14 @@ void esp_flow_drain(struct engine *e)
 		if (p->peers_ok)
 			table_prefetch(e->peers, p->peer_hash, 0, sizeof(struct peer_entry));
 	}
-	for (i = 0; i < n; i++)
+	/* A diagnosis made by an update carries its packet's time, not the
+	 * batch's last. */
+	now = e->now_ns;
+	for (i = 0; i < n; i++) {
+		e->now_ns = e->esp_q[i].now_ns;
 		flow_update(e, &e->esp_q[i]);
+	}
+	e->now_ns = now;
 }
 
 void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_info *esp)
@@ -386,6 +405,7 @@ void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_i
 	p->transport = u->transport;
 	p->src = u->src;
 	p->ts_ns = u->ts_ns;
+	p->now_ns = e->now_ns;
 	p->frame = u->frame;
 	__builtin_prefetch(e->flow_guess[p->guess]);
 	if (e->esp_nq == ESP_BATCH)
@@ -454,9 +474,9 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 
 /* ---- end of capture ------------------------------------------------------ */
 
-/* What the end-of-capture pass over a flow will look up, prefetched a batch
- * ahead: the flow's IKE SA, its other direction and, with no SA yet, the
- * peer index entry that may name one. */
+/* What the end-of-capture pass over a flow will look up, prefetched for a
+ * batch of flows before it works through them: the flow's IKE SA, its other
+ * direction and, with no SA yet, the peer index entry that may name one. */
 struct sweep_ahead {
 	struct peer_key key;
 	uint32_t hash;
@@ -493,7 +513,7 @@ void esp_flow_sweep(struct engine *e, bool final)
 	uint32_t cap = table_slots(e->flows);
 	struct sweep_ahead ahead[ESP_BATCH];
 
-	/* Busy flows are checked as their packets come (esp_flow_update); the
+	/* Busy flows are checked as their packets come (flow_update); the
 	 * rest, and what needs the whole picture, at the end. */
 	if (!final)
 		return;

@@ -35,7 +35,7 @@ static bool sa_has_peers(const struct ike_sa *sa, const struct addr *a, const st
  * is checked on use and ignored. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b)
 {
-	const struct peer_entry *pe = peers_find(e, a, b, false, NULL);
+	const struct peer_entry *pe = peers_find(e, a, b);
 	const struct ike_sa *sa;
 
 	if (!pe || !pe->sa)

@@ -48,12 +48,11 @@ struct peer_entry *peers_get_remembered(struct engine *e, const struct peer_key 
 	return table_val(e->peers, s);
 }
 
-struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b,
-			      bool create, unsigned *dir)
+struct peer_entry *peers_find(struct engine *e, const struct addr *a, const struct addr *b)
 {
 	struct peer_key k;
 
-	if (!peers_key(a, b, &k, dir))
+	if (!peers_key(a, b, &k, NULL))
 		return NULL;
-	return peers_get(e, &k, table_hash(e->peers, &k), create);
+	return peers_get(e, &k, table_hash(e->peers, &k), false);
 }

@@ -6,7 +6,9 @@
  *
  * A second engine without packet events takes the same units: it holds ESP
  * packets back in batches, which the first (applying each packet at once,
- * for its packet event) never does; its events and report are checked too.
+ * for its packet event) never does. Its events must be the first engine's:
+ * both streams are hashed as they are written and compared whenever the
+ * second has been flushed; its report is printed and checked too.
  *
  * Input: byte 0 selects the link type (index into linktypes[], modulo its
  * size; tests/fuzz/make-seeds.sh writes seeds the same way), the rest is the
@@ -38,10 +40,19 @@ static const int linktypes[] = {
 	LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_IPV4, LINKTYPE_IPV6,
 };
 
-struct fuzz_out {
-	FILE *text, *jf;
+/* One NDJSON stream: events are written through a fixed buffer, checked
+ * and folded into a running hash after each input. */
+struct fuzz_json {
+	FILE *f;
 	struct json json;
-	char text_buf[OUT_BUF], json_buf[OUT_BUF];
+	uint64_t hash;
+	char buf[OUT_BUF];
+};
+
+struct fuzz_out {
+	FILE *text;
+	char text_buf[OUT_BUF];
+	struct fuzz_json pkt, ev, ev_batched; /* packet events; the two engines' other events */
 };
 
 static struct fuzz_out out;
@@ -49,27 +60,32 @@ static struct engine *eng, *eng_batched;
 static struct decoder *dec;
 static uint64_t n_inputs;
 
+static void json_done(const struct json *j)
+{
+	if (j->depth != 0)
+		abort();
+}
+
 static void emit(void *ctx, const struct event *ev)
 {
 	struct fuzz_out *o = ctx;
 
 	if (ev->type == EV_PACKET) {
 		packet_line_print(o->text, &ev->u.pkt, 2);
-		packet_json_print(&o->json, &ev->u.pkt);
+		packet_json_print(&o->pkt.json, &ev->u.pkt);
+		json_done(&o->pkt.json);
 	} else {
-		events_json_print(&o->json, eng, ev, n_inputs);
+		events_json_print(&o->ev.json, eng, ev, n_inputs);
+		json_done(&o->ev.json);
 	}
-	if (o->json.depth != 0)
-		abort();
 }
 
 static void emit_batched(void *ctx, const struct event *ev)
 {
 	struct fuzz_out *o = ctx;
 
-	events_json_print(&o->json, eng_batched, ev, n_inputs);
-	if (o->json.depth != 0)
-		abort();
+	events_json_print(&o->ev_batched.json, eng_batched, ev, n_inputs);
+	json_done(&o->ev_batched.json);
 }
 
 static void feed_both(void *ctx, const struct unit *u)
@@ -77,6 +93,15 @@ static void feed_both(void *ctx, const struct unit *u)
 	(void)ctx;
 	engine_feed(eng, u);
 	engine_feed(eng_batched, u);
+}
+
+static void json_open(struct fuzz_json *j)
+{
+	j->f = fmemopen(j->buf, sizeof(j->buf), "w");
+	if (!j->f)
+		abort();
+	json_init(&j->json, j->f);
+	j->hash = 14695981039346656037ull;
 }
 
 static void setup(void)
@@ -88,10 +113,11 @@ static void setup(void)
 	/* "w+" would let the stream grow; fixed buffers keep memory bounded and
 	 * a full buffer only stops writing. */
 	out.text = fmemopen(out.text_buf, sizeof(out.text_buf), "w");
-	out.jf = fmemopen(out.json_buf, sizeof(out.json_buf), "w");
-	if (!out.text || !out.jf)
+	if (!out.text)
 		abort();
-	json_init(&out.json, out.jf);
+	json_open(&out.pkt);
+	json_open(&out.ev);
+	json_open(&out.ev_batched);
 	decoder_config_defaults(&cfg);
 	engine_config_defaults(&ecfg);
 	ecfg.emit_packets = true;
@@ -107,8 +133,9 @@ static void setup(void)
 		abort();
 }
 
-/* Aborts if the stream's output holds a byte a terminal could act on. */
-static void check_printable(FILE *f, const char *buf)
+/* Aborts if the stream's output holds a byte a terminal could act on;
+ * folds it into *hash (FNV-1a) if given, then starts the buffer again. */
+static void check_printable(FILE *f, const char *buf, uint64_t *hash)
 {
 	long n;
 	long i;
@@ -120,6 +147,8 @@ static void check_printable(FILE *f, const char *buf)
 
 		if (c != '\n' && (c < 0x20 || c > 0x7e))
 			abort();
+		if (hash)
+			*hash = (*hash ^ c) * 1099511628211ull;
 	}
 	rewind(f);
 }
@@ -146,7 +175,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		engine_flush(eng_batched);
 		report_print(out.text, eng_batched, &ro);
 	}
-	check_printable(out.text, out.text_buf);
-	check_printable(out.jf, out.json_buf);
+	check_printable(out.text, out.text_buf, NULL);
+	check_printable(out.pkt.f, out.pkt.buf, NULL);
+	check_printable(out.ev.f, out.ev.buf, &out.ev.hash);
+	check_printable(out.ev_batched.f, out.ev_batched.buf, &out.ev_batched.hash);
+	/* Flushed, the batching engine has told all the first one has. */
+	if (n_inputs % EXPIRE_EVERY == 0 && out.ev.hash != out.ev_batched.hash)
+		abort();
 	return 0;
 }
