@@ -13,6 +13,9 @@
 #include "packet_view.h"
 #include "report.h"
 
+/* Live without --interval: how often held-back packets are applied. */
+#define LIVE_FLUSH_MS 1000
+
 struct output {
 	const struct options *opt;
 	struct json json;
@@ -80,12 +83,16 @@ static void print_report(struct output *out)
 	fflush(stdout);
 }
 
-/* --interval: a report of the state so far, between packets. */
+/* Live, between packets: the ESP packets the engine holds back for
+ * batching are applied, so a quiet link does not keep their events waiting;
+ * with --interval, a report of the state so far follows. */
 static void on_tick(void *ctx)
 {
 	struct output *out = ctx;
 
 	engine_flush(out->eng);
+	if (!out->opt->interval_s)
+		return;
 	printf("---- report %u (live, capture continues) ----\n", ++out->reports);
 	print_report(out);
 	putchar('\n');
@@ -168,6 +175,8 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (opt.interval_s)
 		capture_set_tick(g_capture, on_tick, &out, opt.interval_s * 1000);
+	else if (opt.cap.iface)
+		capture_set_tick(g_capture, on_tick, &out, LIVE_FLUSH_MS);
 	install_signals();
 	if (capture_run(g_capture, err, sizeof(err)) < 0) {
 		fflush(stdout);
