@@ -63,8 +63,8 @@ struct flow_guess {
 struct esp_pending {
 	struct flow_key key;
 	uint32_t guess;            /* index in engine.flow_guess */
-	uint32_t slot;             /* the guessed flow slot, NO_SLOT if none */
-	uint32_t hash;             /* without a guess: key's table_hash */
+	uint32_t slot;             /* the slot a guess named in the first pass, NO_SLOT if none */
+	uint32_t hash;             /* without such a guess (or once it failed): key's table_hash */
 	uint32_t peer_hash;        /* and pkey's, for a new flow */
 	bool peers_ok;             /* pkey and peer_hash are set */
 	unsigned dir;              /* the packet's direction in the peer entry */
