@@ -290,6 +290,11 @@ static uint32_t flow_new(struct engine *e, const struct esp_pending *p)
 	return slot;
 }
 
+static bool guess_tagged(const struct flow_guess *g, uint32_t spi)
+{
+	return g->slot && g->spi == spi;
+}
+
 /* The slot a guess names, once the key there is checked; either of the two
  * guesses may hold it (two flows with one SPI can share a line). */
 static uint32_t flow_guessed(struct engine *e, const struct esp_pending *p)
@@ -297,7 +302,7 @@ static uint32_t flow_guessed(struct engine *e, const struct esp_pending *p)
 	const struct flow_guess *g = e->flow_guess[p->guess];
 
 	for (unsigned w = 0; w < 2; w++)
-		if (g[w].slot && g[w].spi == p->key.spi && table_slot_has(e->flows, g[w].slot - 1, &p->key))
+		if (guess_tagged(&g[w], p->key.spi) && table_slot_has(e->flows, g[w].slot - 1, &p->key))
 			return g[w].slot - 1;
 	return NO_SLOT;
 }
@@ -357,9 +362,9 @@ void esp_flow_drain(struct engine *e)
 	for (i = 0; i < n; i++) {
 		struct esp_pending *p = &e->esp_q[i];
 		const struct flow_guess *g = e->flow_guess[p->guess];
-		unsigned w = g[0].spi == p->key.spi && g[0].slot ? 0 : g[1].spi == p->key.spi && g[1].slot ? 1 : 2;
+		unsigned w = guess_tagged(&g[0], p->key.spi) ? 0 : 1;
 
-		if (w < 2) {
+		if (guess_tagged(&g[w], p->key.spi)) {
 			p->slot = g[w].slot - 1;
 			table_prefetch_slot(e->flows, p->slot, 0, offsetof(struct esp_flow, win));
 			table_prefetch_slot(e->flows, p->slot,
