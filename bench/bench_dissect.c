@@ -1,9 +1,10 @@
 /* bench_dissect.c - the benchmark's two measured paths over the readloop
  * baseline. Default: every frame through decoder_frame() and the IKE/ESP
- * parsers only (the dissection path). With -e: through the whole engine,
- * correlation and detectors on, with an event sink that formats nothing.
- * Neither produces output per packet, so the difference to readloop is the
- * analysis itself. */
+ * parsers only (the dissection path), on one thread. With -e: what ikescope
+ * runs, capture_run() (the reader and decoder on their thread, the engine
+ * on this one) through the whole engine, correlation and detectors on, with
+ * an event sink that formats nothing. Neither produces output per packet, so
+ * the difference to readloop is the analysis itself. */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,17 +19,18 @@
 struct dissect_only {
 	struct ike_msg ike;
 	struct esp_info esp;
-	uint64_t check;
 };
+
+static uint64_t dissect_check;
 
 static void dissect_unit(void *ctx, const struct unit *u)
 {
 	struct dissect_only *d = ctx;
 
 	if (u->kind == UNIT_IKE)
-		d->check += (uint64_t)ike_parse(u->data, u->len, u->orig_len, &d->ike) + d->ike.npl;
+		dissect_check += (uint64_t)ike_parse(u->data, u->len, u->orig_len, &d->ike) + d->ike.npl;
 	else if (u->kind == UNIT_ESP)
-		d->check += (uint64_t)esp_parse(u->data, u->len, u->orig_len, &d->esp) + d->esp.seq;
+		dissect_check += (uint64_t)esp_parse(u->data, u->len, u->orig_len, &d->esp) + d->esp.seq;
 }
 
 static void sink_count(void *ctx, const struct event *ev)
@@ -54,24 +56,93 @@ static void engine_figures(const struct engine *eng)
 	       engine_memory(eng), engine_sa_size(), engine_flow_size());
 }
 
-int main(int argc, char **argv)
+/* The whole engine, fed the way ikescope feeds it. */
+static int run_engine(const char *file, uint64_t *n, uint64_t *events, struct engine **engp)
+{
+	char err[512];
+	struct event_sink sink = { sink_count, events };
+	struct engine_config ecfg;
+	struct capture_opts co;
+	struct capture_stats st;
+	struct capture *cap;
+	struct engine *eng;
+	int rc;
+
+	engine_config_defaults(&ecfg);
+	/* Room for every flow of the synthetic capture (two per SA), so the
+	 * figures show steady state rather than eviction. */
+	ecfg.max_flows = 262144;
+	eng = engine_new(&ecfg, &sink);
+	if (!eng) {
+		fprintf(stderr, "bench_engine: out of memory\n");
+		return 1;
+	}
+	memset(&co, 0, sizeof(co));
+	co.file = file;
+	co.esp_bytes = engine_esp_bytes(eng);
+	decoder_config_defaults(&co.dec);
+	cap = capture_open(&co, engine_feed, eng, err, sizeof(err));
+	if (!cap) {
+		fprintf(stderr, "bench_engine: %s\n", err);
+		engine_free(eng);
+		return 1;
+	}
+	rc = capture_run(cap, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "bench_engine: %s\n", err);
+	engine_finish(eng);
+	capture_get_stats(cap, &st);
+	*n = st.frames;
+	capture_close(cap);
+	*engp = eng;
+	return rc < 0;
+}
+
+/* The dissection path: the decoder and the parsers, no engine. */
+static int run_dissect(const char *file, uint64_t *n)
 {
 	char err[PCAP_ERRBUF_SIZE];
-	uint64_t events = 0, n = 0;
-	struct event_sink sink = { sink_count, &events };
 	struct decoder_config cfg;
-	struct engine_config ecfg;
 	static struct dissect_only only;
 	struct pcap_pkthdr *h;
 	struct decoder *dec;
-	struct engine *eng = NULL;
 	const u_char *data;
-	const char *name = "bench_dissect";
-	bool with_engine = false;
-	int linktype, c;
-	double t0;
+	int linktype, rc;
 	pcap_t *p;
-	int rc;
+
+	p = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);
+	if (!p) {
+		fprintf(stderr, "bench_dissect: %s\n", err);
+		return 1;
+	}
+	linktype = pcap_datalink(p);
+	decoder_config_defaults(&cfg);
+	dec = decoder_new(&cfg, dissect_unit, &only);
+	if (!dec) {
+		fprintf(stderr, "bench_dissect: out of memory\n");
+		pcap_close(p);
+		return 1;
+	}
+	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+
+		decoder_frame(dec, linktype, data, h->caplen, h->len, ts, ++*n);
+	}
+	if (rc == PCAP_ERROR)
+		fprintf(stderr, "bench_dissect: %s\n", pcap_geterr(p));
+	decoder_expire(dec, INT64_MAX);
+	pcap_close(p);
+	decoder_free(dec);
+	return rc == PCAP_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t events = 0, n = 0;
+	struct engine *eng = NULL;
+	bool with_engine = false;
+	double t0;
+	int c, rc;
 
 	while ((c = getopt(argc, argv, "e")) != -1) {
 		if (c != 'e') {
@@ -79,51 +150,22 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		with_engine = true;
-		name = "bench_engine";
 	}
 	if (optind + 1 != argc) {
 		fprintf(stderr, "usage: bench_dissect [-e] file.pcap\n");
 		return 2;
 	}
 	t0 = bench_now();
-	p = pcap_open_offline_with_tstamp_precision(argv[optind], PCAP_TSTAMP_PRECISION_NANO, err);
-	if (!p) {
-		fprintf(stderr, "%s: %s\n", name, err);
+	rc = with_engine ? run_engine(argv[optind], &n, &events, &eng)
+			 : run_dissect(argv[optind], &n);
+	if (rc)
 		return 1;
-	}
-	linktype = pcap_datalink(p);
-	decoder_config_defaults(&cfg);
-	if (with_engine) {
-		engine_config_defaults(&ecfg);
-		/* Room for every flow of the synthetic capture (two per SA), so the
-		 * figures show steady state rather than eviction. */
-		ecfg.max_flows = 262144;
-		eng = engine_new(&ecfg, &sink);
-		dec = eng ? decoder_new(&cfg, engine_feed, eng) : NULL;
-	} else {
-		dec = decoder_new(&cfg, dissect_unit, &only);
-	}
-	if (!dec) {
-		fprintf(stderr, "%s: out of memory\n", name);
-		return 1;
-	}
-	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
-
-		decoder_frame(dec, linktype, data, h->caplen, h->len, ts, ++n);
-	}
-	if (rc == PCAP_ERROR) {
-		fprintf(stderr, "%s: %s\n", name, pcap_geterr(p));
-		return 1;
-	}
-	decoder_expire(dec, INT64_MAX);
-	if (eng)
-		engine_finish(eng);
-	pcap_close(p);
-	bench_report(name, n, bench_now() - t0, eng ? events : only.check);
-	if (eng)
+	if (eng) {
+		bench_report("bench_engine", n, bench_now() - t0, events);
 		engine_figures(eng);
-	decoder_free(dec);
-	engine_free(eng);
+		engine_free(eng);
+	} else {
+		bench_report("bench_dissect", n, bench_now() - t0, dissect_check);
+	}
 	return 0;
 }

@@ -1,22 +1,33 @@
 /* pcap_source.c - the libpcap source: a capture file (pcap or pcapng, "-" for
  * stdin) or a live interface, the default BPF filter, and the read loop that
- * feeds the frame decoder with nanosecond packet times. */
+ * feeds the frame decoder with nanosecond packet times.
+ *
+ * The read loop and the decoder run on their own thread and hand units to
+ * the caller's thread through a unit_ring, so reading and analysis overlap:
+ * the caller's callback and tick run on the thread that called capture_run,
+ * one unit at a time and in capture order, as if there were one thread. */
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "unit_ring.h"
 
 #define CAPTURE_SNAPLEN 262144
 #define CAPTURE_TIMEOUT_MS 100
 #define FILTER_MAX 2048
+/* Several thousand ESP units, and room for the largest datagram four times. */
+#define RING_BYTES (2u << 20)
 
 struct capture {
 	pcap_t *p;
@@ -28,13 +39,19 @@ struct capture {
 	struct bpf_program prog;
 	long count;
 	uint64_t matched;         /* frames that passed the filter, for -c */
-	volatile sig_atomic_t stop;
-	struct capture_stats st;
+	_Atomic int stop;         /* set by capture_break, from a signal handler too */
+	struct capture_stats st;  /* frames and bytes: the reader writes, others load atomically */
 	char name[256];
 	void (*tick)(void *ctx);  /* capture_set_tick */
 	void *tick_ctx;
 	int64_t tick_ns, next_tick_ns;
-	int wait_fd;              /* live with a tick: non-blocking reads, we poll this */
+	unit_cb cb;               /* the caller's, on the caller's thread */
+	void *ctx;
+	struct unit_ring *ring;
+	bool threaded;            /* the reader runs on its own thread now */
+	bool lazy;                /* the source never blocks: publish units in chunks */
+	int read_rc;              /* the reader's result, its message in read_err */
+	char read_err[PCAP_ERRBUF_SIZE + 300];
 };
 
 static void capture_err(char *err, size_t errlen, const char *fmt, ...)
@@ -153,6 +170,28 @@ static int linktype_of(pcap_t *p)
 	return dlt;
 }
 
+/* The decoder's callback: to the ring while the reader has its thread,
+ * else straight to the caller. */
+static void deliver(void *ctx, const struct unit *u)
+{
+	struct capture *c = ctx;
+
+	if (c->threaded)
+		unit_ring_push(c->ring, u, c->lazy);
+	else
+		c->cb(c->ctx, u);
+}
+
+/* A regular file never makes the reader wait between frames; a pipe or an
+ * interface does, and then each unit must reach the engine at once. */
+static bool source_never_blocks(struct capture *c)
+{
+	struct stat st;
+	FILE *f = c->live ? NULL : pcap_file(c->p);
+
+	return f && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+}
+
 struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx, char *err,
 			     size_t errlen)
 {
@@ -195,11 +234,15 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 	}
 	if (!capture_set_filter(c, o, err, errlen))
 		goto fail;
-	c->dec = decoder_new(&o->dec, cb, ctx);
-	if (!c->dec) {
+	c->cb = cb;
+	c->ctx = ctx;
+	c->dec = decoder_new(&o->dec, deliver, c);
+	c->ring = unit_ring_new(RING_BYTES, o->esp_bytes ? o->esp_bytes : SIZE_MAX);
+	if (!c->dec || !c->ring) {
 		capture_err(err, errlen, "cannot allocate the decoder state");
 		goto fail;
 	}
+	c->lazy = source_never_blocks(c);
 	c->count = o->count;
 	c->st.live = c->live;
 	return c;
@@ -218,36 +261,13 @@ static int64_t monotonic_ns(void)
 
 void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-
 	c->tick = interval_ms ? tick : NULL;
 	c->tick_ctx = ctx;
 	c->tick_ns = (int64_t)interval_ms * 1000000;
 	c->next_tick_ns = monotonic_ns() + c->tick_ns;
-	/* libpcap on Linux keeps polling inside pcap_next_ex until a packet
-	 * comes, whatever the timeout: read non-blocking and wait here. */
-	c->wait_fd = -1;
-	if (c->tick && c->live) {
-		int fd = pcap_get_selectable_fd(c->p);
-
-		if (fd >= 0 && pcap_setnonblock(c->p, 1, errbuf) == 0)
-			c->wait_fd = fd;
-	}
 }
 
-static int next_packet(struct capture *c, struct pcap_pkthdr **h, const u_char **data)
-{
-	int rc = pcap_next_ex(c->p, h, data);
-
-	if (rc == 0 && c->tick && c->wait_fd >= 0) {
-		struct pollfd pfd = { .fd = c->wait_fd, .events = POLLIN };
-
-		poll(&pfd, 1, CAPTURE_TIMEOUT_MS); /* EINTR: the loop looks at stop */
-	}
-	return rc;
-}
-
-/* Runs the tick when its wall-clock interval has passed; between packets, so
+/* Runs the tick when its wall-clock interval has passed; between units, so
  * the view sees a consistent engine. */
 static void capture_tick(struct capture *c)
 {
@@ -262,41 +282,100 @@ static void capture_tick(struct capture *c)
 	c->tick(c->tick_ctx);
 }
 
-int capture_run(struct capture *c, char *err, size_t errlen)
+/* The reader: frames from libpcap through the decoder, until end of file,
+ * -c, capture_break() or an error; then what reassembly still holds. */
+static int read_frames(struct capture *c)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	uint64_t frames = 0;
 	int rc = 0;
 
-	while (!c->stop && (c->count <= 0 || c->matched < (uint64_t)c->count)) {
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) && (c->count <= 0 || c->matched < (uint64_t)c->count)) {
 		int64_t ts;
 
-		rc = next_packet(c, &h, &data);
-		capture_tick(c);
+		rc = pcap_next_ex(c->p, &h, &data);
+		if (!c->threaded)
+			capture_tick(c);
 		if (rc == 0)
 			continue; /* live timeout: look at the stop flag */
 		if (rc != 1)
 			break;
 		ts = (int64_t)h->ts.tv_sec * 1000000000 +
 		     (int64_t)h->ts.tv_usec * (c->nano ? 1 : 1000);
-		c->st.frames++;
-		c->st.bytes += h->len;
+		__atomic_store_n(&c->st.frames, ++frames, __ATOMIC_RELAXED);
+		__atomic_store_n(&c->st.bytes, c->st.bytes + h->len, __ATOMIC_RELAXED);
 		if (c->offline_filter && !pcap_offline_filter(&c->prog, h, data))
 			continue;
 		c->matched++;
-		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, c->st.frames);
+		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, frames);
 	}
 	decoder_expire(c->dec, INT64_MAX);
 	if (rc == PCAP_ERROR) {
-		capture_err(err, errlen, "read error in %s: %s", c->name, pcap_geterr(c->p));
+		capture_err(c->read_err, sizeof(c->read_err), "read error in %s: %s", c->name,
+			    pcap_geterr(c->p));
 		return -1;
 	}
 	return 0;
 }
 
+static void *reader_main(void *arg)
+{
+	struct capture *c = arg;
+
+	c->read_rc = read_frames(c);
+	unit_ring_close(c->ring);
+	return NULL;
+}
+
+/* The reader's thread leaves signals to the caller's, whose handler calls
+ * capture_break(). */
+static bool start_reader(struct capture *c, pthread_t *tid)
+{
+	sigset_t all, old;
+	bool ok;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	/* Set before the thread exists: it reads the flag from then on. */
+	c->threaded = true;
+	ok = pthread_create(tid, NULL, reader_main, c) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ok)
+		c->threaded = false;
+	return ok;
+}
+
+int capture_run(struct capture *c, char *err, size_t errlen)
+{
+	pthread_t tid;
+
+	if (!start_reader(c, &tid)) {
+		/* No thread to be had: the same work, one frame at a time. */
+		c->read_rc = read_frames(c);
+	} else {
+		for (;;) {
+			const struct unit *u = unit_ring_peek(c->ring, c->tick ? c->next_tick_ns : -1);
+
+			if (u) {
+				c->cb(c->ctx, u);
+				unit_ring_pop(c->ring);
+			} else if (unit_ring_done(c->ring)) {
+				break;
+			}
+			capture_tick(c);
+		}
+		pthread_join(tid, NULL);
+		c->threaded = false;
+	}
+	if (c->read_rc < 0)
+		capture_err(err, errlen, "%s", c->read_err);
+	return c->read_rc;
+}
+
 void capture_break(struct capture *c)
 {
-	c->stop = 1;
+	atomic_store_explicit(&c->stop, 1, memory_order_relaxed);
 	pcap_breakloop(c->p);
 }
 
@@ -304,12 +383,18 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
 {
 	struct pcap_stat ps;
 
-	if (c->live && pcap_stats(c->p, &ps) == 0) {
+	/* libpcap's handle belongs to the reader while it runs. */
+	if (c->live && !c->threaded && pcap_stats(c->p, &ps) == 0) {
 		c->st.ps_recv = ps.ps_recv;
 		c->st.ps_drop = ps.ps_drop;
 		c->st.ps_ifdrop = ps.ps_ifdrop;
 	}
-	*s = c->st;
+	s->frames = __atomic_load_n(&c->st.frames, __ATOMIC_RELAXED);
+	s->bytes = __atomic_load_n(&c->st.bytes, __ATOMIC_RELAXED);
+	s->ps_recv = c->st.ps_recv;
+	s->ps_drop = c->st.ps_drop;
+	s->ps_ifdrop = c->st.ps_ifdrop;
+	s->live = c->st.live;
 }
 
 const struct decoder_stats *capture_decoder_stats(const struct capture *c)
@@ -331,5 +416,6 @@ void capture_close(struct capture *c)
 	if (c->p)
 		pcap_close(c->p);
 	decoder_free(c->dec);
+	unit_ring_free(c->ring);
 	free(c);
 }

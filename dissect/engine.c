@@ -199,6 +199,12 @@ void engine_feed(void *ctx, const struct unit *u)
 		engine_emit(e, &ev);
 }
 
+size_t engine_esp_bytes(const struct engine *e)
+{
+	(void)e;
+	return ESP_HDR_LEN;
+}
+
 void engine_flush(struct engine *e)
 {
 	if (!e->finished)

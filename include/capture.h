@@ -78,6 +78,7 @@ struct capture_opts {
 	long count;            /* -c: stop after this many frames (0 = no limit) */
 	int buffer_mib;        /* -B (0 = libpcap default) */
 	bool no_promisc;       /* -p */
+	size_t esp_bytes;      /* bytes of an ESP unit the callback reads (0 = all) */
 	struct decoder_config dec;
 };
 
@@ -103,13 +104,16 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 			     char *err, size_t errlen);
 /* Reads until end of file, -c count, capture_break(), or an error. Returns 0
  * on a clean end, -1 on a read error (message in err; units before it were
- * delivered). */
+ * delivered). Reading and decoding run on a thread of their own; the unit
+ * callback runs on the calling thread, in capture order, one unit at a
+ * time. */
 int capture_run(struct capture *c, char *err, size_t errlen);
-/* Calls tick(ctx) from capture_run every interval_ms of wall-clock time
- * (live capture returns from the read at least every 100 ms), so a view can
- * print periodic reports between packets. interval_ms 0 turns it off. */
+/* Calls tick(ctx) from capture_run, on the calling thread and between units,
+ * every interval_ms of wall-clock time, so a view can print periodic reports
+ * while packets flow or while none come. interval_ms 0 turns it off. */
 void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms);
-/* Async-signal-safe: ends capture_run after the current packet. */
+/* Async-signal-safe: the reader stops after the current frame; capture_run
+ * returns once the units already read are delivered. */
 void capture_break(struct capture *c);
 void capture_get_stats(struct capture *c, struct capture_stats *s);
 const struct decoder_stats *capture_decoder_stats(const struct capture *c);

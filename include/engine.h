@@ -49,6 +49,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 void engine_free(struct engine *e);
 /* unit_cb-compatible: ctx is the engine. */
 void engine_feed(void *ctx, const struct unit *u);
+/* How many bytes of an ESP unit engine_feed reads: the cleartext header, as
+ * long as nothing can decrypt the rest. A capture may keep only these. */
+size_t engine_esp_bytes(const struct engine *e);
 /* Applies the packets the engine holds back for batching (a few ESP flow
  * updates): call before querying the state between packets. */
 void engine_flush(struct engine *e);

@@ -1,4 +1,5 @@
 /* main.c - wires ikescope together: options -> capture -> engine -> views. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +30,13 @@ static struct capture *g_capture;
 
 static void on_signal(int sig)
 {
+	/* libpcap's wake-up write may set errno under the interrupted code. */
+	int saved = errno;
+
 	(void)sig;
 	if (g_capture)
 		capture_break(g_capture);
+	errno = saved;
 }
 
 static void install_signals(void)
@@ -163,6 +168,9 @@ int main(int argc, char **argv)
 				"--max-flows)\n");
 		return 2;
 	}
+	/* Only the engine reads ESP units, unless packet lines report how much
+	 * of each was captured. */
+	opt.cap.esp_bytes = opt.packets ? 0 : engine_esp_bytes(out.eng);
 	g_capture = capture_open(&opt.cap, engine_feed, out.eng, err, sizeof(err));
 	if (!g_capture) {
 		fprintf(stderr, "ikescope: %s\n", err);
