@@ -162,10 +162,7 @@ void unit_ring_push(struct unit_ring *r, const struct unit *u, bool lazy)
 	if (keep)
 		memcpy(h + 1, u->data, keep);
 	r->p_head += rec;
-	/* Lazily: a chunk at a time, or now if the consumer has run dry (a
-	 * stale look at its flag only delays this to the chunk's end). */
-	if (!lazy || r->p_head - atomic_load_explicit(&r->head, memory_order_relaxed) >= r->chunk ||
-	    atomic_load_explicit(&r->c_waiting, memory_order_relaxed))
+	if (!lazy || r->p_head - atomic_load_explicit(&r->head, memory_order_relaxed) >= r->chunk)
 		unit_ring_publish(r);
 }
 
