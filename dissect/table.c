@@ -170,6 +170,20 @@ uint32_t table_find_hashed(struct table *t, const void *key, uint32_t h)
 	return TABLE_NONE;
 }
 
+uint32_t table_find_quiet(const struct table *t, const void *key, uint32_t h)
+{
+	uint32_t s = t->bucket[h & (t->nbuckets - 1)] - 1;
+
+	while (s != TABLE_NONE) {
+		const struct slot_meta *m = meta_of(t, s);
+
+		if (m->hash == h && key_eq(key_of(t, s), key, t->key_len))
+			return s;
+		s = m->chain;
+	}
+	return TABLE_NONE;
+}
+
 bool table_slot_has(struct table *t, uint32_t s, const void *key)
 {
 	struct slot_meta *m;

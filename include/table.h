@@ -40,6 +40,9 @@ uint32_t table_insert(struct table *t, const void *key);
 uint32_t table_hash(const struct table *t, const void *key);
 uint32_t table_find_hashed(struct table *t, const void *key, uint32_t h);
 uint32_t table_insert_hashed(struct table *t, const void *key, uint32_t h);
+/* Finds key without marking it used: for a look ahead that must not change
+ * which entry is evicted next. */
+uint32_t table_find_quiet(const struct table *t, const void *key, uint32_t h);
 /* Cache hints, no lookup: the bucket of hash h; then the head record of its
  * chain (usually the key's own), its meta and key and len value bytes from
  * val_off. Reading the bucket before its prefetch has landed only stalls. */

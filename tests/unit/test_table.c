@@ -46,6 +46,22 @@ int main(void)
 	is_int(*(int *)table_val(t, s), 0, "new value is zeroed");
 	table_free(t);
 
+	/* A quiet lookup finds the key but leaves the eviction order alone. */
+	t = table_new(4, sizeof(uint32_t), sizeof(int), on_evict, NULL);
+	for (k = 1; k <= 4; k++) {
+		s = table_insert(t, &k);
+		*(int *)table_val(t, s) = (int)k;
+	}
+	k = 1;
+	s = table_find_quiet(t, &k, table_hash(t, &k));
+	ok(s != TABLE_NONE && *(int *)table_val(t, s) == 1, "quiet lookup finds key 1");
+	k = 9;
+	ok(table_find_quiet(t, &k, table_hash(t, &k)) == TABLE_NONE, "quiet lookup misses key 9");
+	k = 5;
+	table_insert(t, &k);
+	is_int(evicted_key, 1, "after a quiet lookup, key 1 is still the first to go");
+	table_free(t);
+
 	t = table_new(1000, sizeof(uint32_t), sizeof(uint32_t), NULL, NULL);
 	for (k = 0; k < 200000; k++) {
 		s = table_insert(t, &k);
