@@ -26,6 +26,9 @@
 #define CAPTURE_SNAPLEN 262144
 #define CAPTURE_TIMEOUT_MS 100
 #define FILTER_MAX 2048
+/* While the reader may be blocked on input, how often the consumer looks
+ * whether a stop was asked for. */
+#define STOP_CHECK_NS (100 * 1000000LL)
 /* Several thousand ESP units, and room for the largest datagram four times. */
 #define RING_BYTES (2u << 20)
 
@@ -49,6 +52,8 @@ struct capture {
 	void *ctx;
 	struct unit_ring *ring;
 	bool threaded;            /* the reader runs on its own thread now */
+	pthread_t reader;
+	uint64_t delivered;       /* highest frame number handed to cb */
 	bool lazy;                /* the source never blocks: publish units in chunks */
 	int read_rc;              /* the reader's result, its message in read_err */
 	char read_err[PCAP_ERRBUF_SIZE + 300];
@@ -170,16 +175,12 @@ static int linktype_of(pcap_t *p)
 	return dlt;
 }
 
-/* The decoder's callback: to the ring while the reader has its thread,
- * else straight to the caller. */
+/* The decoder's callback, on the reader's thread. */
 static void deliver(void *ctx, const struct unit *u)
 {
 	struct capture *c = ctx;
 
-	if (c->threaded)
-		unit_ring_push(c->ring, u, c->lazy);
-	else
-		c->cb(c->ctx, u);
+	unit_ring_push(c->ring, u, c->lazy);
 }
 
 /* A regular file never makes the reader wait between frames; a pipe or an
@@ -291,12 +292,11 @@ static int read_frames(struct capture *c)
 	uint64_t frames = 0;
 	int rc = 0;
 
-	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) && (c->count <= 0 || c->matched < (uint64_t)c->count)) {
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed) &&
+	       (c->count <= 0 || c->matched < (uint64_t)c->count)) {
 		int64_t ts;
 
 		rc = pcap_next_ex(c->p, &h, &data);
-		if (!c->threaded)
-			capture_tick(c);
 		if (rc == 0)
 			continue; /* live timeout: look at the stop flag */
 		if (rc != 1)
@@ -311,7 +311,8 @@ static int read_frames(struct capture *c)
 		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, frames);
 	}
 	decoder_expire(c->dec, INT64_MAX);
-	if (rc == PCAP_ERROR) {
+	/* A read interrupted to stop it is the end asked for, not an error. */
+	if (rc == PCAP_ERROR && !atomic_load_explicit(&c->stop, memory_order_relaxed)) {
 		capture_err(c->read_err, sizeof(c->read_err), "read error in %s: %s", c->name,
 			    pcap_geterr(c->p));
 		return -1;
@@ -328,46 +329,74 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* The reader's thread leaves signals to the caller's, whose handler calls
- * capture_break(). */
-static bool start_reader(struct capture *c, pthread_t *tid)
+/* Does nothing: being delivered is the point, as it ends a blocked read. */
+static void on_wake(int sig)
 {
-	sigset_t all, old;
-	bool ok;
+	(void)sig;
+}
 
+/* The reader's thread leaves signals to the caller's, whose handler calls
+ * capture_break(), all but SIGUSR1: with it the caller's thread interrupts a
+ * read blocked on a quiet pipe once a stop is asked for. */
+static bool start_reader(struct capture *c, char *err, size_t errlen)
+{
+	struct sigaction sa;
+	sigset_t all, old;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake; /* no SA_RESTART: the read returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	sigfillset(&all);
+	sigdelset(&all, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	/* Set before the thread exists: it reads the flag from then on. */
 	c->threaded = true;
-	ok = pthread_create(tid, NULL, reader_main, c) == 0;
+	rc = pthread_create(&c->reader, NULL, reader_main, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!ok)
+	if (rc != 0) {
 		c->threaded = false;
-	return ok;
+		capture_err(err, errlen, "cannot start the capture thread: %s", strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+/* How long the consumer may sleep: until the tick, and when the reader may
+ * be blocked on input (an interface, a pipe), not past the next look at the
+ * stop flag. Negative: no limit. */
+static int64_t wait_deadline(const struct capture *c)
+{
+	int64_t soon;
+
+	if (c->lazy)
+		return c->tick ? c->next_tick_ns : -1;
+	soon = monotonic_ns() + STOP_CHECK_NS;
+	return c->tick && c->next_tick_ns < soon ? c->next_tick_ns : soon;
 }
 
 int capture_run(struct capture *c, char *err, size_t errlen)
 {
-	pthread_t tid;
+	if (!start_reader(c, err, errlen))
+		return -1;
+	for (;;) {
+		const struct unit *u = unit_ring_peek(c->ring, wait_deadline(c));
 
-	if (!start_reader(c, &tid)) {
-		/* No thread to be had: the same work, one frame at a time. */
-		c->read_rc = read_frames(c);
-	} else {
-		for (;;) {
-			const struct unit *u = unit_ring_peek(c->ring, c->tick ? c->next_tick_ns : -1);
-
-			if (u) {
-				c->cb(c->ctx, u);
-				unit_ring_pop(c->ring);
-			} else if (unit_ring_done(c->ring)) {
-				break;
-			}
-			capture_tick(c);
+		if (u) {
+			if (u->frame > c->delivered)
+				c->delivered = u->frame;
+			c->cb(c->ctx, u);
+			unit_ring_pop(c->ring);
+		} else if (unit_ring_done(c->ring)) {
+			break;
+		} else if (atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+			pthread_kill(c->reader, SIGUSR1);
 		}
-		pthread_join(tid, NULL);
-		c->threaded = false;
+		capture_tick(c);
 	}
+	pthread_join(c->reader, NULL);
+	c->threaded = false;
 	if (c->read_rc < 0)
 		capture_err(err, errlen, "%s", c->read_err);
 	return c->read_rc;
@@ -389,7 +418,8 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
 		c->st.ps_drop = ps.ps_drop;
 		c->st.ps_ifdrop = ps.ps_ifdrop;
 	}
-	s->frames = __atomic_load_n(&c->st.frames, __ATOMIC_RELAXED);
+	/* While the reader runs ahead, count what the engine has seen. */
+	s->frames = c->threaded ? c->delivered : __atomic_load_n(&c->st.frames, __ATOMIC_RELAXED);
 	s->bytes = __atomic_load_n(&c->st.bytes, __ATOMIC_RELAXED);
 	s->ps_recv = c->st.ps_recv;
 	s->ps_drop = c->st.ps_drop;

@@ -104,16 +104,18 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 			     char *err, size_t errlen);
 /* Reads until end of file, -c count, capture_break(), or an error. Returns 0
  * on a clean end, -1 on a read error (message in err; units before it were
- * delivered). Reading and decoding run on a thread of their own; the unit
- * callback runs on the calling thread, in capture order, one unit at a
- * time. */
+ * delivered) or when the reader's thread cannot start. Reading and decoding
+ * run on that thread; the unit callback runs on the calling thread, in
+ * capture order, one unit at a time. The reader takes no signal but SIGUSR1,
+ * which capture_run installs to interrupt it. */
 int capture_run(struct capture *c, char *err, size_t errlen);
 /* Calls tick(ctx) from capture_run, on the calling thread and between units,
  * every interval_ms of wall-clock time, so a view can print periodic reports
  * while packets flow or while none come. interval_ms 0 turns it off. */
 void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms);
-/* Async-signal-safe: the reader stops after the current frame; capture_run
- * returns once the units already read are delivered. */
+/* Async-signal-safe: the reader stops after the current frame (a read
+ * blocked on a quiet pipe is interrupted within 0.1 s); capture_run returns
+ * once the units already read are delivered. */
 void capture_break(struct capture *c);
 void capture_get_stats(struct capture *c, struct capture_stats *s);
 const struct decoder_stats *capture_decoder_stats(const struct capture *c);

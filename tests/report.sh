@@ -1,8 +1,9 @@
 #!/bin/sh
 # The report and NDJSON views end to end (TAP): exit statuses 0/1/2, which
 # events --json writes with and without --packets, colours only on a terminal
-# and never with NO_COLOR or --no-color, deterministic reports, the caps, and
-# a live --interval run on the loopback interface when we may capture.
+# and never with NO_COLOR or --no-color, deterministic reports, the caps, a
+# live --interval run on the loopback interface when we may capture, and
+# SIGINT on a read from a quiet pipe.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -111,6 +112,29 @@ if "$ik" -i lo -c 1 -f "udp port 9" > /dev/null 2>&1 & pid=$!; sleep 1; kill -IN
 else
 	skip "cannot capture on lo"
 	skip "cannot capture on lo"
+fi
+
+# A quiet pipe: SIGINT ends the blocked read at once and the analysis of what
+# was read is reported; the writer would have held it for 10 s.
+if mkfifo "$tmp/fifo" 2> /dev/null; then
+	(cat "$pc/ikev2-esp-udp.pcap"; exec sleep 10) > "$tmp/fifo" 2> /dev/null &
+	writer=$!
+	"$ik" -r "$tmp/fifo" --json > "$tmp/fifo.json" 2> "$tmp/fifo.err" &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	i=0
+	while kill -0 $pid 2> /dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
+	[ $i -lt 30 ]
+	ok $? "SIGINT stops a read blocked on a quiet pipe within 3 s"
+	kill $pid $writer 2> /dev/null
+	wait $pid
+	rc=$?
+	[ $rc -eq 0 ] && tail -n 1 "$tmp/fifo.json" | grep -q '"event":"summary".*"exchanges":3'
+	ok $? "... with status 0 (got $rc) and the summary of what was read"
+else
+	skip "mkfifo failed"
+	skip "mkfifo failed"
 fi
 
 echo "1..$n"
