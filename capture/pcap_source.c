@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -51,7 +50,7 @@ struct capture {
 	unit_cb cb;               /* the caller's, on the caller's thread */
 	void *ctx;
 	struct unit_ring *ring;
-	bool threaded;            /* the reader runs on its own thread now */
+	bool threaded;            /* the reader's thread runs (read by this thread only) */
 	pthread_t reader;
 	uint64_t delivered;       /* highest frame number handed to cb */
 	bool lazy;                /* the source never blocks: publish units in chunks */
@@ -351,15 +350,13 @@ static bool start_reader(struct capture *c, char *err, size_t errlen)
 	sigfillset(&all);
 	sigdelset(&all, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	/* Set before the thread exists: it reads the flag from then on. */
-	c->threaded = true;
 	rc = pthread_create(&c->reader, NULL, reader_main, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		c->threaded = false;
 		capture_err(err, errlen, "cannot start the capture thread: %s", strerror(rc));
 		return false;
 	}
+	c->threaded = true;
 	return true;
 }
 
