@@ -76,9 +76,14 @@ for c in $caps; do
 	f="$pc/$c.pcap"
 	ip netns exec "$ns_b" "$ik" -i iks-r$$ --json > "$tmp/live.json" 2> "$tmp/live.err" &
 	pid=$!
-	# Until ikescope listens: libpcap has opened the socket once it says
-	# nothing and is still running a moment later.
-	sleep 1
+	# Until ikescope listens: its packet socket is the namespace's only one.
+	# Then a moment more, as libpcap drops what came before its filter.
+	i=0
+	while [ "$(ip netns exec "$ns_b" cat /proc/net/packet | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.3
 	ip netns exec "$ns_a" tcpreplay -q -i iks-t$$ --mbps 50 "$f" > "$tmp/replay.out" 2>&1
 	# Past the 1 s flush of held-back ESP packets: what is known is out.
 	sleep 1.5
