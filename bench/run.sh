@@ -37,10 +37,11 @@ cat "$file" > /dev/null
 # Alternates the programs $runs times after one warm-up run each, so drift
 # in machine load hits them alike; keeps each one's best run. The engine
 # runs twice in a row each time and the second run counts: on a virtual
-# machine that hands freed memory back to the hypervisor (Linux free page
-# reporting, about 2 s after a process exits), the first process to touch
-# it again pays for the hypervisor's page faults, which here is more than
-# the engine's own work. The first runs are kept apart and shown as "cold".
+# machine that hands freed memory back to the hypervisor, a process that
+# touches much memory a few seconds after the last one pays for the
+# hypervisor's page faults (on the development VM, an engine run after a 4 s
+# pause took 0.15-0.5 s longer than one right after another), which is more
+# than the engine's own work. The first runs are shown apart, as "cold".
 "$bin/readloop" "$file" > /dev/null
 "$bin/bench_dissect" "$file" > /dev/null
 : > "$out/readloop.txt"

@@ -149,7 +149,6 @@ static void test_one_thread(void)
 		}
 	}
 	is_int(bad, 0, "one thread: units come back in order across wrap-arounds");
-	ok(i > 1000, "over a thousand units went through (%llu)", (unsigned long long)i);
 	ok(!unit_ring_done(r), "not done before close");
 	ok(unit_ring_peek(r, 0) == NULL, "empty ring: peek with a past deadline returns none");
 	unit_ring_close(r);
