@@ -104,23 +104,24 @@ static int run_dissect(const char *file, uint64_t *n)
 	char err[PCAP_ERRBUF_SIZE];
 	struct decoder_config cfg;
 	static struct dissect_only only;
+	struct capture_file f;
 	struct pcap_pkthdr *h;
 	struct decoder *dec;
 	const u_char *data;
 	int linktype, rc;
 	pcap_t *p;
 
-	p = pcap_open_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, err);
-	if (!p) {
+	if (!capture_file_open(&f, file, err)) {
 		fprintf(stderr, "bench_dissect: %s\n", err);
 		return 1;
 	}
+	p = f.p;
 	linktype = pcap_datalink(p);
 	decoder_config_defaults(&cfg);
 	dec = decoder_new(&cfg, dissect_unit, &only);
 	if (!dec) {
 		fprintf(stderr, "bench_dissect: out of memory\n");
-		pcap_close(p);
+		capture_file_close(&f);
 		return 1;
 	}
 	while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
@@ -131,7 +132,7 @@ static int run_dissect(const char *file, uint64_t *n)
 	if (rc == PCAP_ERROR)
 		fprintf(stderr, "bench_dissect: %s\n", pcap_geterr(p));
 	decoder_expire(dec, INT64_MAX);
-	pcap_close(p);
+	capture_file_close(&f);
 	decoder_free(dec);
 	return rc == PCAP_ERROR;
 }

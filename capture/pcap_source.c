@@ -33,6 +33,7 @@
 
 struct capture {
 	pcap_t *p;
+	struct capture_file file; /* -r: p is file.p */
 	struct decoder *dec;
 	int linktype;
 	bool live;
@@ -204,9 +205,9 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 	}
 	if (o->file) {
 		snprintf(c->name, sizeof(c->name), "%s", strcmp(o->file, "-") ? o->file : "stdin");
-		c->p = pcap_open_offline_with_tstamp_precision(o->file, PCAP_TSTAMP_PRECISION_NANO,
-							       ebuf);
-		if (!c->p) {
+		if (capture_file_open(&c->file, o->file, ebuf)) {
+			c->p = c->file.p;
+		} else {
 			size_t fl = strlen(o->file);
 			/* libpcap often starts with the file name; say it once. */
 			const char *why = !strncmp(ebuf, o->file, fl) && !strncmp(ebuf + fl, ": ", 2)
@@ -440,7 +441,9 @@ void capture_close(struct capture *c)
 		return;
 	if (c->offline_filter)
 		pcap_freecode(&c->prog);
-	if (c->p)
+	if (c->file.p)
+		capture_file_close(&c->file);
+	else if (c->p)
 		pcap_close(c->p);
 	decoder_free(c->dec);
 	unit_ring_free(c->ring);

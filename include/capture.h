@@ -91,6 +91,18 @@ struct capture_stats {
 
 struct capture;
 
+/* A capture file opened for libpcap: "-" is standard input. */
+struct capture_file {
+	struct pcap *p;        /* a pcap_t */
+	char *buf;             /* its stdio buffer, freed after the file is closed */
+};
+
+/* Opens path with a 64 KiB read buffer (pcap_file.c says why) and
+ * nanosecond time stamps. On failure returns false with libpcap's kind of
+ * message ("path: reason") in ebuf, which has PCAP_ERRBUF_SIZE bytes. */
+bool capture_file_open(struct capture_file *f, const char *path, char *ebuf);
+void capture_file_close(struct capture_file *f);
+
 /* Builds the default BPF filter for these RFC 8229 ports into buf. */
 int capture_default_filter(const uint16_t *tcp_ports, unsigned n, char *buf, size_t len);
 /* The capture filter for a link type: the default filter, narrowed by the
