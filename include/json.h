@@ -11,11 +11,14 @@
 #include <stdio.h>
 
 #define JSON_MAX_DEPTH 16
+#define JSON_BUF_BYTES 8192
 
 struct json {
 	FILE *f;
 	int depth;
 	bool comma[JSON_MAX_DEPTH];
+	size_t len;                 /* bytes of the line waiting in buf */
+	char buf[JSON_BUF_BYTES];
 };
 
 void json_init(struct json *j, FILE *f);
@@ -30,7 +33,8 @@ void json_hex(struct json *j, const char *key, const uint8_t *p, size_t n);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_i64(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, bool v);
-/* Ends the top-level object's line. */
+/* Ends the top-level object's line and hands it to the stream: until then
+ * (or until the line outgrows the buffer) nothing reaches it. */
 void json_end_line(struct json *j);
 
 #endif

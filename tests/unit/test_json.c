@@ -1,4 +1,5 @@
 /* test_json.c - the NDJSON writer always produces valid, escaped JSON. */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "json.h"
@@ -56,8 +57,57 @@ static void doc_two_lines(struct json *j)
 	json_end_line(j);
 }
 
+static void doc_extremes(struct json *j)
+{
+	json_obj_begin(j, NULL);
+	json_i64(j, "min", INT64_MIN);
+	json_i64(j, "max", INT64_MAX);
+	json_u64(j, "zero", 0);
+	json_i64(j, "minus_one", -1);
+	json_bool(j, "f", false);
+	json_obj_end(j);
+	json_end_line(j);
+}
+
+/* Longer than the writer's buffer: 3 * JSON_BUF_BYTES wire bytes, every
+ * seventh one a byte to escape, so escapes straddle the buffer's end. */
+static uint8_t long_wire[3 * JSON_BUF_BYTES];
+
+static void doc_long(struct json *j)
+{
+	json_obj_begin(j, NULL);
+	json_wire_str(j, "w", long_wire, sizeof(long_wire));
+	json_hex(j, "h", long_wire, sizeof(long_wire));
+	json_obj_end(j);
+	json_end_line(j);
+}
+
+/* What doc_long must write, built byte by byte with stdio. */
+static char *expect_long(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fputs("{\"w\":\"", f);
+	for (size_t i = 0; i < sizeof(long_wire); i++)
+		if (long_wire[i] == '"')
+			fputs("\\\"", f);
+		else if (long_wire[i] < 0x20)
+			fprintf(f, "\\u%04x", long_wire[i]);
+		else
+			fputc(long_wire[i], f);
+	fputs("\",\"h\":\"", f);
+	for (size_t i = 0; i < sizeof(long_wire); i++)
+		fprintf(f, "%02x", long_wire[i]);
+	fputs("\"}\n", f);
+	fclose(f);
+	return buf;
+}
+
 int main(void)
 {
+	char *want;
 	char *s;
 
 	s = render(doc_basic);
@@ -70,6 +120,18 @@ int main(void)
 	free(s);
 	s = render(doc_two_lines);
 	is_str(s, "{\"a\":1}\n{\"b\":2}\n", "each line starts fresh (no stray comma)");
+	free(s);
+	s = render(doc_extremes);
+	is_str(s, "{\"min\":-9223372036854775808,\"max\":9223372036854775807,\"zero\":0,"
+		  "\"minus_one\":-1,\"f\":false}\n",
+	       "64-bit extremes, zero and false");
+	free(s);
+	for (size_t i = 0; i < sizeof(long_wire); i++)
+		long_wire[i] = i % 7 == 6 ? (i % 2 ? '"' : 0x01) : (uint8_t)('a' + i % 26);
+	s = render(doc_long);
+	want = expect_long();
+	is_str(s, want, "a line three times the writer's buffer, escapes across its end");
+	free(want);
 	free(s);
 	return tap_done();
 }
