@@ -192,33 +192,32 @@ static void flow_print(const struct rctx *r, const struct esp_flow *f, const cha
 }
 
 /* Prints flows [lo, hi) of the index, each followed by its other direction
- * when that is in the same range, numbered as child SAs. */
+ * when that comes later in the same range, numbered as child SAs. */
 static void flows_print(const struct rctx *r, const struct rindex *ix, size_t lo, size_t hi)
 {
 	const struct engine *e = r->e;
-	uint8_t *done = calloc(hi - lo + 1, 1);
+	uint8_t *shown = calloc(hi - lo + 1, 1);
 	unsigned child = 0;
 
-	if (!done)
+	if (!shown)
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct esp_flow *f = engine_flow(e, ix->flows[i].slot);
+		size_t j = f->reverse < engine_flow_slots(e) ? ix->flow_pos[f->reverse] : 0;
 		char lead[16];
 
-		if (done[i - lo])
+		if (shown[i - lo])
 			continue;
-		done[i - lo] = 1;
+		shown[i - lo] = 1;
 		snprintf(lead, sizeof(lead), "%2u.", ++child);
 		flow_print(r, f, lead);
-		for (size_t j = i + 1; j < hi; j++) {
-			if (done[j - lo] || ix->flows[j].slot != f->reverse)
-				continue;
-			done[j - lo] = 1;
+		/* j is the reverse flow's index + 1, 0 when it has none. */
+		if (j-- > i + 1 && j < hi && !shown[j - lo]) {
+			shown[j - lo] = 1;
 			flow_print(r, engine_flow(e, ix->flows[j].slot), "   ");
-			break;
 		}
 	}
-	free(done);
+	free(shown);
 }
 
 static void evidence_print(const struct rctx *r, const struct diagnosis *d)

@@ -94,6 +94,7 @@ void rindex_free(struct rindex *ix)
 	free(ix->sas);
 	free(ix->rank);
 	free(ix->flows);
+	free(ix->flow_pos);
 	free(ix->spis);
 	free(ix->diags);
 }
@@ -107,9 +108,10 @@ int rindex_build(struct rindex *ix, const struct engine *e)
 	ix->sas = calloc(2 * (size_t)nslots + 1, sizeof(*ix->sas));
 	ix->rank = calloc((size_t)nslots + 1, sizeof(*ix->rank));
 	ix->flows = calloc((size_t)nfslots + 1, sizeof(*ix->flows));
+	ix->flow_pos = calloc((size_t)nfslots + 1, sizeof(*ix->flow_pos));
 	ix->spis = calloc((size_t)nfslots + 1, sizeof(*ix->spis));
 	ix->diags = calloc(nd + 1, sizeof(*ix->diags));
-	if (!ix->sas || !ix->rank || !ix->flows || !ix->spis || !ix->diags)
+	if (!ix->sas || !ix->rank || !ix->flows || !ix->flow_pos || !ix->spis || !ix->diags)
 		return -1;
 	for (uint32_t i = 0; i < nslots; i++) {
 		const struct ike_sa *sa = engine_sa(e, i);
@@ -138,6 +140,8 @@ int rindex_build(struct rindex *ix, const struct engine *e)
 		ix->nflows++;
 	}
 	qsort(ix->flows, ix->nflows, sizeof(*ix->flows), flow_ent_cmp);
+	for (size_t i = 0; i < ix->nflows; i++)
+		ix->flow_pos[ix->flows[i].slot] = (uint32_t)i + 1;
 	qsort(ix->spis, ix->nflows, sizeof(*ix->spis), spi_ent_cmp);
 
 	for (size_t i = 0; i < nd; i++) {

@@ -70,6 +70,7 @@ struct rindex {
 	uint32_t *rank;          /* by SA slot */
 	struct flow_ent *flows;
 	size_t nflows;
+	uint32_t *flow_pos;      /* by flow slot: its index in flows + 1 */
 	struct spi_ent *spis;    /* flows by SPI and destination, for diagnoses */
 	struct diag_ent *diags;
 	size_t ndiags;
