@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -181,6 +182,10 @@ int main(int argc, char **argv)
 	/* Live output feeds pipes and log shippers: one line at a time. */
 	if (opt.cap.iface)
 		setvbuf(stdout, NULL, _IOLBF, 0);
+	/* All output comes from this thread (the capture's reader never
+	 * prints), so stdio need not take the stream's lock for every
+	 * character, as it does once a second thread exists. */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 	if (opt.interval_s)
 		capture_set_tick(g_capture, on_tick, &out, opt.interval_s * 1000);
 	else if (opt.cap.iface)
