@@ -45,18 +45,51 @@ const char *time_of_day(int64_t ts_ns, char *buf, size_t len)
 	return buf;
 }
 
+/* Writes v as exactly n decimal digits, most significant first. */
+static char *put_digits(char *p, unsigned long v, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
+/* Written by hand: every JSON event carries one to four of these, and
+ * through snprintf they were an eighth of an `ikescope --json` run. */
 const char *time_iso(int64_t ts_ns, char *buf, size_t len)
 {
+	static const size_t iso_len = sizeof("YYYY-MM-DDTHH:MM:SS.uuuuuuZ");
 	struct tm tm;
 	time_t sec;
 	long usec;
+	char *p = buf;
 
 	split_ts(ts_ns, &sec, &usec);
-	if (!gmtime_r(&sec, &tm))
+	if (!gmtime_r(&sec, &tm)) {
 		snprintf(buf, len, "?");
-	else
+		return buf;
+	}
+	if (len < iso_len || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900) {
 		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, usec);
+		return buf;
+	}
+	p = put_digits(p, (unsigned long)(tm.tm_year + 1900), 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned long)tm.tm_mday, 2);
+	*p++ = 'T';
+	p = put_digits(p, (unsigned long)tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, (unsigned long)tm.tm_sec, 2);
+	*p++ = '.';
+	p = put_digits(p, (unsigned long)usec, 6);
+	*p++ = 'Z';
+	*p = '\0';
 	return buf;
 }
 

@@ -2,10 +2,12 @@
  * NDJSON exchange/sa/diagnosis events, on hand-made engine state shaped like
  * the strongSwan captures in pcaps/ (retransmission timings 1.0/1.2/1.44 s). */
 #include <stdlib.h>
+#include <time.h>
 
 #include "../../ui/report_int.h"
 #include "../tap.h"
 #include "names.h"
+#include "packet_view.h"
 
 #define T0 1700000000000000000LL
 #define MS 1000000LL
@@ -316,8 +318,44 @@ static void test_json_diagnosis(void)
 	   "evidence frames and times");
 }
 
+/* time_iso writes its digits by hand: against snprintf of gmtime_r's
+ * fields, across the range of 64-bit nanosecond times. */
+static void test_time_iso(void)
+{
+	static const int64_t cases[] = {
+		0, 1, 999, 1000, -1, -1000, -1001, 1700000000123456789LL, 951782400000000000LL,
+		946684799999999999LL, INT64_MAX, INT64_MIN,
+		-2208988800000000000LL, 4102444800000000000LL,
+	};
+	char got[40], want[80], small[8];
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t ns = cases[i], s = ns / 1000000000, r = ns % 1000000000;
+		time_t sec;
+		struct tm tm;
+
+		if (r < 0) {
+			r += 1000000000;
+			s--;
+		}
+		sec = (time_t)s;
+		gmtime_r(&sec, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(r / 1000));
+		ok(strcmp(time_iso(ns, got, sizeof(got)), want) == 0, "time_iso(%lld) = %s",
+		   (long long)ns, want);
+	}
+	is_str(time_iso(1700000000123456789LL, got, sizeof(got)), "2023-11-14T22:13:20.123456Z",
+	       "time_iso: a known instant");
+	is_str(time_iso(-1, got, sizeof(got)), "1969-12-31T23:59:59.999999Z",
+	       "time_iso: just before the epoch");
+	is_str(time_iso(1700000000123456789LL, small, sizeof(small)), "2023-11",
+	       "time_iso: a short buffer is cut, not overrun");
+}
+
 int main(void)
 {
+	test_time_iso();
 	test_ladder_timeout();
 	test_ladder_error_and_order();
 	test_ladder_ike1_steps();
