@@ -3,9 +3,10 @@
  * libpcap reads a capture file through stdio, whose buffer is the file
  * system's block size (4 KiB on ext4): one read(2) per 4 KiB, 174,000 of
  * them for the 713 MB benchmark capture, and on the development machine
- * their fixed cost was a third of libpcap's whole read loop. With 64 KiB
- * the calls are sixteen times fewer and the buffer still fits in the L2
- * cache every byte passes through; 256 KiB and more were slower there.
+ * they were about half of libpcap's whole read loop. With 64 KiB the
+ * calls are sixteen times fewer; 256 KiB and 1 MiB buffers were slower
+ * there (0.35-0.55 s against 0.13-0.22 s), perhaps because a buffer that
+ * large no longer stays in the cache.
  *
  * ikescope and the benchmark's baseline both open files here, so the read
  * loop the engine is measured against reads exactly as ikescope does. */
