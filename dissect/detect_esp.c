@@ -205,7 +205,8 @@ static void detect_no_ike(struct engine *e, struct esp_flow *f)
 	struct flow_text t;
 	struct diagnosis *d;
 
-	if (esp_flow_sa(e, f))
+	/* An SA evicted for room was still IKE seen: judged when it left. */
+	if (f->ike_seen || esp_flow_sa(e, f))
 		return;
 	/* One note per child SA, not one per direction. */
 	if (r && (r->diag_raised & (1u << DIAG_ESP_NO_IKE)))

@@ -127,7 +127,10 @@ struct esp_flow *engine_flow_mut(struct engine *e, uint32_t slot);
 
 /* ike_sa.c: correlation of IKE messages into SAs and exchanges. */
 void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg *m);
-/* Times out exchanges pending longer than the timeout at now_ns (or all, at the end). */
+/* Times out exchanges pending longer than the timeout at now_ns, and with
+ * final (the end of the capture, or of the SA's time in the table) those
+ * retransmitted: of one SA, or of all. */
+void ike_sa_expire(struct engine *e, struct ike_sa *sa, int64_t now_ns, bool final);
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
 /* Finds the SA whose peers are these two addresses (either order), most recent first. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
@@ -175,6 +178,10 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
 void esp_flow_mark_stale(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
 /* The same, inferred (a rekey replaced the SA): esp.stale_spi is then only likely. */
 void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
+/* Ties the latest flow each way between the SA's peers to it if they have
+ * no SA, as the end of the capture would if the SA is still their latest:
+ * an SA judged before the end (evicted) sees the ESP that came after it. */
+void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot);
 /* The flow slot for (dst, spi), or NO_SLOT (marks it recently used; drains
  * the queue first). */
 uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);

@@ -48,18 +48,23 @@ uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi)
 	return table_find(e->flows, &k);
 }
 
-struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
+const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f)
 {
-	struct ike_sa *sa;
+	const struct ike_sa *sa;
 
 	if (f->sa == NO_SLOT)
 		return NULL;
 	/* The SA may have been evicted and its slot reused by other peers. */
-	sa = engine_sa_mut(e, f->sa);
+	sa = engine_sa(e, f->sa);
 	if (!sa || !((engine_addr_eq(&sa->init_ip, &f->src) && engine_addr_eq(&sa->resp_ip, &f->dst)) ||
 		     (engine_addr_eq(&sa->init_ip, &f->dst) && engine_addr_eq(&sa->resp_ip, &f->src))))
 		return NULL;
 	return sa;
+}
+
+struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
+{
+	return engine_flow_sa(e, f) ? engine_sa_mut(e, f->sa) : NULL;
 }
 
 static unsigned size_bucket(uint32_t n)
@@ -195,11 +200,15 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
 
 /* Ties the flow to an IKE SA of its peers, if the slot still holds one. The
  * child SPIs are inside encrypted IKE: the association is by the peers'
- * addresses only. */
+ * addresses only. Every caller's slot comes from the index of these two
+ * peers, so any slot at all means IKE was seen between them, even when its
+ * SA has been evicted since. */
 static struct ike_sa *flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t sa_slot)
 {
 	struct ike_sa *sa;
 
+	if (sa_slot != NO_SLOT)
+		f->ike_seen = 1;
 	f->sa = sa_slot;
 	sa = esp_flow_sa(e, f);
 	if (!sa) {
@@ -209,6 +218,23 @@ static struct ike_sa *flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t
 	f->sa_heuristic = 1;
 	sa->child_flows++;
 	return sa;
+}
+
+void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot)
+{
+	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+
+	if (!pe || pe->sa != slot + 1)
+		return;
+	for (unsigned dir = 0; dir < 2; dir++) {
+		struct esp_flow *f = pe->flow[dir] ? engine_flow_mut(e, pe->flow[dir] - 1) : NULL;
+
+		/* The slot may hold another flow since an eviction. */
+		if (f && !esp_flow_sa(e, f) &&
+		    ((engine_addr_eq(&f->src, &sa->init_ip) && engine_addr_eq(&f->dst, &sa->resp_ip)) ||
+		     (engine_addr_eq(&f->src, &sa->resp_ip) && engine_addr_eq(&f->dst, &sa->init_ip))))
+			flow_tie_sa(e, f, slot);
+	}
 }
 
 /* One lookup of the peer index gives a new flow the latest IKE SA of its

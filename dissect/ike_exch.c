@@ -280,28 +280,32 @@ void ike_exch_close_with_error(struct engine *e, struct ike_sa *sa,
 /* An unanswered request times out after the configured time; at the end of
  * the capture, one that was retransmitted does too. A single copy sent just
  * before the capture stopped has not failed: it stays pending. */
-void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
+void ike_sa_expire(struct engine *e, struct ike_sa *sa, int64_t now_ns, bool final)
 {
 	int64_t timeout = (int64_t)e->cfg.ike_timeout_ms * 1000000;
 
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		struct exch *x = &sa->ex[i];
+		int64_t waited = now_ns - x->req_ns;
+
+		if (x->outcome != EXO_PENDING || !x->nreq)
+			continue;
+		if (waited < timeout && !(final && x->nreq > 1))
+			continue;
+		x->outcome = EXO_TIMEOUT;
+		if (sa->pending)
+			sa->pending--;
+		exch_end(e, sa, x);
+	}
+}
+
+void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
+{
 	for (uint32_t slot = 0; slot < table_slots(e->sas); slot++) {
 		struct ike_sa *sa = engine_sa_mut(e, slot);
 
-		if (!sa || !sa->pending)
-			continue;
-		for (unsigned i = 0; i < sa->nexch; i++) {
-			struct exch *x = &sa->ex[i];
-			int64_t waited = now_ns - x->req_ns;
-
-			if (x->outcome != EXO_PENDING || !x->nreq)
-				continue;
-			if (waited < timeout && !(final && x->nreq > 1))
-				continue;
-			x->outcome = EXO_TIMEOUT;
-			if (sa->pending)
-				sa->pending--;
-			exch_end(e, sa, x);
-		}
+		if (sa && sa->pending)
+			ike_sa_expire(e, sa, now_ns, final);
 	}
 }
 

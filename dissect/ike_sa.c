@@ -72,13 +72,20 @@ static void set_state(struct engine *e, struct ike_sa *sa, uint8_t st, const str
 	emit_sa(e, sa, SAEV_STATE);
 }
 
+/* An evicted SA takes what it showed with it, so it is judged now, as at
+ * the end of the capture: a busy capture with more SAs than the table holds
+ * must not lose the diagnoses of the quiet ones. */
 void ike_sa_evicted(void *ctx, uint32_t slot, void *val)
 {
 	struct engine *e = ctx;
+	struct ike_sa *sa = val;
 
-	(void)slot;
+	esp_flow_drain(e);
+	esp_flow_tie_orphans(e, sa, slot);
+	ike_sa_expire(e, sa, e->now_ns, true);
+	detect_ike_final(e, sa);
 	e->stats.sas_evicted++;
-	emit_sa(e, val, SAEV_EVICTED);
+	emit_sa(e, sa, SAEV_EVICTED);
 }
 
 static struct ike_sa *sa_create(struct engine *e, const struct unit *u, const struct ike_msg *m,

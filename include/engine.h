@@ -65,6 +65,9 @@ uint32_t engine_sa_slots(const struct engine *e);
 const struct ike_sa *engine_sa(const struct engine *e, uint32_t slot); /* NULL if unused */
 uint32_t engine_flow_slots(const struct engine *e);
 const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot);
+/* The flow's IKE SA, or NULL: none tied, or its slot since given to
+ * another SA (after an eviction). */
+const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f);
 size_t engine_diag_count(const struct engine *e);
 const struct diagnosis *engine_diag(const struct engine *e, size_t i);
 /* Highest severity diagnosed so far, or -1 if none. */

@@ -199,6 +199,7 @@ struct esp_flow {
 	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
 	uint8_t transport;            /* udp4500, tcp or raw esp */
 	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
+	uint8_t ike_seen;             /* an IKE SA of these peers was seen, even if since evicted */
 	uint32_t spi;
 
 	/* Sequence analysis against a receiver's anti-replay window. */

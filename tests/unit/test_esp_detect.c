@@ -49,6 +49,71 @@ static void test_healthy(void)
 	engine_free(e);
 }
 
+/* An SA evicted for room was IKE seen all the same: its flows, from before
+ * the eviction and after, get no esp.no_ike; peers never seen in IKE do. */
+static void test_no_ike_after_eviction(void)
+{
+	struct engine_config cfg;
+	struct event_sink sink = { rec_emit, &rec };
+	const struct diagnosis *d;
+	struct engine *e;
+
+	memset(&rec, 0, sizeof(rec));
+	engine_config_defaults(&cfg);
+	cfg.max_sas = 1;
+	e = engine_new(&cfg, &sink);
+	add_sa(e, 1, A4, B4, POS_INITIATOR);
+	feed_esp(e, A4, B4, 0xa1, 1, 100 * SEC, 120);
+	ok(engine_flow_sa(e, flow_of(e, B4, 0xa1)) != NULL, "eviction: the flow is tied to its SA");
+	add_sa(e, 2, ip4(192, 0, 2, 3), ip4(192, 0, 2, 4), POS_INITIATOR);
+	is_int(engine_stats(e)->sas_evicted, 1, "  whose slot a second SA takes");
+	ok(engine_flow_sa(e, flow_of(e, B4, 0xa1)) == NULL, "  the flow names no SA then, not the new one");
+	feed_esp(e, B4, A4, 0xb1, 1, 101 * SEC, 120);
+	feed_esp(e, ip4(192, 0, 2, 5), ip4(192, 0, 2, 6), 0xc1, 1, 102 * SEC, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_NO_IKE);
+	is_int(rec.by_code[DIAG_ESP_NO_IKE], 1, "  esp.no_ike once: for the peers never seen in IKE");
+	ok(d && d->has_spi && d->spi == 0xc1, "  and only for them");
+	engine_free(e);
+}
+
+/* An SA up with an IKE_AUTH answer too short for a child SA, evicted: with
+ * no ESP between its peers, child.rejected as it leaves; with ESP that began
+ * before the SA (so no SA was tied to it when it came) and went on, none. */
+static void test_child_judged_on_eviction(void)
+{
+	for (unsigned with_esp = 0; with_esp < 2; with_esp++) {
+		struct engine_config cfg;
+		struct event_sink sink = { rec_emit, &rec };
+		struct engine *e;
+		struct ike_sa *sa;
+
+		memset(&rec, 0, sizeof(rec));
+		engine_config_defaults(&cfg);
+		cfg.max_sas = 1;
+		e = engine_new(&cfg, &sink);
+		if (with_esp)
+			feed_esp(e, A4, B4, 0xa1, 1, 100 * SEC, 120);
+		sa = add_sa(e, 1, A4, B4, POS_INITIATOR);
+		sa->nexch = 1;
+		sa->ex[0].type = IKE2_EXCH_AUTH;
+		sa->ex[0].outcome = EXO_ANSWERED;
+		sa->ex[0].req_len = 400;
+		sa->ex[0].resp_len = 100;
+		if (with_esp)
+			feed_esp(e, A4, B4, 0xa1, 2, 101 * SEC, 120);
+		add_sa(e, 2, ip4(192, 0, 2, 3), ip4(192, 0, 2, 4), POS_INITIATOR);
+		if (with_esp)
+			is_int(rec.by_code[DIAG_CHILD_REJECTED], 0,
+			       "evicted SA, ESP from before it went on: no child.rejected");
+		else
+			is_int(rec.by_code[DIAG_CHILD_REJECTED], 1,
+			       "evicted SA, short IKE_AUTH answer, no ESP: child.rejected as it leaves");
+		engine_finish(e);
+		engine_free(e);
+	}
+}
+
 static void test_one_way(void)
 {
 	struct engine *e = eng_new(0);
@@ -247,6 +312,8 @@ int main(void)
 {
 	test_addr_text();
 	test_healthy();
+	test_no_ike_after_eviction();
+	test_child_judged_on_eviction();
 	test_one_way();
 	test_loss();
 	test_replay();

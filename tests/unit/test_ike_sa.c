@@ -228,18 +228,13 @@ static void catch_diag(void *ctx, const struct event *ev)
 		c->codes[ev->u.diag->code]++;
 }
 
-/* An IKE_AUTH request in three RFC 7383 fragments of which the third never
- * shows up, sent twice, never answered: ike.fragment_loss, not auth_stall. */
-static void test_ike_fragment_loss(void)
+/* An IKE_AUTH request from 192.0.2.1 to 192.0.2.2 in three RFC 7383
+ * fragments of which the third never shows up, sent twice, never answered. */
+static void feed_lost_fragments(struct engine *e)
 {
-	struct diag_catch got;
-	struct event_sink sink = { catch_diag, &got };
-	struct engine *e;
 	uint8_t msg[52];
 	struct unit u;
 
-	memset(&got, 0, sizeof(got));
-	e = engine_new(NULL, &sink);
 	memset(&u, 0, sizeof(u));
 	u.kind = UNIT_IKE;
 	u.transport = TR_UDP4500;
@@ -269,9 +264,63 @@ static void test_ike_fragment_loss(void)
 			engine_feed(e, &u);
 		}
 	}
+}
+
+/* The lost fragments: ike.fragment_loss, not auth_stall. */
+static void test_ike_fragment_loss(void)
+{
+	struct diag_catch got;
+	struct event_sink sink = { catch_diag, &got };
+	struct engine *e;
+
+	memset(&got, 0, sizeof(got));
+	e = engine_new(NULL, &sink);
+	feed_lost_fragments(e);
 	engine_finish(e);
 	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1, "IKE fragments 1-2 of 3 only: ike.fragment_loss");
 	ok(got.codes[DIAG_IKE_AUTH_STALL] == 0, "  not reported as an auth stall as well");
+	engine_free(e);
+}
+
+/* An SA evicted for room is judged as it leaves: the lost fragments are
+ * diagnosed when a second SA takes the only slot, before the end. */
+static void test_evicted_sa_judged(void)
+{
+	struct diag_catch got;
+	struct event_sink sink = { catch_diag, &got };
+	struct engine_config cfg;
+	struct engine *e;
+	uint8_t msg[IKE_HDR_LEN];
+	struct unit u;
+
+	memset(&got, 0, sizeof(got));
+	engine_config_defaults(&cfg);
+	cfg.max_sas = 1;
+	e = engine_new(&cfg, &sink);
+	feed_lost_fragments(e);
+	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 0, "eviction: nothing diagnosed while the SA is in the table");
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP500;
+	u.src.family = u.dst.family = ADDR_V4;
+	u.src.a[0] = 192, u.src.a[1] = 0, u.src.a[2] = 2, u.src.a[3] = 3;
+	u.dst.a[0] = 192, u.dst.a[1] = 0, u.dst.a[2] = 2, u.dst.a[3] = 4;
+	u.sport = u.dport = 500;
+	memset(msg, 0, sizeof(msg));
+	memset(msg, 0x33, 8);
+	msg[17] = 0x20;
+	msg[18] = 34;
+	msg[19] = IKE2_FLAG_INITIATOR;
+	msg[27] = sizeof(msg);
+	u.frame = 100;
+	u.ts_ns = 5000000000LL;
+	u.data = msg;
+	u.len = u.orig_len = sizeof(msg);
+	engine_feed(e, &u);
+	is_int(engine_stats(e)->sas_evicted, 1, "  a second SA evicts the first");
+	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1, "  which is judged as it leaves: ike.fragment_loss");
+	engine_finish(e);
+	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1, "  and not again at the end");
 	engine_free(e);
 }
 
@@ -279,6 +328,7 @@ int main(void)
 {
 	test_flood();
 	test_ike_fragment_loss();
+	test_evicted_sa_judged();
 	test_ikev2_good();
 	test_no_response();
 	test_fragments();
