@@ -25,9 +25,17 @@
 #define RING_MIN_BYTES (1u << 20)
 #define RING_ALIGN 16
 
+/* A record holds of its unit only what the unit's kind fills: the union at
+ * the end of struct unit only for the kinds that use it (most units, IKE
+ * and ESP, leave it out), then the unit's bytes. Each record crosses from
+ * one core's cache to the other's, so its size is most of what the queue
+ * costs. A consumer sees a whole struct unit there (the buffer has room
+ * past its end for that) and reads the union only for those kinds, as
+ * every reader of a unit does. */
 struct rec_hdr {
-	uint32_t len;    /* whole record, header included, a multiple of RING_ALIGN */
-	uint32_t skip;   /* padding to the end of the buffer, no unit */
+	uint32_t len;       /* whole record, header included, a multiple of RING_ALIGN */
+	uint16_t skip;      /* padding to the end of the buffer, no unit */
+	uint16_t unit_len;  /* bytes of u kept; the unit's bytes follow */
 	struct unit u;
 };
 
@@ -71,7 +79,7 @@ struct unit_ring *unit_ring_new(size_t bytes, size_t esp_bytes)
 	if (!r)
 		return NULL;
 	memset(r, 0, sizeof(*r));
-	r->buf = malloc(size);
+	r->buf = malloc(size + sizeof(struct rec_hdr));
 	if (!r->buf) {
 		free(r);
 		return NULL;
@@ -132,16 +140,32 @@ static void wait_space(struct unit_ring *r, size_t need)
 	pthread_mutex_unlock(&r->mu);
 }
 
+static size_t unit_len(const struct unit *u)
+{
+	switch (u->kind) {
+	case UNIT_ICMP_ERROR:
+		return offsetof(struct unit, u) + sizeof(u->u.icmp);
+	case UNIT_FRAG_EXPIRED:
+		return offsetof(struct unit, u) + sizeof(u->u.frag);
+	case UNIT_TCP_EVENT:
+		return offsetof(struct unit, u) + sizeof(u->u.tcp);
+	case UNIT_DECODE_ERROR:
+		return offsetof(struct unit, u) + sizeof(u->u.derr);
+	default:
+		return offsetof(struct unit, u);
+	}
+}
+
 void unit_ring_push(struct unit_ring *r, const struct unit *u, bool lazy)
 {
-	size_t keep = u->len, off, rec, need;
+	size_t keep = u->len, ulen = unit_len(u), off, rec, need;
 	struct rec_hdr *h;
 
 	if (u->kind == UNIT_ESP && keep > r->esp_bytes)
 		keep = r->esp_bytes;
 	if (keep > r->max_data)
 		keep = r->max_data;
-	rec = align_up(sizeof(struct rec_hdr) + keep);
+	rec = align_up(offsetof(struct rec_hdr, u) + ulen + keep);
 	off = r->p_head & r->mask;
 	need = off + rec > r->size ? r->size - off + rec : rec;
 	if (r->p_head + need - r->p_tail > r->size)
@@ -156,11 +180,12 @@ void unit_ring_push(struct unit_ring *r, const struct unit *u, bool lazy)
 	h = (struct rec_hdr *)(void *)(r->buf + off);
 	h->len = (uint32_t)rec;
 	h->skip = 0;
-	h->u = *u;
+	h->unit_len = (uint16_t)ulen;
+	memcpy(&h->u, u, ulen);
 	h->u.len = keep;
 	h->u.data = NULL;
 	if (keep)
-		memcpy(h + 1, u->data, keep);
+		memcpy((uint8_t *)&h->u + ulen, u->data, keep);
 	r->p_head += rec;
 	if (!lazy || r->p_head - atomic_load_explicit(&r->head, memory_order_relaxed) >= r->chunk)
 		unit_ring_publish(r);
@@ -224,7 +249,7 @@ const struct unit *unit_ring_peek(struct unit_ring *r, int64_t deadline_ns)
 		}
 		h = (struct rec_hdr *)(void *)(r->buf + (r->c_tail & r->mask));
 		if (!h->skip) {
-			h->u.data = (const uint8_t *)(h + 1);
+			h->u.data = (const uint8_t *)&h->u + h->unit_len;
 			return &h->u;
 		}
 		r->c_tail += h->len;
