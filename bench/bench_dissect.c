@@ -1,10 +1,12 @@
-/* bench_dissect.c - the benchmark's two measured paths over the readloop
+/* bench_dissect.c - the benchmark's measured paths over the readloop
  * baseline. Default: every frame through decoder_frame() and the IKE/ESP
  * parsers only (the dissection path), on one thread. With -e: what ikescope
  * runs, capture_run() (the reader and decoder on their thread, the engine
  * on this one) through the whole engine, correlation and detectors on, with
- * an event sink that formats nothing. Neither produces output per packet, so
- * the difference to readloop is the analysis itself. */
+ * an event sink that formats nothing. With -c: capture_run() alone, its
+ * units handed to a consumer that only counts them: what the engine's
+ * input costs before any analysis. None produces output per packet, so the
+ * difference to readloop is the work itself. */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,13 @@ static void dissect_unit(void *ctx, const struct unit *u)
 		dissect_check += (uint64_t)esp_parse(u->data, u->len, u->orig_len, &d->esp) + d->esp.seq;
 }
 
+static void count_unit(void *ctx, const struct unit *u)
+{
+	uint64_t *bytes = ctx;
+
+	*bytes += u->kind + u->len;
+}
+
 static void sink_count(void *ctx, const struct event *ev)
 {
 	uint64_t *events = ctx;
@@ -56,15 +65,38 @@ static void engine_figures(const struct engine *eng)
 	       engine_memory(eng), engine_sa_size(), engine_flow_size());
 }
 
-/* The whole engine, fed the way ikescope feeds it. */
-static int run_engine(const char *file, uint64_t *n, uint64_t *events, struct engine **engp)
+/* capture_run() over the file into cb, as ikescope runs it. */
+static int run_capture(const char *file, unit_cb cb, void *ctx, size_t esp_bytes, uint64_t *n)
 {
 	char err[512];
-	struct event_sink sink = { sink_count, events };
-	struct engine_config ecfg;
 	struct capture_opts co;
 	struct capture_stats st;
 	struct capture *cap;
+	int rc;
+
+	memset(&co, 0, sizeof(co));
+	co.file = file;
+	co.esp_bytes = esp_bytes;
+	decoder_config_defaults(&co.dec);
+	cap = capture_open(&co, cb, ctx, err, sizeof(err));
+	if (!cap) {
+		fprintf(stderr, "bench_dissect: %s\n", err);
+		return 1;
+	}
+	rc = capture_run(cap, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "bench_dissect: %s\n", err);
+	capture_get_stats(cap, &st);
+	*n = st.frames;
+	capture_close(cap);
+	return rc < 0;
+}
+
+/* The whole engine, fed the way ikescope feeds it. */
+static int run_engine(const char *file, uint64_t *n, uint64_t *events, struct engine **engp)
+{
+	struct event_sink sink = { sink_count, events };
+	struct engine_config ecfg;
 	struct engine *eng;
 	int rc;
 
@@ -77,25 +109,10 @@ static int run_engine(const char *file, uint64_t *n, uint64_t *events, struct en
 		fprintf(stderr, "bench_engine: out of memory\n");
 		return 1;
 	}
-	memset(&co, 0, sizeof(co));
-	co.file = file;
-	co.esp_bytes = engine_esp_bytes(eng);
-	decoder_config_defaults(&co.dec);
-	cap = capture_open(&co, engine_feed, eng, err, sizeof(err));
-	if (!cap) {
-		fprintf(stderr, "bench_engine: %s\n", err);
-		engine_free(eng);
-		return 1;
-	}
-	rc = capture_run(cap, err, sizeof(err));
-	if (rc < 0)
-		fprintf(stderr, "bench_engine: %s\n", err);
+	rc = run_capture(file, engine_feed, eng, engine_esp_bytes(eng), n);
 	engine_finish(eng);
-	capture_get_stats(cap, &st);
-	*n = st.frames;
-	capture_close(cap);
 	*engp = eng;
-	return rc < 0;
+	return rc;
 }
 
 /* The dissection path: the decoder and the parsers, no engine. */
@@ -141,30 +158,35 @@ int main(int argc, char **argv)
 {
 	uint64_t events = 0, n = 0;
 	struct engine *eng = NULL;
-	bool with_engine = false;
+	int mode = 0, c, rc;
 	double t0;
-	int c, rc;
 
-	while ((c = getopt(argc, argv, "e")) != -1) {
-		if (c != 'e') {
-			fprintf(stderr, "usage: bench_dissect [-e] file.pcap\n");
+	while ((c = getopt(argc, argv, "ce")) != -1) {
+		if (c != 'c' && c != 'e') {
+			fprintf(stderr, "usage: bench_dissect [-c | -e] file.pcap\n");
 			return 2;
 		}
-		with_engine = true;
+		mode = c;
 	}
 	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: bench_dissect [-e] file.pcap\n");
+		fprintf(stderr, "usage: bench_dissect [-c | -e] file.pcap\n");
 		return 2;
 	}
 	t0 = bench_now();
-	rc = with_engine ? run_engine(argv[optind], &n, &events, &eng)
-			 : run_dissect(argv[optind], &n);
+	if (mode == 'e')
+		rc = run_engine(argv[optind], &n, &events, &eng);
+	else if (mode == 'c')
+		rc = run_capture(argv[optind], count_unit, &events, ESP_HDR_LEN, &n);
+	else
+		rc = run_dissect(argv[optind], &n);
 	if (rc)
 		return 1;
 	if (eng) {
 		bench_report("bench_engine", n, bench_now() - t0, events);
 		engine_figures(eng);
 		engine_free(eng);
+	} else if (mode == 'c') {
+		bench_report("bench_capture", n, bench_now() - t0, events);
 	} else {
 		bench_report("bench_dissect", n, bench_now() - t0, dissect_check);
 	}
