@@ -120,6 +120,13 @@ static inline bool engine_addr_eq(const struct addr *a, const struct addr *b)
 	return a->family == b->family && memcmp(a->a, b->a, a->family == ADDR_V4 ? 4 : 16) == 0;
 }
 
+/* Whether a and b are the SA's two peers, in either order. */
+static inline bool ike_sa_has_peers(const struct ike_sa *sa, const struct addr *a, const struct addr *b)
+{
+	return (engine_addr_eq(&sa->init_ip, a) && engine_addr_eq(&sa->resp_ip, b)) ||
+	       (engine_addr_eq(&sa->init_ip, b) && engine_addr_eq(&sa->resp_ip, a));
+}
+
 /* engine.c */
 void engine_emit(struct engine *e, const struct event *ev);
 struct ike_sa *engine_sa_mut(struct engine *e, uint32_t slot);

@@ -56,10 +56,7 @@ const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flo
 		return NULL;
 	/* The SA may have been evicted and its slot reused by other peers. */
 	sa = engine_sa(e, f->sa);
-	if (!sa || !((engine_addr_eq(&sa->init_ip, &f->src) && engine_addr_eq(&sa->resp_ip, &f->dst)) ||
-		     (engine_addr_eq(&sa->init_ip, &f->dst) && engine_addr_eq(&sa->resp_ip, &f->src))))
-		return NULL;
-	return sa;
+	return sa && ike_sa_has_peers(sa, &f->src, &f->dst) ? sa : NULL;
 }
 
 struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
@@ -230,9 +227,7 @@ void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot)
 		struct esp_flow *f = pe->flow[dir] ? engine_flow_mut(e, pe->flow[dir] - 1) : NULL;
 
 		/* The slot may hold another flow since an eviction. */
-		if (f && !esp_flow_sa(e, f) &&
-		    ((engine_addr_eq(&f->src, &sa->init_ip) && engine_addr_eq(&f->dst, &sa->resp_ip)) ||
-		     (engine_addr_eq(&f->src, &sa->resp_ip) && engine_addr_eq(&f->dst, &sa->init_ip))))
+		if (f && !esp_flow_sa(e, f) && ike_sa_has_peers(sa, &f->src, &f->dst))
 			flow_tie_sa(e, f, slot);
 	}
 }

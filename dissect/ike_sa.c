@@ -24,12 +24,6 @@ uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version)
 	return table_find(e->sas, &k);
 }
 
-static bool sa_has_peers(const struct ike_sa *sa, const struct addr *a, const struct addr *b)
-{
-	return (engine_addr_eq(&sa->init_ip, a) && engine_addr_eq(&sa->resp_ip, b)) ||
-	       (engine_addr_eq(&sa->init_ip, b) && engine_addr_eq(&sa->resp_ip, a));
-}
-
 /* The peer index (peers.c) gives ESP flows, keepalives and ICMP errors the
  * latest SA of two addresses in O(1). An entry whose SA was evicted or moved
  * is checked on use and ignored. */
@@ -41,7 +35,7 @@ uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const stru
 	if (!pe || !pe->sa)
 		return NO_SLOT;
 	sa = engine_sa(e, pe->sa - 1);
-	return sa && sa_has_peers(sa, a, b) ? pe->sa - 1 : NO_SLOT;
+	return sa && ike_sa_has_peers(sa, a, b) ? pe->sa - 1 : NO_SLOT;
 }
 
 void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot)
