@@ -165,6 +165,35 @@ static void test_psk_mismatch_v1(void)
 	engine_free(e);
 }
 
+/* An IKE unit over IPv4 between a and b on port (500, or 4500 after the
+ * non-ESP marker). */
+static struct unit ike_unit4(const uint8_t a[4], const uint8_t b[4], uint16_t port)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = port == 4500 ? TR_UDP4500 : TR_UDP500;
+	u.src.family = u.dst.family = ADDR_V4;
+	memcpy(u.src.a, a, 4);
+	memcpy(u.dst.a, b, 4);
+	u.sport = u.dport = port;
+	u.ttl = 64;
+	return u;
+}
+
+/* An IKEv2 IKE_SA_INIT request header with no payloads, initiator SPI of
+ * ispi_byte repeated. */
+static void sa_init_header(uint8_t msg[IKE_HDR_LEN], uint8_t ispi_byte)
+{
+	memset(msg, 0, IKE_HDR_LEN);
+	memset(msg, ispi_byte, 8);
+	msg[17] = 0x20;
+	msg[18] = 34;
+	msg[19] = IKE2_FLAG_INITIATOR;
+	msg[27] = IKE_HDR_LEN;
+}
+
 /* A flood of IKE_SA_INIT requests with random initiator SPIs (a scan or an
  * attack) stays within the SA cap, evicting the least recently used SAs and
  * counting them. */
@@ -180,21 +209,8 @@ static void test_flood(void)
 	engine_config_defaults(&cfg);
 	cfg.max_sas = 100;
 	e = engine_new(&cfg, NULL);
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_IKE;
-	u.transport = TR_UDP500;
-	u.src.family = u.dst.family = ADDR_V4;
-	u.dst.a[0] = 198;
-	u.dst.a[1] = 51;
-	u.dst.a[2] = 100;
-	u.dst.a[3] = 1;
-	u.sport = u.dport = 500;
-	u.ttl = 64;
-	memset(msg, 0, sizeof(msg));
-	msg[17] = 0x20;
-	msg[18] = 34;
-	msg[19] = IKE2_FLAG_INITIATOR;
-	msg[27] = IKE_HDR_LEN;
+	u = ike_unit4((const uint8_t[4]){ 0 }, (const uint8_t[4]){ 198, 51, 100, 1 }, 500);
+	sa_init_header(msg, 0);
 	for (unsigned i = 0; i < 100000; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -233,15 +249,9 @@ static void catch_diag(void *ctx, const struct event *ev)
 static void feed_lost_fragments(struct engine *e)
 {
 	uint8_t msg[52];
-	struct unit u;
+	struct unit u = ike_unit4((const uint8_t[4]){ 192, 0, 2, 1 }, (const uint8_t[4]){ 192, 0, 2, 2 },
+				  4500);
 
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_IKE;
-	u.transport = TR_UDP4500;
-	u.src.family = u.dst.family = ADDR_V4;
-	u.src.a[0] = 192, u.src.a[1] = 0, u.src.a[2] = 2, u.src.a[3] = 1;
-	u.dst.a[0] = 192, u.dst.a[1] = 0, u.dst.a[2] = 2, u.dst.a[3] = 2;
-	u.sport = u.dport = 4500;
 	memset(msg, 0, sizeof(msg));
 	memset(msg, 0x11, 8);
 	memset(msg + 8, 0x22, 8);
@@ -299,19 +309,8 @@ static void test_evicted_sa_judged(void)
 	e = engine_new(&cfg, &sink);
 	feed_lost_fragments(e);
 	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 0, "eviction: nothing diagnosed while the SA is in the table");
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_IKE;
-	u.transport = TR_UDP500;
-	u.src.family = u.dst.family = ADDR_V4;
-	u.src.a[0] = 192, u.src.a[1] = 0, u.src.a[2] = 2, u.src.a[3] = 3;
-	u.dst.a[0] = 192, u.dst.a[1] = 0, u.dst.a[2] = 2, u.dst.a[3] = 4;
-	u.sport = u.dport = 500;
-	memset(msg, 0, sizeof(msg));
-	memset(msg, 0x33, 8);
-	msg[17] = 0x20;
-	msg[18] = 34;
-	msg[19] = IKE2_FLAG_INITIATOR;
-	msg[27] = sizeof(msg);
+	u = ike_unit4((const uint8_t[4]){ 192, 0, 2, 3 }, (const uint8_t[4]){ 192, 0, 2, 4 }, 500);
+	sa_init_header(msg, 0x33);
 	u.frame = 100;
 	u.ts_ns = 5000000000LL;
 	u.data = msg;
