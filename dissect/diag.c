@@ -179,20 +179,45 @@ void diag_hint(struct diagnosis *d, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The slot for d in the kept diagnoses: the next free one, or once they are
+ * full the latest kept of the least severity below d's (that one is then
+ * dropped), so a flood of notes cannot push an error out of the report.
+ * SIZE_MAX: d is dropped. */
+static size_t diag_slot(struct engine *e, const struct diagnosis *d)
+{
+	size_t at;
+
+	if (e->ndiags < e->cfg.max_diagnoses)
+		at = e->ndiags++;
+	else {
+		unsigned s = 0;
+
+		while (s < d->severity && s < SEV_ERROR && !e->nkept[s])
+			s++;
+		e->stats.diagnoses_dropped++;
+		if (s >= d->severity || s >= SEV_ERROR)
+			return SIZE_MAX;
+		at = e->kept_at[s][--e->nkept[s]];
+	}
+	if (d->severity < SEV_ERROR)
+		e->kept_at[d->severity][e->nkept[d->severity]++] = (uint32_t)at;
+	return at;
+}
+
 void diag_commit(struct engine *e, struct diagnosis *d)
 {
 	struct event ev = { .type = EV_DIAGNOSIS };
 	const struct diagnosis *kept = d;
+	size_t at;
 
 	if (d->severity < 3)
 		e->stats.diagnoses[d->severity]++;
 	if ((int)d->severity > e->worst)
 		e->worst = d->severity;
-	if (e->ndiags < e->cfg.max_diagnoses) {
-		e->diags[e->ndiags] = *d;
-		kept = &e->diags[e->ndiags++];
-	} else {
-		e->stats.diagnoses_dropped++;
+	at = diag_slot(e, d);
+	if (at != SIZE_MAX) {
+		e->diags[at] = *d;
+		kept = &e->diags[at];
 	}
 	ev.u.diag = kept;
 	engine_emit(e, &ev);

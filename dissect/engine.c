@@ -47,12 +47,15 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 	e->peers = table_new(e->cfg.max_sas + e->cfg.max_flows, sizeof(struct peer_key),
 			     sizeof(struct peer_entry), NULL, NULL);
 	e->diags = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(*e->diags));
+	for (unsigned s = 0; s < SEV_ERROR; s++)
+		e->kept_at[s] = calloc(e->cfg.max_diagnoses ? e->cfg.max_diagnoses : 1, sizeof(uint32_t));
 	e->flow_guess_bits = 10;
 	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < e->cfg.max_flows)
 		e->flow_guess_bits++;
 	e->flow_guess = bigmem_alloc(((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
 	e->md_ctx = EVP_MD_CTX_new();
-	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->flow_guess || !e->md_ctx) {
+	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->kept_at[SEV_INFO] ||
+	    !e->kept_at[SEV_WARNING] || !e->flow_guess || !e->md_ctx) {
 		engine_free(e);
 		return NULL;
 	}
@@ -68,6 +71,8 @@ void engine_free(struct engine *e)
 	table_free(e->flows);
 	table_free(e->peers);
 	free(e->diags);
+	for (unsigned s = 0; s < SEV_ERROR; s++)
+		free(e->kept_at[s]);
 	bigmem_free(e->flow_guess, ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
 	EVP_MD_CTX_free(e->md_ctx);
 	free(e);

@@ -86,8 +86,13 @@ struct engine {
 	struct table *sas;         /* key: struct sa_key */
 	struct table *flows;       /* key: struct flow_key */
 	struct table *peers;       /* key: struct peer_key -> struct peer_entry */
-	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order */
+	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order until full */
 	size_t ndiags;
+	/* Where the kept info and warning diagnoses are: once the report's
+	 * room is full, a more severe one takes the place of the latest kept
+	 * of the least severity (diag.c). */
+	uint32_t *kept_at[SEV_ERROR];
+	size_t nkept[SEV_ERROR];
 	int worst;
 	int64_t now_ns;            /* latest packet time */
 	int64_t next_sweep_ns;

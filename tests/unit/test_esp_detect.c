@@ -114,6 +114,46 @@ static void test_child_judged_on_eviction(void)
 	}
 }
 
+/* With room for two diagnoses: notes fill it; a warning takes the latest
+ * note's place; a note then finds no room; errors take the last note's and
+ * then the warning's; a warning after them finds none. Every one is still
+ * an event. */
+static void test_diag_room(void)
+{
+	static const uint8_t sev[] = { SEV_INFO, SEV_INFO, SEV_WARNING, SEV_INFO,
+				       SEV_ERROR, SEV_ERROR, SEV_WARNING };
+	struct engine_config cfg;
+	struct event_sink sink = { rec_emit, &rec };
+	struct engine *e;
+	const struct diagnosis *a, *b;
+
+	memset(&rec, 0, sizeof(rec));
+	engine_config_defaults(&cfg);
+	cfg.max_diagnoses = 2;
+	e = engine_new(&cfg, &sink);
+	for (unsigned i = 0; i < sizeof(sev); i++) {
+		struct diagnosis *d = diag_begin(e, DIAG_IKE_ERROR_NOTIFY, sev[i], CONF_CERTAIN);
+
+		diag_message(d, "diagnosis %u", i);
+		diag_commit(e, d);
+		if (i == 3) {
+			a = engine_diag(e, 0);
+			b = engine_diag(e, 1);
+			ok(a && b && !strcmp(a->message, "diagnosis 0") && !strcmp(b->message, "diagnosis 2"),
+			   "room full of notes: a warning takes the latest note's place, a note finds none");
+		}
+	}
+	a = engine_diag(e, 0);
+	b = engine_diag(e, 1);
+	is_int(engine_diag_count(e), 2, "room for two: two kept");
+	ok(a && b && !strcmp(a->message, "diagnosis 4") && !strcmp(b->message, "diagnosis 5"),
+	   "errors take the note's and then the warning's place; a warning finds none");
+	is_int(engine_stats(e)->diagnoses_dropped, 5, "each diagnosis not kept, or put out, counted once");
+	is_int(rec.ndiag, 7, "every diagnosis is an event all the same");
+	engine_finish(e);
+	engine_free(e);
+}
+
 static void test_one_way(void)
 {
 	struct engine *e = eng_new(0);
@@ -314,6 +354,7 @@ int main(void)
 	test_healthy();
 	test_no_ike_after_eviction();
 	test_child_judged_on_eviction();
+	test_diag_room();
 	test_one_way();
 	test_loss();
 	test_replay();
