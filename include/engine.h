@@ -68,6 +68,9 @@ const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot);
 /* The flow's IKE SA, or NULL: none tied, or its slot since given to
  * another SA (after an eviction). */
 const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f);
+/* The diagnoses kept for the report, at most max_diagnoses: in the order
+ * they were made until that is reached, then a more severe one takes the
+ * place of a less severe one (order them by evidence, as the report does). */
 size_t engine_diag_count(const struct engine *e);
 const struct diagnosis *engine_diag(const struct engine *e, size_t i);
 /* Highest severity diagnosed so far, or -1 if none. */
