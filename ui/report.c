@@ -185,7 +185,7 @@ static void flow_print(const struct rctx *r, const struct esp_flow *f, const cha
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 				      "; stale since %s: %" PRIu64 " packets after the SA ended",
 				      rel_time(r, f->stale_since_ns, t1, sizeof(t1)), f->stale_packets);
-	if (f->sa_heuristic && f->sa != UINT32_MAX && n < sizeof(buf))
+	if (f->sa_heuristic && engine_flow_sa(r->e, f) && n < sizeof(buf))
 		snprintf(buf + n, sizeof(buf) - n, "; tied to the IKE SA by its addresses (likely)");
 	fputs("         ", r->f);
 	wrap_text(r->f, 9, 9, buf);

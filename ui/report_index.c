@@ -63,9 +63,11 @@ static int diag_ent_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static uint32_t flow_rank(const struct rindex *ix, const struct engine *e, uint32_t sa)
+/* The rank of the flow's SA, while its slot still holds that SA (a report
+ * made before the end may find the slot given to other peers). */
+static uint32_t flow_rank(const struct rindex *ix, const struct engine *e, const struct esp_flow *f)
 {
-	return sa < engine_sa_slots(e) ? ix->rank[sa] : NO_RANK;
+	return engine_flow_sa(e, f) ? ix->rank[f->sa] : NO_RANK;
 }
 
 /* Which tunnel a diagnosis belongs to: its IKE SA, or the SA of its flow. */
@@ -84,7 +86,7 @@ static uint32_t diag_rank(const struct rindex *ix, const struct engine *e, const
 		struct spi_ent key = { .spi = d->spi, .dst = d->b };
 		const struct spi_ent *hit = bsearch(&key, ix->spis, ix->nflows, sizeof(key), spi_ent_cmp);
 
-		return hit ? flow_rank(ix, e, engine_flow(e, hit->slot)->sa) : NO_RANK;
+		return hit ? flow_rank(ix, e, engine_flow(e, hit->slot)) : NO_RANK;
 	}
 	return NO_RANK;
 }
@@ -135,7 +137,7 @@ int rindex_build(struct rindex *ix, const struct engine *e)
 		if (!f)
 			continue;
 		ix->flows[ix->nflows] =
-			(struct flow_ent){ flow_rank(ix, e, f->sa), f->first_frame, f->spi, i };
+			(struct flow_ent){ flow_rank(ix, e, f), f->first_frame, f->spi, i };
 		ix->spis[ix->nflows] = (struct spi_ent){ f->spi, f->dst, i };
 		ix->nflows++;
 	}

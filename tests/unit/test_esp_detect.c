@@ -3,6 +3,7 @@
  * position, and none fires on a healthy bidirectional flow. */
 #include <arpa/inet.h>
 
+#include "report.h"
 #include "test_esp_harness.h"
 
 /* n packets each way, 100 ms apart, sequence 1..n, skipping every skip-th
@@ -151,6 +152,37 @@ static void test_diag_room(void)
 	is_int(engine_stats(e)->diagnoses_dropped, 5, "each diagnosis not kept, or put out, counted once");
 	is_int(rec.ndiag, 7, "every diagnosis is an event all the same");
 	engine_finish(e);
+	engine_free(e);
+}
+
+/* A report made while packets flow (-i --report --interval) lists a flow
+ * under its SA's tunnel only while that SA holds its slot: once an
+ * eviction gives the slot to other peers, the flow is listed apart, not
+ * under their tunnel, and not said to be tied to it. */
+static void test_report_after_eviction(void)
+{
+	struct engine_config cfg;
+	struct report_opts o = { 0 };
+	struct engine *e;
+	char *buf = NULL, *apart, *flow;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&rec, 0, sizeof(rec));
+	engine_config_defaults(&cfg);
+	cfg.max_sas = 1;
+	e = engine_new(&cfg, NULL);
+	add_sa(e, 1, A4, B4, POS_INITIATOR);
+	feed_esp(e, A4, B4, 0xa1, 1, 100 * SEC, 120);
+	add_sa(e, 2, ip4(192, 0, 2, 3), ip4(192, 0, 2, 4), POS_INITIATOR);
+	f = open_memstream(&buf, &len);
+	report_print(f, e, &o);
+	fclose(f);
+	apart = strstr(buf, "ESP flows without a known IKE SA");
+	flow = strstr(buf, "spi 0x000000a1");
+	ok(apart && flow && flow > apart, "report before the end: the flow of an evicted SA is listed apart");
+	ok(!strstr(buf, "to the IKE SA by its addresses"), "  and not said to be tied to the SA now in its slot");
+	free(buf);
 	engine_free(e);
 }
 
@@ -355,6 +387,7 @@ int main(void)
 	test_no_ike_after_eviction();
 	test_child_judged_on_eviction();
 	test_diag_room();
+	test_report_after_eviction();
 	test_one_way();
 	test_loss();
 	test_replay();
