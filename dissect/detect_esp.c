@@ -54,7 +54,7 @@ static void detect_one_way(struct engine *e, struct esp_flow *f)
 	struct diagnosis *d;
 	int64_t span = f->last_ns - f->first_ns;
 
-	if (f->reverse != NO_SLOT || f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS)
+	if (engine_flow_reverse(e, f) || f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS)
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_ONE_WAY, SEV_WARNING, CONF_LIKELY);
 	if (!d)
@@ -201,7 +201,7 @@ static void detect_stale(struct engine *e, struct esp_flow *f, bool final)
 
 static void detect_no_ike(struct engine *e, struct esp_flow *f)
 {
-	const struct esp_flow *r = f->reverse == NO_SLOT ? NULL : engine_flow(e, f->reverse);
+	const struct esp_flow *r = engine_flow_reverse(e, f);
 	struct flow_text t;
 	struct diagnosis *d;
 

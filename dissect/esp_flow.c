@@ -64,6 +64,26 @@ struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
 	return engine_flow_sa(e, f) ? engine_sa_mut(e, f->sa) : NULL;
 }
 
+const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f)
+{
+	const struct esp_flow *r;
+
+	if (f->reverse == NO_SLOT)
+		return NULL;
+	/* A flow paired one way (its partner kept an older pair) is not told
+	 * when its partner is evicted and the slot reused. */
+	r = engine_flow(e, f->reverse);
+	return r && r->spi == f->reverse_spi && engine_addr_eq(&r->src, &f->dst) &&
+			       engine_addr_eq(&r->dst, &f->src)
+		       ? r
+		       : NULL;
+}
+
+static struct esp_flow *flow_reverse_mut(struct engine *e, const struct esp_flow *f)
+{
+	return engine_flow_reverse(e, f) ? engine_flow_mut(e, f->reverse) : NULL;
+}
+
 static unsigned size_bucket(uint32_t n)
 {
 	static const uint32_t upper[ESP_SIZE_BUCKETS - 1] = { 128, 256, 512, 1024, 1280, 1400, 1500 };
@@ -190,9 +210,12 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
 	if (!r || cand == slot || !engine_addr_eq(&r->src, &f->dst) || !engine_addr_eq(&r->dst, &f->src))
 		return;
 	f->reverse = cand;
-	rr = r->reverse == NO_SLOT ? NULL : engine_flow_mut(e, r->reverse);
-	if (!rr || rr->reverse != cand)
+	f->reverse_spi = r->spi;
+	rr = flow_reverse_mut(e, r);
+	if (!rr || flow_reverse_mut(e, rr) != r) {
 		r->reverse = slot;
+		r->reverse_spi = f->spi;
+	}
 }
 
 /* Ties the flow to an IKE SA of its peers, if the slot still holds one. The
@@ -492,7 +515,7 @@ static void mark(struct engine *e, uint32_t spi, const struct addr *dst, int64_t
 	if (!f)
 		return;
 	/* Deleting or replacing a child SA ends both of its directions. */
-	if (f->reverse != NO_SLOT)
+	if (engine_flow_reverse(e, f))
 		flow_mark(e, f->reverse, why, ns);
 	flow_mark(e, slot, why, ns);
 }
@@ -515,8 +538,8 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	struct ike_sa *sa = esp_flow_sa(e, f);
 
 	detect_esp_flow(e, f, false);
-	r = f->reverse == NO_SLOT ? NULL : engine_flow_mut(e, f->reverse);
-	if (r && r->reverse == slot)
+	r = flow_reverse_mut(e, f);
+	if (r && flow_reverse_mut(e, r) == f)
 		r->reverse = NO_SLOT;
 	/* The slot is reused at once: the SA must not name it as its child. */
 	for (unsigned dir = 0; sa && dir < 2; dir++)

@@ -71,6 +71,9 @@ const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flo
 /* The diagnoses kept for the report, at most max_diagnoses: in the order
  * they were made until that is reached, then a more severe one takes the
  * place of a less severe one (order them by evidence, as the report does). */
+/* The flow's other direction, or NULL: none paired, or its slot since given
+ * to another flow (after an eviction). */
+const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f);
 size_t engine_diag_count(const struct engine *e);
 const struct diagnosis *engine_diag(const struct engine *e, size_t i);
 /* Highest severity diagnosed so far, or -1 if none. */

@@ -222,6 +222,7 @@ struct esp_flow {
 	uint32_t reverse;             /* flow slot of the other direction, or UINT32_MAX */
 	uint32_t sa;                  /* IKE SA slot, or UINT32_MAX */
 	uint32_t diag_raised;
+	uint32_t reverse_spi;         /* the other direction's SPI: the slot may change hands */
 	/* First packet showing each problem, 0 if none: evidence for the detectors. */
 	uint64_t gap_frame, dup_frame, late_frame;
 	int64_t gap_ns, dup_ns, late_ns;

@@ -44,7 +44,7 @@ static void esp_sequence(struct json *j, const struct esp_flow *f)
 
 static void esp_links(struct json *j, const struct engine *e, const struct esp_flow *f)
 {
-	const struct esp_flow *rev = f->reverse < engine_flow_slots(e) ? engine_flow(e, f->reverse) : NULL;
+	const struct esp_flow *rev = engine_flow_reverse(e, f);
 	const struct ike_sa *sa = engine_flow_sa(e, f);
 
 	if (rev)

@@ -203,7 +203,7 @@ static void flows_print(const struct rctx *r, const struct rindex *ix, size_t lo
 		return;
 	for (size_t i = lo; i < hi; i++) {
 		const struct esp_flow *f = engine_flow(e, ix->flows[i].slot);
-		size_t j = f->reverse < engine_flow_slots(e) ? ix->flow_pos[f->reverse] : 0;
+		size_t j = engine_flow_reverse(e, f) ? ix->flow_pos[f->reverse] : 0;
 		char lead[16];
 
 		if (shown[i - lo])

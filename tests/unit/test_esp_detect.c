@@ -186,6 +186,28 @@ static void test_report_after_eviction(void)
 	engine_free(e);
 }
 
+/* A flow paired one way (its partner kept an older pair) must not take
+ * whatever flow gets its partner's slot after an eviction for its other
+ * direction. */
+static void test_reverse_after_eviction(void)
+{
+	struct engine *e = eng_new(3);
+	const struct esp_flow *f;
+
+	feed_esp(e, B4, A4, 0xb1, 1, 100 * SEC, 120);
+	feed_esp(e, A4, B4, 0xa2, 1, 101 * SEC, 120);
+	feed_esp(e, A4, B4, 0xa3, 1, 102 * SEC, 120);
+	f = flow_of(e, B4, 0xa3);
+	ok(f && engine_flow_reverse(e, f) && engine_flow_reverse(e, f)->spi == 0xb1,
+	   "a later flow pairs with the latest flow the other way");
+	feed_esp(e, ip4(192, 0, 2, 3), ip4(192, 0, 2, 4), 0xc1, 1, 103 * SEC, 120);
+	is_int(engine_stats(e)->flows_evicted, 1, "  which a fourth flow evicts");
+	f = flow_of(e, B4, 0xa3);
+	ok(f && !engine_flow_reverse(e, f), "  the later flow then has no other direction");
+	engine_finish(e);
+	engine_free(e);
+}
+
 static void test_one_way(void)
 {
 	struct engine *e = eng_new(0);
@@ -388,6 +410,7 @@ int main(void)
 	test_child_judged_on_eviction();
 	test_diag_room();
 	test_report_after_eviction();
+	test_reverse_after_eviction();
 	test_one_way();
 	test_loss();
 	test_replay();
