@@ -308,7 +308,7 @@ size_t engine_memory(const struct engine *e)
 {
 	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) + table_memory(e->peers) +
 	       ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess) +
-	       (size_t)e->cfg.max_diagnoses * sizeof(struct diagnosis);
+	       (size_t)e->cfg.max_diagnoses * (sizeof(struct diagnosis) + SEV_ERROR * sizeof(uint32_t));
 }
 
 size_t engine_sa_size(void)
