@@ -187,9 +187,9 @@ static size_t diag_slot(struct engine *e, const struct diagnosis *d)
 {
 	size_t at;
 
-	if (e->ndiags < e->cfg.max_diagnoses)
+	if (e->ndiags < e->cfg.max_diagnoses) {
 		at = e->ndiags++;
-	else {
+	} else {
 		unsigned s = 0;
 
 		while (s < d->severity && s < SEV_ERROR && !e->nkept[s])
