@@ -208,30 +208,16 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 		sa->natd_init_src = r.v[0] ? r.v[0] : sa->natd_init_src;
 		sa->natd_init_dst = r.v[1] ? r.v[1] : sa->natd_init_dst;
 		sa->natd_frame_init = u->frame;
+		sa->natd_ns_init = u->ts_ns;
 	} else {
 		sa->natd_resp_src = r.v[0] ? r.v[0] : sa->natd_resp_src;
 		sa->natd_resp_dst = r.v[1] ? r.v[1] : sa->natd_resp_dst;
 		sa->natd_frame_resp = u->frame;
+		sa->natd_ns_resp = u->ts_ns;
 	}
 }
 
 /* ---- nat.detected ------------------------------------------------------ */
-
-/* The packet time of an evidence frame, from the exchange that holds it. */
-static int64_t frame_ns(const struct ike_sa *sa, uint64_t frame)
-{
-	for (unsigned i = 0; i < sa->nexch && i < SA_MAX_EXCH; i++) {
-		const struct exch *x = &sa->ex[i];
-
-		if (x->req_frame == frame)
-			return x->req_ns;
-		if (x->req_frame_last == frame)
-			return x->req_ns_last;
-		if (x->resp_frame == frame)
-			return x->resp_ns;
-	}
-	return 0;
-}
 
 /* What the hashes say about one peer: whether its address is translated,
  * and whether that is only a fake of its own (seen at its own host). */
@@ -293,8 +279,8 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, CONF_LIKELY);
 	if (!d)
 		return;
-	diag_evidence(d, sa->natd_frame_init, frame_ns(sa, sa->natd_frame_init));
-	diag_evidence(d, sa->natd_frame_resp, frame_ns(sa, sa->natd_frame_resp));
+	diag_evidence(d, sa->natd_frame_init, sa->natd_ns_init);
+	diag_evidence(d, sa->natd_frame_resp, sa->natd_ns_resp);
 	diag_addr(&sa->init_ip, ip_i, sizeof(ip_i));
 	diag_addr(&sa->resp_ip, ip_r, sizeof(ip_r));
 	t_i[0] = t_r[0] = '\0';

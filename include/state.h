@@ -151,6 +151,7 @@ struct ike_sa {
 	uint8_t natd_init_src, natd_init_dst, natd_resp_src, natd_resp_dst; /* enum natd_verdict */
 	uint8_t init_port_translated; /* initiator sent from a port other than 500 to 500: NAT */
 	uint64_t natd_frame_init, natd_frame_resp; /* last message with NAT-D from each side, 0 if none */
+	int64_t natd_ns_init, natd_ns_resp; /* and its time: a copy of a response is in no exchange */
 	uint32_t keepalives;
 
 	uint64_t vendors[2];          /* bitmap of vendor_id indexes seen */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every detector fires on a capture that shows its failure and stays quiet on
 # healthy tunnels: tests/detect/EXPECT lists, per capture, the diagnosis codes
-# that must and must not be raised (from `ikescope --json`).
+# that must and must not be raised (from `ikescope --json`). Every piece of
+# evidence must also name a frame and a time inside the capture.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -16,8 +17,9 @@ for line in open(f"{top}/tests/detect/EXPECT"):
         continue
     cap, want = line[0], line[1:]
     res = subprocess.run([ikescope, "-r", f"{top}/{cap}", "--json"], capture_output=True, timeout=120)
-    diags = [json.loads(l) for l in res.stdout.decode().splitlines()]
-    diags = [d for d in diags if d.get("event") == "diagnosis"]
+    events = [json.loads(l) for l in res.stdout.decode().splitlines()]
+    diags = [d for d in events if d.get("event") == "diagnosis"]
+    summary = next(d for d in events if d.get("event") == "summary")
     codes = {d["code"] for d in diags}
     plus = {w[1:] for w in want if w.startswith("+")}
     for w in want:
@@ -38,6 +40,16 @@ for line in open(f"{top}/tests/detect/EXPECT"):
             failed += 1
             print(f"not ok {n} - {cap} {what}")
             print(f"#   diagnoses: {sorted(codes) or 'none'}; exit {res.returncode}")
+    n += 1
+    # ISO 8601 times of one width compare as strings.
+    outside = [f"{d['code']} frame {ev['frame']} at {ev['time']}" for d in diags for ev in d["evidence"]
+               if not (1 <= ev["frame"] <= summary["frames"]
+                       and summary["first_seen"] <= ev["time"] <= summary["last_seen"])]
+    if outside:
+        failed += 1
+        print(f"not ok {n} - {cap} evidence inside the capture: {'; '.join(outside)}")
+    else:
+        print(f"ok {n} - {cap} evidence inside the capture")
     n += 1
     want_rc = 1 if any(d["severity"] in ("warning", "error") for d in diags) else 0
     if res.returncode == want_rc:
