@@ -28,6 +28,18 @@ static double seconds(int64_t ns)
 	return (double)ns / 1e9;
 }
 
+/* "sent once" or "sent 3 times over 12.4 s" (the span only with over). */
+static const char *sent_phrase(char *buf, size_t len, const struct exch *x, bool over)
+{
+	if (x->nreq <= 1)
+		snprintf(buf, len, "sent once");
+	else if (over)
+		snprintf(buf, len, "sent %u times over %.1f s", x->nreq, seconds(x->req_ns_last - x->req_ns));
+	else
+		snprintf(buf, len, "sent %u times", x->nreq);
+	return buf;
+}
+
 static void evidence_exch(struct diagnosis *d, const struct exch *x)
 {
 	diag_evidence(d, x->req_frame, x->req_ns);
@@ -69,8 +81,8 @@ static const struct ike_sa *other_version_answered(struct engine *e, const struc
 static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
 	const struct ike_sa *other = other_version_answered(e, sa);
-	double span = seconds(x->req_ns_last - x->req_ns);
 	struct diagnosis *d;
+	char sent[48];
 
 	if (other) {
 		d = diag_begin_sa(e, sa, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR, CONF_LIKELY);
@@ -78,8 +90,8 @@ static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *
 			return;
 		evidence_exch(d, x);
 		diag_evidence(d, other->first_frame, other->first_ns);
-		diag_message(d, "IKEv%u request sent %u times over %.1f s without an answer, while the same peers negotiate IKEv%u",
-			     sa->version, x->nreq, span, other->version);
+		diag_message(d, "IKEv%u request %s without an answer, while the same peers negotiate IKEv%u",
+			     sa->version, sent_phrase(sent, sizeof(sent), x, true), other->version);
 		diag_hint(d, "The responder does not speak IKEv%u on this connection: set the same IKE version on both sides (strongSwan: version/keyexchange; libreswan: ikev2=).",
 			  sa->version);
 		diag_commit(e, d);
@@ -89,9 +101,9 @@ static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *
 	if (!d)
 		return;
 	evidence_exch(d, x);
-	diag_message(d, "%s request sent %u times over %.1f s; %s",
+	diag_message(d, "%s request %s; %s",
 		     sa->version == 2 ? "IKE_SA_INIT" : (x->type == IKE1_EXCH_AGGRESSIVE ? "Aggressive Mode" : "Main Mode"),
-		     x->nreq, span, no_answer_phrase(sa, true));
+		     sent_phrase(sent, sizeof(sent), x, true), no_answer_phrase(sa, true));
 	diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
 		  sa->version);
 	diag_commit(e, d);
@@ -102,6 +114,7 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 	bool fragmented = x->req_ip_frags > 0 || sa->ip_frag_lost > 0;
 	bool v1_small = sa->version == 1 && !fragmented && x->req_len < 1200;
 	struct diagnosis *d;
+	char sent[48];
 
 	/* IKEv1 message 5 carries the hash made with the pre-shared key: a
 	 * responder with another key cannot decrypt it and drops it. */
@@ -110,8 +123,8 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 		if (!d)
 			return;
 		evidence_exch(d, x);
-		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) sent %u times without message 6 after a good key exchange",
-			     x->req_len, x->nreq);
+		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange",
+			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
 		diag_hint(d, "The responder most likely cannot decrypt message 5: check that both sides use the same pre-shared key (and the same identity to select it).");
 		diag_commit(e, d);
 		return;
@@ -121,16 +134,17 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 		return;
 	evidence_exch(d, x);
 	if (sa->ip_frag_lost)
-		diag_message(d, "%s request sent %u times as IP fragments; only incomplete datagrams (%u bytes of each) reached this capture point and no answer came back",
-			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->nreq, x->req_len);
+		diag_message(d, "%s request %s as IP fragments; only incomplete datagrams (%u bytes of each) reached this capture point and no answer came back",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", sent_phrase(sent, sizeof(sent), x, false),
+			     x->req_len);
 	else if (fragmented)
-		diag_message(d, "%s request of %u bytes, in %u IP fragments, sent %u times without an answer; %s",
+		diag_message(d, "%s request of %u bytes, in %u IP fragments, %s without an answer; %s",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
-			     x->req_ip_frags, x->nreq, no_answer_phrase(sa, x->by_initiator));
+			     x->req_ip_frags, sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
 	else
-		diag_message(d, "%s request of %u bytes sent %u times without an answer after a successful key exchange; %s",
-			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len, x->nreq,
-			     no_answer_phrase(sa, x->by_initiator));
+		diag_message(d, "%s request of %u bytes %s without an answer after a successful key exchange; %s",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
+			     sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
 	if (sa->version == 2 && !(sa->frag_init && sa->frag_resp))
 		diag_hint(d, "Large authentication messages (certificates) are IP-fragmented and fragments are often dropped on the path: enable IKEv2 fragmentation on both sides (strongSwan/libreswan fragmentation=yes), shorten the certificate chain, or let fragments through.");
 	else if (sa->version == 2)
@@ -180,15 +194,24 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct 
 	return true;
 }
 
+static bool rspi_known(const struct ike_sa *sa)
+{
+	static const uint8_t zero[8];
+
+	return memcmp(sa->rspi, zero, sizeof(zero)) != 0;
+}
+
 static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
-	char nb[32];
+	char nb[32], sent[48];
 	struct diagnosis *d;
 
 	if (ike_fragment_loss(e, sa, x))
 		return;
 	if (is_initial(sa, x)) {
-		if (!sa->msgs_from_resp)
+		/* An initiator that names the responder's SPI (cookie) got its
+		 * answer, even if the answer took another path than this one. */
+		if (!sa->msgs_from_resp && !rspi_known(sa))
 			no_response(e, sa, x);
 		return;
 	}
@@ -209,9 +232,9 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct e
 		if (!d)
 			return;
 		evidence_exch(d, x);
-		diag_message(d, "%s request sent %u times without an answer; %s",
-			     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), x->nreq,
-			     no_answer_phrase(sa, x->by_initiator));
+		diag_message(d, "%s request %s without an answer; %s",
+			     diag_exch_name(sa->version, x->type, nb, sizeof(nb)),
+			     sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
 		diag_hint(d, "The peer ignored the child SA request: compare the ESP proposals, PFS group and traffic selectors on both sides, and check whether the peer still has this IKE SA.");
 		diag_commit(e, d);
 	}
@@ -256,13 +279,35 @@ void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x)
 		exchange_answered(e, sa, x);
 }
 
+/* The IKE SA that retried after INVALID_KE_PAYLOAD: this one, or the new
+ * one it opened if that is still tracked (NULL if not). */
+static const struct ike_sa *ke_retry_sa(const struct engine *e, const struct ike_sa *sa)
+{
+	const struct ike_sa *r;
+
+	if (!sa->ke_retry_slot)
+		return sa;
+	r = engine_sa(e, sa->ke_retry_slot - 1);
+	if (!r || r->version != 2 || memcmp(r->ispi, sa->ke_retry_ispi, sizeof(r->ispi)) != 0)
+		return NULL;
+	return r;
+}
+
+/* The key exchange went through: the responder chose a proposal, whatever
+ * happened at authentication afterwards. */
+static bool key_exchange_done(const struct ike_sa *sa)
+{
+	return sa->have_chosen || (sa->state != SAS_CONNECTING && sa->state != SAS_FAILED);
+}
+
 static void invalid_ke(struct engine *e, struct ike_sa *sa)
 {
-	bool recovered = sa->invalid_ke_retried && sa->state != SAS_CONNECTING && sa->state != SAS_FAILED;
+	const struct ike_sa *retry = sa->invalid_ke_retried ? ke_retry_sa(e, sa) : NULL;
+	bool recovered = retry && key_exchange_done(retry);
 	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_INVALID_KE, recovered ? SEV_INFO : SEV_ERROR,
 					    CONF_CERTAIN);
 	const char *g = ike2_group_name(sa->invalid_ke_group);
-	char gb[16];
+	char gb[16], in_sa[40] = "";
 
 	if (!d)
 		return;
@@ -273,12 +318,21 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 	for (unsigned i = 0; i < sa->nnotify; i++)
 		if (sa->notify[i].type == N_INVALID_KE_PAYLOAD)
 			diag_evidence(d, sa->notify[i].frame, sa->notify[i].ns);
+	if (sa->ke_retry_slot)
+		snprintf(in_sa, sizeof(in_sa), " in a new IKE SA (SPI %02x%02x%02x%02x%02x%02x%02x%02x)",
+			 sa->ke_retry_ispi[0], sa->ke_retry_ispi[1], sa->ke_retry_ispi[2], sa->ke_retry_ispi[3],
+			 sa->ke_retry_ispi[4], sa->ke_retry_ispi[5], sa->ke_retry_ispi[6], sa->ke_retry_ispi[7]);
+	if (sa->invalid_ke_retried)
+		diag_evidence(d, sa->ke_retry_frame, sa->ke_retry_ns);
 	if (recovered)
-		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); the initiator retried with it and the negotiation went on",
-			     g);
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); the initiator retried with it%s and the key exchange went through",
+			     g, in_sa);
+	else if (sa->invalid_ke_retried && !retry)
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator retried with it%s, no longer tracked (--max-sas)",
+			     g, in_sa);
 	else
-		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator %s",
-			     g, sa->invalid_ke_retried ? "retried with it, without success" : "did not retry with it");
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator %s%s",
+			     g, sa->invalid_ke_retried ? "retried with it, without success" : "did not retry with it", in_sa);
 	if (recovered)
 		diag_hint(d, "Harmless but costs a round trip: put %s first in the initiator's IKE proposal.", g);
 	else

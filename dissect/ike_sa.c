@@ -233,8 +233,11 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 
 			body = ike_payload_body(m, i, &len);
 			if (body && ike2_parse_ke(body, len, &ke) == 0) {
-				if (sa->invalid_ke_group && ke.group == sa->invalid_ke_group)
+				if (sa->invalid_ke_group && ke.group == sa->invalid_ke_group && !sa->invalid_ke_retried) {
 					sa->invalid_ke_retried = 1;
+					sa->ke_retry_frame = u->frame;
+					sa->ke_retry_ns = u->ts_ns;
+				}
 				sa->ke_group = ke.group;
 			}
 		} else if (pl->type == v_type && pl->vendor >= 0 && pl->vendor < 128) {
@@ -316,9 +319,27 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 	}
 }
 
+/* After INVALID_KE_PAYLOAD some initiators retry in a new IKE SA (a new
+ * SPI) rather than the same one: an IKE_SA_INIT request of another SA
+ * between the same two hosts, from the same initiator, with a KE payload of
+ * the group asked for, within the IKE timeout, is that retry. */
+static void link_ke_retry(struct engine *e, struct ike_sa *prev, const struct ike_sa *sa, uint32_t slot,
+			  const struct unit *u)
+{
+	if (prev->version != 2 || !prev->invalid_ke_group || prev->invalid_ke_retried ||
+	    sa->ke_group != prev->invalid_ke_group || !engine_addr_eq(&prev->init_ip, &sa->init_ip) ||
+	    u->ts_ns - prev->last_ns > (int64_t)e->cfg.ike_timeout_ms * 1000000)
+		return;
+	prev->invalid_ke_retried = 1;
+	prev->ke_retry_frame = u->frame;
+	prev->ke_retry_ns = u->ts_ns;
+	memcpy(prev->ke_retry_ispi, sa->ispi, sizeof(prev->ke_retry_ispi));
+	prev->ke_retry_slot = slot + 1;
+}
+
 void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg *m)
 {
-	uint32_t slot = ike_sa_find(e, m->ispi, m->major);
+	uint32_t slot = ike_sa_find(e, m->ispi, m->major), prev = NO_SLOT;
 	struct ike_sa *sa;
 	bool from_init;
 	static const uint8_t zero[8];
@@ -328,12 +349,19 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		memcpy(sa->rspi, m->rspi, 8);
 	from_init = sent_by_initiator(sa, u, m);
 	update_endpoints(sa, u, from_init);
+	/* Before this message indexes its own SA, the peer index names the
+	 * latest other one of the two hosts. */
+	if (m->major == 2 && m->exchange == IKE2_EXCH_SA_INIT && from_init && !m->encrypted &&
+	    !(m->flags & IKE2_FLAG_RESPONSE))
+		prev = ike_sa_find_by_peers(e, &sa->init_ip, &sa->resp_ip);
 	ike_sa_index_peers(e, sa, slot);
 	ike_exch_track(e, sa, u, m, from_init);
 	if (!m->encrypted) {
 		read_payloads(e, sa, u, m, from_init);
 		natd_check(e, sa, m, u);
 	}
+	if (prev != NO_SLOT && prev != slot)
+		link_ke_retry(e, engine_sa_mut(e, prev), sa, slot, u);
 	advance_state(e, sa, u, m, from_init);
 }
 

@@ -146,6 +146,10 @@ struct ike_sa {
 	uint16_t ke_group;            /* group of the initiator's KE payload */
 	uint16_t invalid_ke_group;    /* group asked for by INVALID_KE_PAYLOAD, 0 if none */
 	uint8_t invalid_ke_retried;   /* the initiator retried with that group */
+	uint8_t ke_retry_ispi[8];     /* the retry's SPI, when it opened a new IKE SA */
+	uint32_t ke_retry_slot;       /* and its slot + 1, 0 if none */
+	uint64_t ke_retry_frame;      /* the retried request */
+	int64_t ke_retry_ns;
 
 	uint8_t frag_init, frag_resp; /* IKEv2 fragmentation supported by each side */
 	uint8_t natd_init_src, natd_init_dst, natd_resp_src, natd_resp_dst; /* enum natd_verdict */

@@ -8,14 +8,17 @@
 
 struct catcher {
 	unsigned codes[DIAG__COUNT];
+	unsigned severity[DIAG__COUNT];  /* of the last one raised */
 };
 
 static void catch_diag(void *ctx, const struct event *ev)
 {
 	struct catcher *c = ctx;
 
-	if (ev->type == EV_DIAGNOSIS)
+	if (ev->type == EV_DIAGNOSIS) {
 		c->codes[ev->u.diag->code]++;
+		c->severity[ev->u.diag->code] = ev->u.diag->severity;
+	}
 }
 
 struct rig {
@@ -44,13 +47,106 @@ static void addr4(struct addr *a, uint8_t last)
 	a->a[3] = last;
 }
 
+static void feed(struct rig *r, uint8_t from, uint8_t to, const uint8_t *m, size_t len)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP500;
+	addr4(&u.src, from);
+	addr4(&u.dst, to);
+	u.sport = u.dport = 500;
+	u.ttl = 63;
+	u.frame = ++r->frame;
+	r->ns += 500000000LL;
+	u.ts_ns = r->ns;
+	u.data = m;
+	u.len = u.orig_len = len;
+	engine_feed(r->e, &u);
+}
+
+/* The size of a KE payload's public value, fixed by its group (RFC 7296
+ * 3.4): of the groups these tests use. */
+static size_t ke_value_len(uint16_t group)
+{
+	return group == 14 ? 256 : group == 19 ? 64 : 96;
+}
+
+/* An IKEv2 IKE_SA_INIT message (RFC 7296 3.1) holding one payload: a KE
+ * payload of group `ke` (14, 19 or 20; request), or else an
+ * INVALID_KE_PAYLOAD notify asking for group `want`, or else an SA payload
+ * of one empty proposal. */
+static void send_sa_init(struct rig *r, uint8_t from, uint8_t to, bool response, uint8_t ispi,
+			 uint8_t rspi, uint16_t ke, uint16_t want)
+{
+	uint8_t m[28 + 8 + 256];
+	size_t len;
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	if (rspi)
+		memset(m + 8, rspi, 8);
+	m[17] = 0x20;
+	m[18] = 34;
+	m[19] = response ? 0x20 : 0x08;
+	if (ke) {
+		size_t pl = 8 + ke_value_len(ke);
+
+		m[16] = 34;          /* KE: group, reserved, the public value */
+		m[30] = (uint8_t)(pl >> 8);
+		m[31] = (uint8_t)pl;
+		m[32] = (uint8_t)(ke >> 8);
+		m[33] = (uint8_t)ke;
+		len = 28 + pl;
+	} else if (want) {
+		m[16] = 41;          /* N(INVALID_KE_PAYLOAD) with the group */
+		m[31] = 10;
+		m[35] = 17;
+		m[36] = (uint8_t)(want >> 8);
+		m[37] = (uint8_t)want;
+		len = 28 + 10;
+	} else {
+		m[16] = 33;          /* SA: proposal 1, IKE, no SPI, no transform */
+		m[31] = 12;
+		m[33] = 0;
+		m[35] = 8;
+		m[36] = 1;
+		m[37] = 1;
+		len = 28 + 12;
+	}
+	m[26] = (uint8_t)(len >> 8);
+	m[27] = (uint8_t)len;
+	feed(r, from, to, m, len);
+}
+
+/* An IKEv2 message of `len` bytes (at most 128) holding one encrypted
+ * payload (SK) whose first inner payload is `inner`. */
+static void send_sk(struct rig *r, uint8_t from, uint8_t to, uint8_t exch, uint8_t flags, uint32_t msg_id,
+		    uint8_t ispi, uint8_t rspi, uint8_t inner, size_t len)
+{
+	uint8_t m[128];
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = 46;
+	m[17] = 0x20;
+	m[18] = exch;
+	m[19] = flags;
+	m[23] = (uint8_t)msg_id;
+	m[27] = (uint8_t)len;
+	m[28] = inner;
+	m[31] = (uint8_t)(len - 28);
+	feed(r, from, to, m, len);
+}
+
 /* Sends an IKE message with at most one notify payload from host `from` to `to`. */
 static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8_t exch,
 		     uint8_t flags, uint32_t msg_id, uint8_t ispi, uint8_t rspi, uint16_t notify)
 {
 	uint8_t m[64];
 	size_t len = 28;
-	struct unit u;
 
 	memset(m, 0, sizeof(m));
 	memset(m, ispi, 8);
@@ -79,19 +175,7 @@ static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8
 		len += 12;
 	}
 	m[27] = (uint8_t)len;
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_IKE;
-	u.transport = TR_UDP500;
-	addr4(&u.src, from);
-	addr4(&u.dst, to);
-	u.sport = u.dport = 500;
-	u.ttl = 63;
-	u.frame = ++r->frame;
-	r->ns += 500000000LL;
-	u.ts_ns = r->ns;
-	u.data = m;
-	u.len = u.orig_len = len;
-	engine_feed(r->e, &u);
+	feed(r, from, to, m, len);
 }
 
 static unsigned rig_end(struct rig *r, unsigned code)
@@ -173,5 +257,59 @@ int main(void)
 	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xab, 0xcb, 0);
 	send_msg(&r, 2, 1, 1, 5, 0, 0x78, 0xab, 0xcb, 18);
 	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "IKEv1 INVALID_ID_INFORMATION after phase 1: child.ts_unacceptable");
+
+	/* IKE_SA_INIT resent with no answer in sight, but the IKE_AUTH that
+	 * follows names the responder's SPI: the answer took another path. */
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xb1, 0, 0);
+	send_msg(&r, 1, 2, 2, 35, 0x08, 1, 0xb1, 0xd1, 0);
+	is_int(rig_end(&r, DIAG_IKE_NO_RESPONSE), 0, "initiator knows the responder's SPI: no ike.no_response");
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xb2, 0, 0);
+	is_int(rig_end(&r, DIAG_IKE_NO_RESPONSE), 1, "IKE_SA_INIT resent, never answered: ike.no_response");
+
+	/* INVALID_KE_PAYLOAD (asking for MODP_2048), then a retry with that
+	 * group in a new IKE SA, answered with an SA: recovered, info. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xb3, 0, 19, 0);
+	send_sa_init(&r, 2, 1, true, 0xb3, 0, 0, 14);
+	send_sa_init(&r, 1, 2, false, 0xb4, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xb4, 0xd4, 0, 0);
+	engine_finish(r.e);
+	is_int(r.got.codes[DIAG_IKE_INVALID_KE], 1, "retry in a new IKE SA: one ike.invalid_ke");
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_INFO, "retry in a new IKE SA that went through: info");
+	engine_free(r.e);
+	/* The same retry left unanswered: the DH groups are still the issue. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xb5, 0, 19, 0);
+	send_sa_init(&r, 2, 1, true, 0xb5, 0, 0, 14);
+	send_sa_init(&r, 1, 2, false, 0xb6, 0, 14, 0);
+	engine_finish(r.e);
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_ERROR, "retry in a new IKE SA without an answer: error");
+	engine_free(r.e);
+	/* A new SA offering another group than the one asked for is no retry. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xb7, 0, 19, 0);
+	send_sa_init(&r, 2, 1, true, 0xb7, 0, 0, 14);
+	send_sa_init(&r, 1, 2, false, 0xb8, 0, 20, 0);
+	send_sa_init(&r, 2, 1, true, 0xb8, 0xd8, 0, 0);
+	engine_finish(r.e);
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_ERROR, "a new SA with another group: not the retry, error");
+	engine_free(r.e);
+	/* The retry in the same SA succeeds, authentication fails later: the
+	 * DH group is not to blame. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xb9, 0, 19, 0);
+	send_sa_init(&r, 2, 1, true, 0xb9, 0, 0, 14);
+	send_sa_init(&r, 1, 2, false, 0xb9, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xb9, 0xd9, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xb9, 0xd9, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xb9, 0xd9, 41, 80);
+	engine_finish(r.e);
+	is_int(r.got.codes[DIAG_IKE_AUTH_FAILED], 1, "short encrypted IKE_AUTH answer: ike.auth_failed");
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_INFO, "same-SA retry, later AUTHENTICATION_FAILED: invalid_ke is info");
+	engine_free(r.e);
 	return tap_done();
 }
