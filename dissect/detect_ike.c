@@ -271,9 +271,29 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 	}
 }
 
+/* IKEv1 Quick Mode answered by an encrypted informational and never by
+ * message 2 (ike_exch.c): the peer refused the child SA and said why in
+ * a notify the capture cannot read. */
+static void exchange_refused(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	diag_evidence(d, x->refuse_frame, x->refuse_ns);
+	diag_message(d, "Quick Mode request from the %s answered by an encrypted INFORMATIONAL (%u bytes) and never by Quick Mode message 2: the child SA was refused",
+		     x->by_initiator ? "initiator" : "responder", x->refuse_len);
+	diag_hint(d, "The informational carries the reason, encrypted: most often the traffic selectors do not mirror each other (INVALID_ID_INFORMATION: local/remote subnets, protocol and port) or no ESP proposal matches (NO_PROPOSAL_CHOSEN: encryption, integrity, PFS group). Compare the phase 2 settings of both sides; the %s's log names the reason.",
+		  x->by_initiator ? "responder" : "initiator");
+	diag_commit(e, d);
+}
+
 void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	if (x->outcome == EXO_TIMEOUT)
+	if (x->outcome == EXO_REFUSED)
+		exchange_refused(e, sa, x);
+	else if (x->outcome == EXO_TIMEOUT)
 		exchange_timeout(e, sa, x);
 	else if (x->outcome == EXO_ANSWERED)
 		exchange_answered(e, sa, x);

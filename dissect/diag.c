@@ -50,9 +50,9 @@ const char *sa_state_name(unsigned st)
 
 const char *exch_outcome_name(unsigned o)
 {
-	static const char *const n[] = { "pending", "answered", "error", "timeout" };
+	static const char *const n[] = { "pending", "answered", "error", "timeout", "refused" };
 
-	return o < 4 ? n[o] : "unknown";
+	return o < 5 ? n[o] : "unknown";
 }
 
 /* IPv4 by hand: glibc's inet_ntop goes through sprintf, and the end of a

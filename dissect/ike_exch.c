@@ -215,6 +215,31 @@ static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u
  * message ID from the other side. In phase 1 (message ID 0) each
  * request/answer pair is one step; the last message of aggressive mode and
  * of quick mode expects no answer, and neither do informationals. */
+/* A peer that refuses a Quick Mode request says why in an encrypted
+ * informational (NO_PROPOSAL_CHOSEN, INVALID_ID_INFORMATION...) sent at
+ * once instead of Quick Mode message 2. One arriving soon after the request
+ * is noted on it; the request is judged refused only if no message 2
+ * follows, since a liveness check could cross it. */
+#define REFUSAL_WINDOW_NS (5 * 1000000000LL)
+
+static void note_refusal(struct ike_sa *sa, const struct unit *u, bool from_init)
+{
+	for (int i = sa->nexch - 1; i >= 0; i--) {
+		struct exch *x = &sa->ex[i];
+
+		if (x->by_initiator == from_init)
+			continue;
+		if (x->type == IKE1_EXCH_QUICK && x->outcome == EXO_PENDING && x->nreq && !x->nresp &&
+		    !x->refuse_frame &&
+		    u->ts_ns - x->req_ns_last <= REFUSAL_WINDOW_NS) {
+			x->refuse_frame = u->frame;
+			x->refuse_ns = u->ts_ns;
+			x->refuse_len = (uint32_t)u->orig_len;
+		}
+		return;
+	}
+}
+
 static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m, bool from_init)
 {
@@ -251,6 +276,8 @@ static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		x->outcome = EXO_ANSWERED;
 		if (sa->pending)
 			sa->pending--;
+		if (m->encrypted)
+			note_refusal(sa, u, from_init);
 	}
 }
 
@@ -290,9 +317,9 @@ void ike_sa_expire(struct engine *e, struct ike_sa *sa, int64_t now_ns, bool fin
 
 		if (x->outcome != EXO_PENDING || !x->nreq)
 			continue;
-		if (waited < timeout && !(final && x->nreq > 1))
+		if (waited < timeout && !(final && (x->nreq > 1 || x->refuse_frame)))
 			continue;
-		x->outcome = EXO_TIMEOUT;
+		x->outcome = x->refuse_frame ? EXO_REFUSED : EXO_TIMEOUT;
 		if (sa->pending)
 			sa->pending--;
 		exch_end(e, sa, x);

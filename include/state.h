@@ -57,6 +57,7 @@ enum exch_outcome {
 	EXO_ANSWERED,     /* response seen */
 	EXO_ERROR,        /* response carried a cleartext error notify */
 	EXO_TIMEOUT,      /* retransmitted, no response before the timeout or end of capture */
+	EXO_REFUSED,      /* IKEv1: an encrypted informational from the peer instead of the response */
 };
 
 #define EXCH_MAX_GAPS 8
@@ -79,6 +80,9 @@ struct exch {
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
 	uint32_t req_len, resp_len;
+	uint32_t refuse_len;   /* an encrypted informational from the peer while this waited, */
+	uint64_t refuse_frame; /* IKEv1's way to refuse (0 if none): judged when the wait ends */
+	int64_t refuse_ns;
 	uint64_t req_frame, req_frame_last, resp_frame;
 	int64_t req_ns, req_ns_last, resp_ns;
 	uint32_t gap_ms[EXCH_MAX_GAPS]; /* intervals between request copies */

@@ -101,6 +101,11 @@ static void exchange_print(struct json *j, const struct ike_sa *sa, const struct
 			json_i64(j, "rtt_us", rtt / 1000);
 		}
 	}
+	if (x->outcome == EXO_REFUSED) {
+		json_u64(j, "refusal_frame", x->refuse_frame);
+		ej_time(j, "refusal_time", x->refuse_ns);
+		json_u64(j, "refusal_length", x->refuse_len);
+	}
 	if (x->req_sk_np)
 		json_u64(j, "request_sk_next", x->req_sk_np);
 	if (x->resp_sk_np)

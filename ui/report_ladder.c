@@ -117,7 +117,8 @@ static enum rcolor outcome_color(const struct exch *x)
 	switch (x->outcome) {
 	case EXO_ANSWERED: return RC_GREEN;
 	case EXO_ERROR:
-	case EXO_TIMEOUT: return RC_RED;
+	case EXO_TIMEOUT:
+	case EXO_REFUSED: return RC_RED;
 	default: return RC_NONE;
 	}
 }
@@ -155,6 +156,9 @@ static void exch_print(const struct rctx *r, const struct ike_sa *sa, const stru
 		if (sa->version == 1 && x->step == 3 &&
 		    (x->type == IKE1_EXCH_AGGRESSIVE || x->type == IKE1_EXCH_QUICK))
 			note(r, "[third message seen: exchange complete]", RC_NONE);
+	} else if (x->outcome == EXO_REFUSED) {
+		snprintf(buf, sizeof(buf), "(refused: encrypted INFORMATIONAL, frame %" PRIu64 ")", x->refuse_frame);
+		note(r, buf, RC_RED);
 	} else if (x->outcome == EXO_TIMEOUT) {
 		note(r, "(no response)", RC_RED);
 	} else if (x->outcome == EXO_PENDING) {

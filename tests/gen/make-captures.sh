@@ -247,6 +247,9 @@ s_ikev2_invalid_ke()  { PLUGINS=$PLUGINS_ESP POST_HOOK=terminate_ini nego_fail i
 s_ikev2_auth_failed_psk() { nego_fail ikev2-auth-failed-psk.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "wrong-$PSK"; }
 s_ikev1_psk_mismatch() { nego_fail ikev1-psk-mismatch.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "wrong-$PSK"; }
 s_ikev2_ts_unacceptable() { nego_fail ikev2-ts-unacceptable.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.99/32; }
+# IKEv1 Quick Mode refused: the responder answers in an encrypted informational
+s_ikev1_ts_unacceptable() { nego_fail ikev1-ts-unacceptable.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.99/32; }
+s_ikev1_child_no_proposal() { nego_fail ikev1-child-no-proposal.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.2/32 "" aes256-sha512; }
 
 drop_rsp_ike() {
     nsx iks-rsp nft -f - <<'EOF'
@@ -413,7 +416,7 @@ s_libreswan_ikev2_no_proposal() {
 ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal ikev2_cert_ipfrag
      ikev1_no_proposal ikev2_invalid_ke ikev2_auth_failed_psk ikev1_psk_mismatch
      ikev2_no_response ikev2_auth_stall_ipfrag ikev2_ts_unacceptable ikev2_dpd_timeout
-     ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2
+     ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2 ikev1_ts_unacceptable ikev1_child_no_proposal
      libreswan_ikev2_initiator libreswan_ikev2_no_proposal)
 
 trap 'scenario_end' EXIT

@@ -258,6 +258,28 @@ int main(void)
 	send_msg(&r, 2, 1, 1, 5, 0, 0x78, 0xab, 0xcb, 18);
 	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "IKEv1 INVALID_ID_INFORMATION after phase 1: child.ts_unacceptable");
 
+	/* IKEv1 Quick Mode answered at once by an encrypted informational and
+	 * never by message 2: refused, even in a capture that ends there. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xac, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xac, 0xcc, 0);
+	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xac, 0xcc, 0);
+	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xac, 0xcc, 0);
+	send_msg(&r, 1, 2, 1, 32, 1, 0x51, 0xac, 0xcc, 0);
+	send_msg(&r, 2, 1, 1, 5, 1, 0x52, 0xac, 0xcc, 0);
+	is_int(rig_end(&r, DIAG_CHILD_REJECTED), 1, "IKEv1 Quick Mode answered by an encrypted informational: child.rejected");
+	/* The same informational crossing a Quick Mode that completes (a
+	 * liveness check): no verdict. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xad, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xad, 0xcd, 0);
+	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xad, 0xcd, 0);
+	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xad, 0xcd, 0);
+	send_msg(&r, 1, 2, 1, 32, 1, 0x53, 0xad, 0xcd, 0);
+	send_msg(&r, 2, 1, 1, 5, 1, 0x54, 0xad, 0xcd, 0);
+	send_msg(&r, 2, 1, 1, 32, 1, 0x53, 0xad, 0xcd, 0);
+	is_int(rig_end(&r, DIAG_CHILD_REJECTED), 0, "IKEv1 Quick Mode completed after an informational: no child.rejected");
+
 	/* IKE_SA_INIT resent with no answer in sight, but the IKE_AUTH that
 	 * follows names the responder's SPI: the answer took another path. */
 	rig_start(&r);
