@@ -9,6 +9,10 @@
 #define STALE_MIN_PACKETS_LIVE 10
 #define ONE_WAY_MIN_PACKETS 5
 #define ONE_WAY_MIN_NS 2000000000LL
+/* A direction that stopped: silent this long, and for ten of its own
+ * average gaps, while the other direction went on at its pace. */
+#define STOPPED_MIN_NS 10000000000LL
+#define STOPPED_MIN_GAPS 10
 /* Before the end, esp.loss waits for a sample this large so that early,
  * still-reorderable gaps do not make a verdict. */
 #define LOSS_MIN_PACKETS_LIVE 1000
@@ -47,6 +51,60 @@ static bool captured_at(const struct ike_sa *sa, const struct addr *a)
 	       (sa->cap_pos == POS_RESPONDER && engine_addr_eq(&sa->resp_ip, a));
 }
 
+/* Whether r is still the latest flow from its source to its destination:
+ * a newer one means its traffic moved to a new SPI (a rekey). */
+static bool latest_flow(struct engine *e, const struct esp_flow *r, uint32_t slot)
+{
+	const struct peer_entry *pe = peers_find(e, &r->src, &r->dst);
+	struct peer_key k;
+	unsigned dir;
+
+	if (!pe || !peers_key(&r->src, &r->dst, &k, &dir))
+		return true;
+	return !pe->flow[dir] || pe->flow[dir] == slot + 1;
+}
+
+/* The other direction of f carried traffic, then went silent while f went
+ * on: one peer lost the SA, or its packets no longer get here. */
+static void detect_stopped(struct engine *e, const struct esp_flow *f, uint32_t rslot)
+{
+	struct esp_flow *r = engine_flow_mut(e, rslot);
+	const struct ike_sa *sa = esp_flow_sa(e, f);
+	int64_t silence = f->last_ns - r->last_ns, span = f->last_ns - f->first_ns;
+	struct flow_text t;
+	struct diagnosis *d;
+
+	if (r->stale || f->stale || r->packets < ONE_WAY_MIN_PACKETS || silence < STOPPED_MIN_NS || span <= 0)
+		return;
+	if (silence / STOPPED_MIN_GAPS < (r->last_ns - r->first_ns) / (int64_t)(r->packets - 1))
+		return;
+	if ((double)f->packets * (double)silence / (double)span < ONE_WAY_MIN_PACKETS)
+		return;
+	if (!latest_flow(e, r, rslot))
+		return;
+	d = diag_begin_flow(e, r, DIAG_ESP_ONE_WAY, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	flow_text(r, &t);
+	evidence(d, r, 0, 0);
+	diag_evidence(d, f->last_frame, f->last_ns);
+	if (captured_at(sa, &r->src))
+		diag_message(d, "This host (%s) stopped sending ESP to %s (SPI 0x%08x) after %" PRIu64
+				" packets, while %s kept sending to it for %.1f s more (SPI 0x%08x)",
+			     t.src, t.dst, r->spi, r->packets, t.dst, secs(silence), f->spi);
+	else
+		diag_message(d, "ESP from %s to %s (SPI 0x%08x) stopped after %" PRIu64 " packets: none "
+				"reached this capture point in the last %.1f s, while %s kept sending to %s "
+				"(SPI 0x%08x)",
+			     t.src, t.dst, r->spi, r->packets, secs(silence), t.dst, t.src, f->spi);
+	diag_hint(d, "%s most likely lost or deleted this child SA (a restart, a lifetime that ran out "
+		     "without a rekey, a DPD action) while %s still uses it, or its ESP is now dropped "
+		     "on the way: compare the SAs on both sides (swanctl --list-sas, ip xfrm state), "
+		     "and enable DPD so %s notices",
+		  t.src, t.dst, t.dst);
+	diag_commit(e, d);
+}
+
 static void detect_one_way(struct engine *e, struct esp_flow *f)
 {
 	const struct ike_sa *sa = esp_flow_sa(e, f);
@@ -54,7 +112,11 @@ static void detect_one_way(struct engine *e, struct esp_flow *f)
 	struct diagnosis *d;
 	int64_t span = f->last_ns - f->first_ns;
 
-	if (engine_flow_reverse(e, f) || f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS)
+	if (engine_flow_reverse(e, f)) {
+		detect_stopped(e, f, f->reverse);
+		return;
+	}
+	if (f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS)
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_ONE_WAY, SEV_WARNING, CONF_LIKELY);
 	if (!d)

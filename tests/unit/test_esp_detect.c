@@ -186,6 +186,44 @@ static void test_report_after_eviction(void)
 	engine_free(e);
 }
 
+/* Both directions at one packet a second; B to A stops after `b_until`
+ * seconds (its SPI moves to new_spi then, if not 0); A to B goes on to 60 s. */
+static struct engine *stop_run(uint32_t b_until, uint32_t new_spi)
+{
+	struct engine *e = eng_new(0);
+
+	for (uint32_t s = 1; s <= 60; s++) {
+		feed_esp(e, A4, B4, 0xa1, s, 100 * SEC + (int64_t)s * SEC, 120);
+		if (s <= b_until)
+			feed_esp(e, B4, A4, 0xb1, s, 100 * SEC + (int64_t)s * SEC + SEC / 2, 120);
+		else if (new_spi)
+			feed_esp(e, B4, A4, new_spi, s - b_until, 100 * SEC + (int64_t)s * SEC + SEC / 2, 120);
+	}
+	engine_finish(e);
+	return e;
+}
+
+/* One direction that goes silent while the other goes on. */
+static void test_one_way_stopped(void)
+{
+	struct engine *e = stop_run(20, 0);
+	const struct diagnosis *d = find_diag(DIAG_ESP_ONE_WAY);
+
+	ok(d && d->has_spi && d->spi == 0xb1, "stopped direction: esp.one_way on its SPI");
+	ok(contains(d, "stopped after 20 packets") && contains(d, "in the last 39.5 s"),
+	   "  with its packets and the silence");
+	engine_free(e);
+	e = stop_run(60, 0);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "both directions to the end: no esp.one_way");
+	engine_free(e);
+	e = stop_run(57, 0);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "a few seconds of silence: no esp.one_way");
+	engine_free(e);
+	e = stop_run(20, 0xb2);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "B's traffic moved to a new SPI: no esp.one_way");
+	engine_free(e);
+}
+
 /* A flow paired one way (its partner kept an older pair) must not take
  * whatever flow gets its partner's slot after an eviction for its other
  * direction. */
@@ -412,6 +450,7 @@ int main(void)
 	test_report_after_eviction();
 	test_reverse_after_eviction();
 	test_one_way();
+	test_one_way_stopped();
 	test_loss();
 	test_replay();
 	test_stale();
