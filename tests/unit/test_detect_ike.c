@@ -178,6 +178,16 @@ static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8
 	feed(r, from, to, m, len);
 }
 
+/* IKEv1 Main Mode between hosts 1 and 2 up to message 4, then messages 5
+ * and 6 encrypted: phase 1 done. */
+static void ike1_phase1(struct rig *r, uint8_t ispi, uint8_t rspi)
+{
+	send_msg(r, 1, 2, 1, 2, 0, 0, ispi, 0, 0);
+	send_msg(r, 2, 1, 1, 2, 0, 0, ispi, rspi, 0);
+	send_msg(r, 1, 2, 1, 2, 1, 0, ispi, rspi, 0);
+	send_msg(r, 2, 1, 1, 2, 1, 0, ispi, rspi, 0);
+}
+
 static unsigned rig_end(struct rig *r, unsigned code)
 {
 	unsigned n;
@@ -238,10 +248,7 @@ int main(void)
 
 	/* IKEv1 cleartext NO_PROPOSAL_CHOSEN after phase 1: the child. */
 	rig_start(&r);
-	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xa9, 0, 0);
-	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xa9, 0xc9, 0);
-	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xa9, 0xc9, 0);  /* encrypted message 5 */
-	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xa9, 0xc9, 0);  /* encrypted message 6 */
+	ike1_phase1(&r, 0xa9, 0xc9);
 	send_msg(&r, 2, 1, 1, 5, 0, 0x77, 0xa9, 0xc9, 14);
 	is_int(rig_end(&r, DIAG_CHILD_NO_PROPOSAL), 1, "IKEv1 NO_PROPOSAL_CHOSEN after phase 1: child.no_proposal_chosen");
 	rig_start(&r);
@@ -251,30 +258,21 @@ int main(void)
 
 	/* IKEv1 INVALID_ID_INFORMATION after phase 1. */
 	rig_start(&r);
-	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xab, 0, 0);
-	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xab, 0xcb, 0);
-	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xab, 0xcb, 0);
-	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xab, 0xcb, 0);
+	ike1_phase1(&r, 0xab, 0xcb);
 	send_msg(&r, 2, 1, 1, 5, 0, 0x78, 0xab, 0xcb, 18);
 	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "IKEv1 INVALID_ID_INFORMATION after phase 1: child.ts_unacceptable");
 
 	/* IKEv1 Quick Mode answered at once by an encrypted informational and
 	 * never by message 2: refused, even in a capture that ends there. */
 	rig_start(&r);
-	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xac, 0, 0);
-	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xac, 0xcc, 0);
-	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xac, 0xcc, 0);
-	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xac, 0xcc, 0);
+	ike1_phase1(&r, 0xac, 0xcc);
 	send_msg(&r, 1, 2, 1, 32, 1, 0x51, 0xac, 0xcc, 0);
 	send_msg(&r, 2, 1, 1, 5, 1, 0x52, 0xac, 0xcc, 0);
 	is_int(rig_end(&r, DIAG_CHILD_REJECTED), 1, "IKEv1 Quick Mode answered by an encrypted informational: child.rejected");
 	/* The same informational crossing a Quick Mode that completes (a
 	 * liveness check): no verdict. */
 	rig_start(&r);
-	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xad, 0, 0);
-	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xad, 0xcd, 0);
-	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xad, 0xcd, 0);
-	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xad, 0xcd, 0);
+	ike1_phase1(&r, 0xad, 0xcd);
 	send_msg(&r, 1, 2, 1, 32, 1, 0x53, 0xad, 0xcd, 0);
 	send_msg(&r, 2, 1, 1, 5, 1, 0x54, 0xad, 0xcd, 0);
 	send_msg(&r, 2, 1, 1, 32, 1, 0x53, 0xad, 0xcd, 0);
