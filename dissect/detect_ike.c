@@ -49,6 +49,15 @@ static void evidence_exch(struct diagnosis *d, const struct exch *x)
 		diag_evidence(d, x->resp_frame, x->resp_ns);
 }
 
+/* A diagnosis raised because a request timed out: the exchange remembers
+ * it, so that an answer after all resolves it (ike_exch.c). */
+static void commit_on_exch(struct engine *e, struct exch *x, struct diagnosis *d)
+{
+	x->diag_code = (uint8_t)(d->code + 1);
+	x->diag_sev = d->severity;
+	x->diag_at = diag_commit(e, d);
+}
+
 static bool is_initial(const struct ike_sa *sa, const struct exch *x)
 {
 	if (sa->version == 2)
@@ -78,7 +87,7 @@ static const struct ike_sa *other_version_answered(struct engine *e, const struc
 	return NULL;
 }
 
-static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	const struct ike_sa *other = other_version_answered(e, sa);
 	struct diagnosis *d;
@@ -94,7 +103,7 @@ static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *
 			     sa->version, sent_phrase(sent, sizeof(sent), x, true), other->version);
 		diag_hint(d, "The responder does not speak IKEv%u on this connection: set the same IKE version on both sides (strongSwan: version/keyexchange; libreswan: ikev2=).",
 			  sa->version);
-		diag_commit(e, d);
+		commit_on_exch(e, x, d);
 		return;
 	}
 	d = diag_begin_sa(e, sa, DIAG_IKE_NO_RESPONSE, SEV_ERROR, CONF_LIKELY);
@@ -106,10 +115,10 @@ static void no_response(struct engine *e, struct ike_sa *sa, const struct exch *
 		     sent_phrase(sent, sizeof(sent), x, true), no_answer_phrase(sa, true));
 	diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
 		  sa->version);
-	diag_commit(e, d);
+	commit_on_exch(e, x, d);
 }
 
-static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	bool fragmented = x->req_ip_frags > 0 || sa->ip_frag_lost > 0;
 	bool v1_small = sa->version == 1 && !fragmented && x->req_len < 1200;
@@ -126,7 +135,7 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange",
 			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
 		diag_hint(d, "The responder most likely cannot decrypt message 5: check that both sides use the same pre-shared key (and the same identity to select it).");
-		diag_commit(e, d);
+		commit_on_exch(e, x, d);
 		return;
 	}
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_STALL, SEV_ERROR, CONF_LIKELY);
@@ -151,10 +160,10 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, const struct exch *x
 		diag_hint(d, "Both sides support IKE fragmentation, yet the request went unanswered: lower the fragment size (strongSwan charon.fragment_size) below the path MTU, and check the responder's logs for authentication errors it could not report.");
 	else
 		diag_hint(d, "Message 5 carries the identity and certificate: check for IP fragments dropped on the path (enable IKE fragmentation, fragmentation=force on Cisco/strongSwan), and that the pre-shared key or certificate matches on the responder.");
-	diag_commit(e, d);
+	commit_on_exch(e, x, d);
 }
 
-static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 
@@ -166,12 +175,12 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, const struct exch *
 		     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
 	diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
 		  x->by_initiator ? "responder" : "initiator");
-	diag_commit(e, d);
+	commit_on_exch(e, x, d);
 }
 
 /* IKE fragments (RFC 7383 SKF, IKEv1 fragmentation) of a request that never
  * all arrived: the receiver cannot reassemble, so it never answers. */
-static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	unsigned seen = (unsigned)__builtin_popcountll(x->req_frag_seen);
 	unsigned total = x->req_frag_total;
@@ -190,7 +199,7 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, const struct 
 		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), total, seen);
 	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
 		  x->by_initiator ? "initiator" : "responder");
-	diag_commit(e, d);
+	commit_on_exch(e, x, d);
 	return true;
 }
 
@@ -201,7 +210,7 @@ static bool rspi_known(const struct ike_sa *sa)
 	return memcmp(sa->rspi, zero, sizeof(zero)) != 0;
 }
 
-static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static void exchange_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	char nb[32], sent[48];
 	struct diagnosis *d;
@@ -236,7 +245,7 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, const struct e
 			     diag_exch_name(sa->version, x->type, nb, sizeof(nb)),
 			     sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
 		diag_hint(d, "The peer ignored the child SA request: compare the ESP proposals, PFS group and traffic selectors on both sides, and check whether the peer still has this IKE SA.");
-		diag_commit(e, d);
+		commit_on_exch(e, x, d);
 	}
 }
 

@@ -204,7 +204,7 @@ static size_t diag_slot(struct engine *e, const struct diagnosis *d)
 	return at;
 }
 
-void diag_commit(struct engine *e, struct diagnosis *d)
+uint32_t diag_commit(struct engine *e, struct diagnosis *d)
 {
 	struct event ev = { .type = EV_DIAGNOSIS };
 	const struct diagnosis *kept = d;
@@ -212,14 +212,53 @@ void diag_commit(struct engine *e, struct diagnosis *d)
 
 	if (d->severity < 3)
 		e->stats.diagnoses[d->severity]++;
-	if ((int)d->severity > e->worst)
-		e->worst = d->severity;
 	at = diag_slot(e, d);
 	if (at != SIZE_MAX) {
 		e->diags[at] = *d;
 		kept = &e->diags[at];
 	}
 	ev.u.diag = kept;
+	engine_emit(e, &ev);
+	return at == SIZE_MAX ? 0 : (uint32_t)at + 1;
+}
+
+/* The kept diagnosis at + 1 if it is still the SA's of this code: a full
+ * report may have given its place to a more severe one. */
+static struct diagnosis *kept_of_sa(struct engine *e, const struct ike_sa *sa, unsigned code, uint32_t at)
+{
+	struct diagnosis *d;
+
+	if (!at || at > e->ndiags)
+		return NULL;
+	d = &e->diags[at - 1];
+	if (!d->has_sa || d->code != code || d->version != sa->version || d->resolved ||
+	    memcmp(d->ispi, sa->ispi, sizeof(d->ispi)) != 0)
+		return NULL;
+	return d;
+}
+
+void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
+		  uint64_t frame, int64_t ns)
+{
+	struct event ev = { .type = EV_DIAGNOSIS };
+	struct diagnosis *d;
+
+	if (code >= DIAG__COUNT || sev > SEV_ERROR || !(sa->diag_raised & (1u << code)) ||
+	    (sa->diag_resolved & (1u << code)))
+		return;
+	sa->diag_resolved |= 1u << code;
+	d = kept_of_sa(e, sa, code, at);
+	if (!d) {
+		/* Not kept for the report: the event still says which one. */
+		sa->diag_raised &= ~(1u << code);
+		d = diag_begin_sa(e, sa, code, sev, CONF_LIKELY);
+		diag_message(d, "The earlier %s diagnosis of this IKE SA no longer holds", diag_code_name(code));
+	}
+	d->resolved = 1;
+	d->resolved_frame = frame;
+	d->resolved_ns = ns;
+	e->stats.diagnoses_resolved[sev]++;
+	ev.u.diag = d;
 	engine_emit(e, &ev);
 }
 

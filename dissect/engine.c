@@ -36,7 +36,6 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 		engine_config_defaults(&e->cfg);
 	if (sink)
 		e->sink = *sink;
-	e->worst = -1;
 	e->sas = table_new(e->cfg.max_sas, sizeof(struct sa_key), sizeof(struct ike_sa),
 			   ike_sa_evicted, e);
 	e->flows = table_new(e->cfg.max_flows, sizeof(struct flow_key), sizeof(struct esp_flow),
@@ -301,7 +300,15 @@ const struct diagnosis *engine_diag(const struct engine *e, size_t i)
 
 int engine_worst_severity(const struct engine *e)
 {
-	return e->worst;
+	const struct engine_stats *st = &e->stats;
+	bool any_resolved = false;
+
+	for (int s = SEV_ERROR; s >= SEV_INFO; s--) {
+		if (st->diagnoses[s] > st->diagnoses_resolved[s])
+			return s;
+		any_resolved |= st->diagnoses_resolved[s] > 0;
+	}
+	return any_resolved ? SEV_INFO : -1;
 }
 
 size_t engine_memory(const struct engine *e)

@@ -93,7 +93,6 @@ struct engine {
 	 * of the least severity (diag.c). */
 	uint32_t *kept_at[SEV_ERROR];
 	size_t nkept[SEV_ERROR];
-	int worst;
 	int64_t now_ns;            /* latest packet time */
 	int64_t next_sweep_ns;
 	bool finished;
@@ -255,7 +254,14 @@ const char *diag_notify_name(unsigned version, unsigned type, char *buf, size_t 
 const char *diag_exch_name(unsigned version, unsigned type, char *buf, size_t len);
 /* An address as text for messages (inet_ntop); buf needs 46 bytes. */
 const char *diag_addr(const struct addr *a, char *buf, size_t len);
-/* Emits the diagnosis event and keeps it for the report. */
-void diag_commit(struct engine *e, struct diagnosis *d);
+/* Emits the diagnosis event and keeps it for the report; returns where it
+ * is kept + 1, 0 if it was not. */
+uint32_t diag_commit(struct engine *e, struct diagnosis *d);
+/* The SA's diagnosis of this code, raised when a request timed out, was
+ * wrong: the request was answered after all (frame, ns). at and sev are what
+ * the exchange noted when it was raised. Emits it again, resolved; it no
+ * longer counts for the worst severity. */
+void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
+		  uint64_t frame, int64_t ns);
 
 #endif

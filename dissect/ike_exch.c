@@ -144,6 +144,8 @@ uint16_t ike_first_error_notify(const struct ike_msg *m)
 static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 			 const struct unit *u, const struct ike_msg *m)
 {
+	bool late = x->outcome == EXO_TIMEOUT;
+
 	if (x->nresp < UINT8_MAX)
 		x->nresp++;
 	if (x->nresp > 1)
@@ -157,6 +159,10 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 		sa->pending--;
 	x->outcome = x->resp_notify ? EXO_ERROR : EXO_ANSWERED;
 	exch_end(e, sa, x);
+	/* A timeout is a verdict on packet time; a peer that was down or busy
+	 * for longer can still answer a later copy, and then it was wrong. */
+	if (late && x->diag_code)
+		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns);
 }
 
 /* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an

@@ -39,6 +39,7 @@ struct engine_stats {
 	uint64_t exchanges, retransmits;
 	uint64_t diagnoses[3];     /* by enum diag_severity */
 	uint64_t diagnoses_dropped;/* not kept for the report (over max_diagnoses) */
+	uint64_t diagnoses_resolved[3]; /* of diagnoses[], those later resolved */
 	int64_t first_ns, last_ns;
 };
 
@@ -76,7 +77,8 @@ const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flo
 const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f);
 size_t engine_diag_count(const struct engine *e);
 const struct diagnosis *engine_diag(const struct engine *e, size_t i);
-/* Highest severity diagnosed so far, or -1 if none. */
+/* Highest severity diagnosed so far and not resolved since (a resolved
+ * diagnosis counts as info), or -1 if none. */
 int engine_worst_severity(const struct engine *e);
 /* Bytes of state allocated, and per IKE SA / per ESP flow. */
 size_t engine_memory(const struct engine *e);

@@ -79,6 +79,9 @@ struct exch {
 	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
+	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
+	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
+	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */
 	uint32_t req_len, resp_len;
 	uint32_t refuse_len;   /* an encrypted informational from the peer while this waited, */
 	uint64_t refuse_frame; /* IKEv1's way to refuse (0 if none): judged when the wait ends */
@@ -171,6 +174,7 @@ struct ike_sa {
 	struct sa_notify notify[SA_MAX_NOTIFIES];
 
 	uint32_t diag_raised;         /* bitmap of enum diag_code raised for this SA */
+	uint32_t diag_resolved;       /* those a later answer proved wrong */
 	uint32_t child_flows;         /* ESP flows associated with this SA */
 	uint32_t esp_last[2];         /* latest ESP flow slot + 1 from the initiator [0] / responder [1], 0 if none */
 	uint32_t peer_slot;           /* slot + 1 of the SA's peer index entry when last indexed, 0 if none */
@@ -285,6 +289,7 @@ struct diagnosis {
 	uint8_t has_sa;
 	uint8_t has_spi;     /* an ESP flow */
 	uint8_t nevidence;
+	uint8_t resolved;    /* a later packet proved it wrong: the request was answered after all */
 	uint8_t ispi[8], rspi[8];
 	uint32_t spi;
 	struct addr a, b;    /* the peers: initiator/responder, or ESP source/destination */
@@ -292,6 +297,8 @@ struct diagnosis {
 	uint64_t frames[DIAG_MAX_EVIDENCE];
 	int64_t ns[DIAG_MAX_EVIDENCE];
 	int64_t when_ns;     /* packet time the diagnosis was made */
+	uint64_t resolved_frame; /* the packet that resolved it, when resolved */
+	int64_t resolved_ns;
 	char message[DIAG_TEXT]; /* one line; built from engine data, never raw wire bytes */
 	char hint[DIAG_TEXT];    /* what to check or change, on which side */
 };

@@ -2,7 +2,8 @@
 # Every detector fires on a capture that shows its failure and stays quiet on
 # healthy tunnels: tests/detect/EXPECT lists, per capture, the diagnosis codes
 # that must and must not be raised (from `ikescope --json`). Every piece of
-# evidence must also name a frame and a time inside the capture.
+# evidence must also name a frame and a time inside the capture. A diagnosis
+# resolved later (a late answer) counts as neither warning nor error.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -18,7 +19,10 @@ for line in open(f"{top}/tests/detect/EXPECT"):
     cap, want = line[0], line[1:]
     res = subprocess.run([ikescope, "-r", f"{top}/{cap}", "--json"], capture_output=True, timeout=120)
     events = [json.loads(l) for l in res.stdout.decode().splitlines()]
-    diags = [d for d in events if d.get("event") == "diagnosis"]
+    key = lambda d: (d["code"], d.get("ispi"), d.get("spi"))
+    resolved = {key(d) for d in events if d.get("event") == "diagnosis" and d.get("resolved")}
+    diags = [d for d in events if d.get("event") == "diagnosis" and not d.get("resolved")]
+    standing = [d for d in diags if key(d) not in resolved]
     summary = next(d for d in events if d.get("event") == "summary")
     codes = {d["code"] for d in diags}
     plus = {w[1:] for w in want if w.startswith("+")}
@@ -26,10 +30,12 @@ for line in open(f"{top}/tests/detect/EXPECT"):
         n += 1
         if w.startswith("+"):
             good, what = w[1:] in codes, f"raises {w[1:]}"
+        elif w.startswith("~"):
+            good, what = w[1:] in {k[0] for k in resolved}, f"raises {w[1:]} and resolves it"
         elif w.startswith("-"):
             good, what = w[1:] not in codes, f"does not raise {w[1:]}"
         elif w == "clean":
-            bad = sorted(d["code"] for d in diags
+            bad = sorted(d["code"] for d in standing
                          if d["severity"] in ("warning", "error") and d["code"] not in plus)
             good, what = not bad, "no warning or error" + (f" (got {', '.join(bad)})" if bad else "")
         else:
@@ -51,7 +57,7 @@ for line in open(f"{top}/tests/detect/EXPECT"):
     else:
         print(f"ok {n} - {cap} evidence inside the capture")
     n += 1
-    want_rc = 1 if any(d["severity"] in ("warning", "error") for d in diags) else 0
+    want_rc = 1 if any(d["severity"] in ("warning", "error") for d in standing) else 0
     if res.returncode == want_rc:
         print(f"ok {n} - {cap} exit status {want_rc}")
     else:

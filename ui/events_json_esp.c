@@ -94,6 +94,11 @@ void ej_diagnosis_print(struct json *j, const struct diagnosis *d)
 	json_str(j, "code", diag_code_name(d->code));
 	json_str(j, "severity", diag_severity_name(d->severity));
 	json_str(j, "confidence", diag_confidence_name(d->confidence));
+	if (d->resolved) {
+		json_bool(j, "resolved", true);
+		json_u64(j, "resolved_frame", d->resolved_frame);
+		ej_time(j, "resolved_time", d->resolved_ns);
+	}
 	json_str(j, "message", d->message);
 	if (d->hint[0])
 		json_str(j, "hint", d->hint);
@@ -171,6 +176,8 @@ void ej_summary_print(struct json *j, const struct engine *e, const struct engin
 	json_u64(j, "warning", st->diagnoses[SEV_WARNING]);
 	json_u64(j, "error", st->diagnoses[SEV_ERROR]);
 	json_u64(j, "dropped", st->diagnoses_dropped);
+	json_u64(j, "resolved", st->diagnoses_resolved[SEV_INFO] + st->diagnoses_resolved[SEV_WARNING] +
+					st->diagnoses_resolved[SEV_ERROR]);
 	json_obj_end(j);
 	json_str(j, "worst_severity", worst < 0 ? "none" : diag_severity_name((unsigned)worst));
 	json_obj_end(j);

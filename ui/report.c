@@ -234,14 +234,15 @@ static void evidence_print(const struct rctx *r, const struct diagnosis *d)
 
 static void diag_print(const struct rctx *r, const struct diagnosis *d, bool with_peers)
 {
-	enum rcolor c = severity_color(d->severity);
-	char a[64], b[64], buf[DIAG_TEXT + 16];
+	enum rcolor c = severity_color(d->resolved ? SEV_INFO : d->severity);
+	char a[64], b[64], buf[DIAG_TEXT + 16], tb[32];
 
 	fputs("  ", r->f);
 	rc_on(r, c);
 	fprintf(r->f, "%-7s", diag_severity_name(d->severity));
 	rc_off(r, c);
-	fprintf(r->f, "  %s (%s)\n", diag_code_name(d->code), diag_confidence_name(d->confidence));
+	fprintf(r->f, "  %s (%s)%s\n", diag_code_name(d->code), diag_confidence_name(d->confidence),
+		d->resolved ? ", resolved" : "");
 	if (with_peers && (d->has_sa || d->has_spi || d->a.family)) {
 		if (d->has_spi)
 			snprintf(buf, sizeof(buf), "flow: %s > %s spi 0x%08" PRIx32,
@@ -258,6 +259,12 @@ static void diag_print(const struct rctx *r, const struct diagnosis *d, bool wit
 	wrap_text(r->f, 11, 11, d->message);
 	if (d->nevidence)
 		evidence_print(r, d);
+	if (d->resolved) {
+		snprintf(buf, sizeof(buf), "resolved: the request was answered after all, frame %" PRIu64 " (%s)",
+			 d->resolved_frame, rel_time(r, d->resolved_ns, tb, sizeof(tb)));
+		fputs("           ", r->f);
+		wrap_text(r->f, 11, 11, buf);
+	}
 	if (d->hint[0]) {
 		snprintf(buf, sizeof(buf), "hint: %s", d->hint);
 		fputs("           ", r->f);
@@ -300,7 +307,8 @@ static void summary_print(const struct rctx *r, const struct rindex *ix, uint64_
 {
 	const struct engine_stats *st = engine_stats(r->e);
 	int worst = engine_worst_severity(r->e);
-	char buf[512], t1[32];
+	char buf[512], t1[32], resolved_txt[48];
+	uint64_t resolved;
 	enum rcolor c;
 
 	heading(r, "Summary");
@@ -322,8 +330,12 @@ static void summary_print(const struct rctx *r, const struct rindex *ix, uint64_
 		 ix->nsas, st->sas, st->sas_evicted, ix->nflows, st->flows, st->flows_evicted,
 		 st->exchanges, st->retransmits);
 	kv(r, "state", buf);
-	snprintf(buf, sizeof(buf), "errors %" PRIu64 ", warnings %" PRIu64 ", info %" PRIu64 "%s",
+	resolved = st->diagnoses_resolved[SEV_INFO] + st->diagnoses_resolved[SEV_WARNING] +
+		   st->diagnoses_resolved[SEV_ERROR];
+	snprintf(resolved_txt, sizeof(resolved_txt), ", %" PRIu64 " of them resolved", resolved);
+	snprintf(buf, sizeof(buf), "errors %" PRIu64 ", warnings %" PRIu64 ", info %" PRIu64 "%s%s",
 		 st->diagnoses[SEV_ERROR], st->diagnoses[SEV_WARNING], st->diagnoses[SEV_INFO],
+		 resolved ? resolved_txt : "",
 		 st->diagnoses_dropped ? " (some not kept for this report)" : "");
 	kv(r, "diagnoses", buf);
 	if (st->first_ns) {

@@ -9,6 +9,7 @@
 struct catcher {
 	unsigned codes[DIAG__COUNT];
 	unsigned severity[DIAG__COUNT];  /* of the last one raised */
+	unsigned resolved[DIAG__COUNT];  /* events saying one was resolved */
 };
 
 static void catch_diag(void *ctx, const struct event *ev)
@@ -16,6 +17,10 @@ static void catch_diag(void *ctx, const struct event *ev)
 	struct catcher *c = ctx;
 
 	if (ev->type == EV_DIAGNOSIS) {
+		if (ev->u.diag->resolved) {
+			c->resolved[ev->u.diag->code]++;
+			return;
+		}
 		c->codes[ev->u.diag->code]++;
 		c->severity[ev->u.diag->code] = ev->u.diag->severity;
 	}
@@ -330,6 +335,50 @@ int main(void)
 	engine_finish(r.e);
 	is_int(r.got.codes[DIAG_IKE_AUTH_FAILED], 1, "short encrypted IKE_AUTH answer: ike.auth_failed");
 	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_INFO, "same-SA retry, later AUTHENTICATION_FAILED: invalid_ke is info");
+	engine_free(r.e);
+
+	/* IKE_SA_INIT unanswered past the timeout (the responder was down),
+	 * then a copy 40 s later is answered: the verdict made at 30 s is
+	 * resolved, and no longer counts. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xba, 0, 0);
+	r.ns += 40000000000LL;
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xba, 0, 0);
+	is_int(r.got.codes[DIAG_IKE_NO_RESPONSE], 1, "IKE_SA_INIT unanswered for 40 s: ike.no_response");
+	is_int(engine_worst_severity(r.e), SEV_ERROR, "worst severity error while unanswered");
+	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xba, 0xda, 0);
+	is_int(r.got.resolved[DIAG_IKE_NO_RESPONSE], 1, "the late answer resolves it");
+	is_int(engine_worst_severity(r.e), SEV_INFO, "a resolved error counts as info");
+	ok(engine_diag_count(r.e) == 1 && engine_diag(r.e, 0)->resolved &&
+	   engine_diag(r.e, 0)->resolved_frame == r.frame, "the kept diagnosis says it was resolved, by which frame");
+	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xba, 0xda, 0);
+	engine_finish(r.e);
+	is_int(r.got.resolved[DIAG_IKE_NO_RESPONSE], 1, "resolved once");
+	is_int(engine_stats(r.e)->diagnoses_resolved[SEV_ERROR], 1, "counted once among resolved errors");
+	engine_free(r.e);
+	/* Still unanswered to the end: nothing resolved. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xbb, 0, 0);
+	r.ns += 40000000000LL;
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xbb, 0, 0);
+	engine_finish(r.e);
+	is_int(r.got.resolved[DIAG_IKE_NO_RESPONSE], 0, "never answered: not resolved");
+	is_int(engine_worst_severity(r.e), SEV_ERROR, "never answered: worst severity error");
+	engine_free(r.e);
+	/* A liveness check that times out and is answered after all. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xbc, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xbc, 0xdc, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xbc, 0xdc, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xbc, 0xdc, 36, 120);
+	for (int i = 0; i < 3; i++)
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xbc, 0xdc, 0, 80);
+	r.ns += 35000000000LL;
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xbc, 0xdc, 0, 80);
+	is_int(r.got.codes[DIAG_IKE_DPD_TIMEOUT], 1, "liveness check unanswered past the timeout: ike.dpd_timeout");
+	send_sk(&r, 2, 1, 37, 0x20, 2, 0xbc, 0xdc, 0, 80);
+	is_int(r.got.resolved[DIAG_IKE_DPD_TIMEOUT], 1, "answered after all: resolved");
+	engine_finish(r.e);
 	engine_free(r.e);
 	return tap_done();
 }
