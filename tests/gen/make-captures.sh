@@ -22,10 +22,12 @@ mkdir -p "$OUT"
 
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
 
-# psk_conf NAME VERSION LOCAL REMOTE LID RID LTS RTS IKEPROPS ESPPROPS PSK [CONN-EXTRA] [CHILD-EXTRA]
+# psk_conf NAME VERSION LOCAL REMOTE LID RID LTS RTS IKEPROPS ESPPROPS PSK [CONN-EXTRA] [CHILD-EXTRA] [REMOTE-AUTH]
+# The local side always authenticates with the PSK; REMOTE-AUTH (default psk)
+# is what this side requires from its peer.
 psk_conf() {
     local name=$1 ver=$2 la=$3 ra=$4 lid=$5 rid=$6 lts=$7 rts=$8 ikep=$9 espp=${10} psk=${11}
-    local cx=${12:-} chx=${13:-}
+    local cx=${12:-} chx=${13:-} rauth=${14:-psk}
     cat >"$T/$name/swanctl.conf" <<EOF
 connections {
     test {
@@ -39,7 +41,7 @@ connections {
             id = $lid
         }
         remote {
-            auth = psk
+            auth = $rauth
             id = $rid
         }
         children {
@@ -223,12 +225,17 @@ EOF
 
 # Negotiation-only failure: both sides kernel-netlink (no ESP needed).
 # nego_fail OUT VERSION INI-IKE-PROPS RSP-IKE-PROPS [INI-PSK RSP-PSK] [RSP-LTS] [CONN-EXTRA] [RSP-ESP]
+# Environment: PLUGINS, PRE_HOOK/POST_HOOK (run before the capture starts /
+# after the initiate), POST_WAIT, RSP_RID (the identity the responder expects
+# for the initiator, default $INI_ID), INI_RAUTH (the authentication the
+# initiator requires from the responder, default psk).
 nego_fail() {
     local out=$1 ver=$2 ip=$3 rp=$4 ipsk=${5:-$PSK} rpsk=${6:-$PSK} rlts=${7:-203.0.113.2/32} cx=${8:-} resp=${9:-aes128gcm16}
+    local rrid=${RSP_RID:-$INI_ID}
     topo_pair
     sw_conf ini "${PLUGINS:-$PLUGINS_NEGO}"; sw_conf rsp "${PLUGINS:-$PLUGINS_NEGO}"
-    psk_conf ini "$ver" 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 "$ip" aes128gcm16 "$ipsk" "$cx"
-    psk_conf rsp "$ver" 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID "$rlts" 203.0.113.1/32 "$rp" "$resp" "$rpsk" "$cx"
+    psk_conf ini "$ver" 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 "$ip" aes128gcm16 "$ipsk" "$cx" "" "${INI_RAUTH:-psk}"
+    psk_conf rsp "$ver" 192.0.2.2 192.0.2.1 $RSP_ID "$rrid" "$rlts" 203.0.113.1/32 "$rp" "$resp" "$rpsk" "$cx"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
     [ -n "${PRE_HOOK:-}" ] && $PRE_HOOK
@@ -251,17 +258,70 @@ s_ikev2_ts_unacceptable() { nego_fail ikev2-ts-unacceptable.pcap 2 aes128-sha256
 s_ikev1_ts_unacceptable() { nego_fail ikev1-ts-unacceptable.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.99/32; }
 s_ikev1_child_no_proposal() { nego_fail ikev1-child-no-proposal.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.2/32 "" aes256-sha512; }
 
-drop_rsp_ike() {
-    nsx iks-rsp nft -f - <<'EOF'
+# nft_drop NS HOOK MATCH...: drop (and count) what MATCH selects in NS at
+# filter HOOK (input/output), in table inet blockike
+nft_drop() {
+    local ns=$1 hook=$2; shift 2
+    nsx "$ns" nft -f - <<EOF
 table inet blockike {
-    chain input {
-        type filter hook input priority filter; policy accept;
-        udp dport { 500, 4500 } counter drop
+    chain $hook {
+        type filter hook $hook priority filter; policy accept;
+        $* counter drop
     }
 }
 EOF
 }
+drop_rsp_ike() { nft_drop iks-rsp input udp dport '{ 500, 4500 }'; }
 s_ikev2_no_response() { PRE_HOOK=drop_rsp_ike nego_fail ikev2-no-response.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# The responder's answers are lost on the way back: the initiator drops
+# everything from UDP port 500/4500 on input.  Captured on the responder's
+# p0: every retransmitted IKE_SA_INIT request is answered again.
+drop_ini_replies() { nft_drop iks-ini input udp sport '{ 500, 4500 }'; }
+s_ikev2_response_lost() { PRE_HOOK=drop_ini_replies nego_fail ikev2-response-lost.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# IKEv1 Main Mode, same PSK, but the responder expects another identity
+# (other.example.com) than the one the initiator sends in MM5
+# (initiator.example.com).  The responder finds the PSK through the config it
+# selects by address (secret keyed by responder/other.example.com), decrypts
+# MM5, finds no config for the received ID and refuses it in an encrypted
+# informational; MM6 never comes.
+s_ikev1_id_mismatch() { RSP_RID=other.example.com nego_fail ikev1-id-mismatch.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# IKEv2: the responder authenticates with the PSK, but the initiator requires
+# public key authentication from it.  The responder sends a complete IKE_AUTH
+# response (libipsec, so its CHILD_SA installs and the response carries
+# SA/TSi/TSr); the initiator rejects it and sends N(AUTHENTICATION_FAILED) in
+# an INFORMATIONAL request (RFC 7296 2.21.2).
+s_ikev2_auth_refused_by_initiator() { PLUGINS=$PLUGINS_ESP INI_RAUTH=pubkey nego_fail ikev2-auth-refused-by-initiator.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# IKEv2 answered from another address (CARP/VIP, multi-WAN): the responder
+# has 192.0.2.3 as second address and SNATs its IKE packets to it.  Incoming
+# IKE is not tracked (notrack), so each answer starts a new conntrack entry
+# and the snat rule applies to it (tcpdump on p0 sees the packets after
+# postrouting, i.e. from 192.0.2.3).  strongSwan's initiator accepts such
+# answers (it matches them by SPI and moves to the new address), so the
+# initiator drops UDP from 192.0.2.3 as a stateful firewall in front of it
+# would: the IKE_SA_INIT requests are retransmitted, each answered from
+# 192.0.2.3.  INI_FW=no leaves that drop out (the IKE SA then comes up with
+# 192.0.2.3 as the responder's address).
+reply_from_other_addr() {
+    nsx iks-rsp ip addr add 192.0.2.3/24 dev p0
+    nsx iks-rsp nft -f - <<'EOF'
+table ip replyaddr {
+    chain prerouting {
+        type filter hook prerouting priority raw; policy accept;
+        udp dport { 500, 4500 } notrack
+    }
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "p0" udp sport { 500, 4500 } counter snat to 192.0.2.3
+    }
+}
+EOF
+    [ "${INI_FW:-yes}" = no ] || nft_drop iks-ini input ip saddr 192.0.2.3 udp sport '{ 500, 4500 }'
+}
+s_ikev2_reply_other_address() { PRE_HOOK=reply_from_other_addr nego_fail ikev2-reply-other-address.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
 
 # Tunnel up, then every packet the responder sends is dropped (output hook,
 # so the capture on the responder's interface shows only the initiator's
@@ -417,7 +477,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev1_no_proposal ikev2_invalid_ke ikev2_auth_failed_psk ikev1_psk_mismatch
      ikev2_no_response ikev2_auth_stall_ipfrag ikev2_ts_unacceptable ikev2_dpd_timeout
      ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2 ikev1_ts_unacceptable ikev1_child_no_proposal
-     libreswan_ikev2_initiator libreswan_ikev2_no_proposal)
+     libreswan_ikev2_initiator libreswan_ikev2_no_proposal
+     ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
