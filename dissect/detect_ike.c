@@ -6,6 +6,7 @@
  * not answer"; elsewhere "no answer reached this capture point". */
 #include "engine_int.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,24 +119,37 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 	commit_on_exch(e, x, d);
 }
 
+/* IKEv1 message 5 is encrypted with keys made from the pre-shared key: a
+ * responder with another key cannot decrypt it. It drops it, or answers
+ * with an encrypted informational that the initiator cannot read either,
+ * so the initiator keeps resending message 5. */
+static void psk_mismatch(struct engine *e, struct ike_sa *sa, struct exch *x)
+{
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_PSK_MISMATCH, SEV_ERROR, CONF_LIKELY);
+	char sent[48];
+
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	diag_evidence(d, x->refuse_frame, x->refuse_ns);
+	if (x->refuse_frame)
+		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange; the responder's encrypted informational (%u bytes) did not stop the initiator: it could not read it",
+			     x->req_len, sent_phrase(sent, sizeof(sent), x, false), x->refuse_len);
+	else
+		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange",
+			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
+	diag_hint(d, "The two sides most likely derived different keys: check that both use the same pre-shared key (and the same identity or address to select it).");
+	commit_on_exch(e, x, d);
+}
+
 static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	bool fragmented = x->req_ip_frags > 0 || sa->ip_frag_lost > 0;
-	bool v1_small = sa->version == 1 && !fragmented && x->req_len < 1200;
 	struct diagnosis *d;
 	char sent[48];
 
-	/* IKEv1 message 5 carries the hash made with the pre-shared key: a
-	 * responder with another key cannot decrypt it and drops it. */
-	if (v1_small) {
-		d = diag_begin_sa(e, sa, DIAG_IKE_PSK_MISMATCH, SEV_ERROR, CONF_LIKELY);
-		if (!d)
-			return;
-		evidence_exch(d, x);
-		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange",
-			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
-		diag_hint(d, "The responder most likely cannot decrypt message 5: check that both sides use the same pre-shared key (and the same identity to select it).");
-		commit_on_exch(e, x, d);
+	if (sa->version == 1 && !fragmented && x->req_len < 1200) {
+		psk_mismatch(e, sa, x);
 		return;
 	}
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_STALL, SEV_ERROR, CONF_LIKELY);
@@ -163,18 +177,46 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 	commit_on_exch(e, x, d);
 }
 
+/* The silent peer's latest ESP flow of this SA, if it sent after since_ns:
+ * then the peer is alive and only its IKE does not get through. */
+static const struct esp_flow *esp_after(struct engine *e, const struct ike_sa *sa, bool from_init,
+					int64_t since_ns)
+{
+	uint32_t slot = sa->esp_last[from_init ? 0 : 1];
+	const struct esp_flow *f;
+
+	esp_flow_drain(e);
+	f = slot ? engine_flow(e, slot - 1) : NULL;
+	if (!f || esp_flow_sa(e, f) != sa || f->last_ns <= since_ns)
+		return NULL;
+	return f;
+}
+
 static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
+	const char *peer = x->by_initiator ? "responder" : "initiator";
+	const struct esp_flow *alive;
 
 	if (!d)
 		return;
+	alive = esp_after(e, sa, !x->by_initiator, x->req_ns);
 	evidence_exch(d, x);
-	diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
-		     x->by_initiator ? "initiator" : "responder",
-		     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
-	diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
-		  x->by_initiator ? "responder" : "initiator");
+	if (alive) {
+		diag_evidence(d, alive->last_frame, alive->last_ns);
+		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s, yet the %s's ESP (SPI 0x%08x) kept arriving",
+			     x->by_initiator ? "initiator" : "responder", x->nreq,
+			     seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator), peer,
+			     alive->spi);
+		diag_hint(d, "The %s is up and its ESP gets through, but IKE does not: check that UDP 500/4500 still passes both ways while ESP does (a firewall rule or NAT mapping for IKE only), and whether its IKE daemon is overloaded or lost this IKE SA (a restart answers with INVALID_IKE_SPI, in clear).",
+			  peer);
+	} else {
+		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
+			     x->by_initiator ? "initiator" : "responder",
+			     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
+		diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
+			  peer);
+	}
 	commit_on_exch(e, x, d);
 }
 
@@ -283,18 +325,72 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 /* IKEv1 Quick Mode answered by an encrypted informational and never by
  * message 2 (ike_exch.c): the peer refused the child SA and said why in
  * a notify the capture cannot read. */
-static void exchange_refused(struct engine *e, struct ike_sa *sa, const struct exch *x)
+static void main_mode_refused(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+	struct diagnosis *d;
 
+	/* Resent after the informational: the initiator could not read it. */
+	if (x->req_ns_last > x->refuse_ns) {
+		psk_mismatch(e, sa, x);
+		return;
+	}
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
+	if (!d)
+		return;
+	evidence_exch(d, x);
+	diag_evidence(d, x->refuse_frame, x->refuse_ns);
+	diag_message(d, "Main Mode message 5 answered by an encrypted INFORMATIONAL (%u bytes) instead of message 6, and not sent again: the responder read the initiator's identity and refused it",
+		     x->refuse_len);
+	diag_hint(d, "The keys match (each side read the other's encrypted messages), so the pre-shared key is right: the responder refused the initiator's identity or found no connection for it. Compare the identities on both sides (local/remote id; behind a NAT the initiator often sends its private address).");
+	diag_commit(e, d);
+}
+
+static void exchange_refused(struct engine *e, struct ike_sa *sa, struct exch *x)
+{
+	struct diagnosis *d;
+
+	if (x->type == IKE1_EXCH_MAIN) {
+		main_mode_refused(e, sa, x);
+		return;
+	}
+	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
 	evidence_exch(d, x);
 	diag_evidence(d, x->refuse_frame, x->refuse_ns);
 	diag_message(d, "Quick Mode request from the %s answered by an encrypted INFORMATIONAL (%u bytes) and never by Quick Mode message 2: the child SA was refused",
 		     x->by_initiator ? "initiator" : "responder", x->refuse_len);
-	diag_hint(d, "The informational carries the reason, encrypted: most often the traffic selectors do not mirror each other (INVALID_ID_INFORMATION: local/remote subnets, protocol and port) or no ESP proposal matches (NO_PROPOSAL_CHOSEN: encryption, integrity, PFS group). Compare the phase 2 settings of both sides; the %s's log names the reason.",
+	diag_hint(d, "The informational carries the reason, encrypted: most often traffic selectors that do not mirror each other (INVALID_ID_INFORMATION) or no matching ESP proposal (NO_PROPOSAL_CHOSEN: encryption, integrity, PFS group). Compare the phase 2 settings of both sides; the %s's log names the reason.",
 		  x->by_initiator ? "responder" : "initiator");
+	diag_commit(e, d);
+}
+
+/* The answers reached this capture point, yet the requester resends: they
+ * are lost between here and it, or it drops them, often because they come
+ * from another address than the one it talks to. */
+void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct exch *x)
+{
+	const char *who = x->by_initiator ? "initiator" : "responder";
+	bool moved = x->by_initiator && sa->reply_moved &&
+		     engine_addr_eq(&sa->reply_asked, &sa->resp_ip);
+	char nb[32], a1[48], a2[48], moved_txt[128] = "";
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_RESPONSE_LOST, SEV_ERROR, CONF_LIKELY);
+
+	if (!d)
+		return;
+	diag_evidence(d, x->req_frame, x->req_ns);
+	diag_evidence(d, x->resp_frame, x->resp_ns);
+	diag_evidence(d, x->req_frame_last, x->req_ns_last);
+	if (moved)
+		snprintf(moved_txt, sizeof(moved_txt), "; the answers come from %s, not from %s where the requests go",
+			 diag_addr(&sa->reply_src, a1, sizeof(a1)), diag_addr(&sa->reply_asked, a2, sizeof(a2)));
+	diag_message(d, "%s request answered here (frame %" PRIu64 "), yet the %s sent it twice more after the answer: the answers do not reach it%s",
+		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), x->resp_frame, who, moved_txt);
+	if (moved)
+		diag_hint(d, "The responder answers from another address than the one it is reached on, and those answers are dropped on the way back or by the initiator. Typical of a virtual address (CARP VIP, IP alias) or several WAN addresses: make the responder answer from the address it is reached on.");
+	else
+		diag_hint(d, "The answers are lost between this capture point and the %s: look for a firewall, security group or NAT in front of it that blocks inbound UDP 500/4500 (the return traffic), or asymmetric routing that sends the answers another way.",
+			  who);
 	diag_commit(e, d);
 }
 
@@ -430,9 +526,43 @@ static void ike2_child_missing(struct engine *e, struct ike_sa *sa)
 	diag_commit(e, d);
 }
 
+/* An initiator that rejects the responder's authentication says so after
+ * the IKE_AUTH response, in an INFORMATIONAL of its own holding only a
+ * notify (AUTHENTICATION_FAILED, RFC 7296 section 2.21.2); the SA is then
+ * dead: no ESP, no exchange after it. */
+#define AUTH_REFUSAL_WINDOW_NS (5 * 1000000000LL)
+
+static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = NULL, *info;
+	struct diagnosis *d;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->nexch < 2)
+		return false;
+	info = &sa->ex[sa->nexch - 1];
+	auth = &sa->ex[sa->nexch - 2];
+	if (auth->type != IKE2_EXCH_AUTH || auth->outcome != EXO_ANSWERED ||
+	    info->type != IKE2_EXCH_INFORMATIONAL || !info->by_initiator || !info->nreq ||
+	    info->req_sk_np != IKE2_PLD_N || info->req_frags || info->req_len >= IKE2_ERROR_ONLY_MAX ||
+	    info->req_ns - auth->resp_ns > AUTH_REFUSAL_WINDOW_NS)
+		return false;
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
+	if (!d)
+		return true;
+	evidence_exch(d, auth);
+	diag_evidence(d, info->req_frame, info->req_ns);
+	diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
+		     info->req_len);
+	diag_hint(d, "Most often AUTHENTICATION_FAILED: the responder's identity, certificate or authentication method is not what the initiator requires. Compare the initiator's remote id and authentication (certificate or PSK, trusted CA) with what the responder presents; its log names the reason.");
+	diag_commit(e, d);
+	/* The exchanges showed an established SA; this verdict ends it. */
+	sa->state = SAS_FAILED;
+	return true;
+}
+
 void detect_ike_final(struct engine *e, struct ike_sa *sa)
 {
-	if (sa->version == 2)
+	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa))
 		ike2_child_missing(e, sa);
 	if (sa->version == 2 && sa->invalid_ke_group)
 		invalid_ke(e, sa);

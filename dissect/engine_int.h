@@ -223,6 +223,8 @@ void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x);
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type);
 void detect_ike_final(struct engine *e, struct ike_sa *sa);
+/* A request resent again and again after its answers were seen here. */
+void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct exch *x);
 
 /* detect_esp.c: ESP detectors at sweeps and at the end. */
 void detect_esp_flow(struct engine *e, struct esp_flow *f, bool final);

@@ -116,6 +116,11 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 		e->stats.retransmits++;
 		if (u->ip_frags > x->req_ip_frags)
 			x->req_ip_frags = u->ip_frags;
+		/* One copy may cross the answer on its way; a requester that
+		 * resends twice after it never got it. */
+		if (x->nresp && u->ts_ns > x->resp_ns && x->req_after_resp < UINT8_MAX &&
+		    ++x->req_after_resp == 2)
+			detect_ike_response_lost(e, sa, x);
 	}
 	/* A copy known only by its first bytes (lost IP fragments, snaplen)
 	 * counts as the same request; the first complete copy fixes its bytes. */
@@ -228,6 +233,13 @@ static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u
  * follows, since a liveness check could cross it. */
 #define REFUSAL_WINDOW_NS (5 * 1000000000LL)
 
+/* Quick Mode, and Main Mode message 5: a responder that reads the
+ * initiator's identity there and refuses it answers the same way. */
+static bool refusable(const struct exch *x)
+{
+	return x->type == IKE1_EXCH_QUICK || (x->type == IKE1_EXCH_MAIN && x->step == 5);
+}
+
 static void note_refusal(struct ike_sa *sa, const struct unit *u, bool from_init)
 {
 	for (int i = sa->nexch - 1; i >= 0; i--) {
@@ -235,7 +247,7 @@ static void note_refusal(struct ike_sa *sa, const struct unit *u, bool from_init
 
 		if (x->by_initiator == from_init)
 			continue;
-		if (x->type == IKE1_EXCH_QUICK && x->outcome == EXO_PENDING && x->nreq && !x->nresp &&
+		if (refusable(x) && x->outcome == EXO_PENDING && x->nreq && !x->nresp &&
 		    !x->refuse_frame &&
 		    u->ts_ns - x->req_ns_last <= REFUSAL_WINDOW_NS) {
 			x->refuse_frame = u->frame;

@@ -148,6 +148,14 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, bool from_
 		sa->last_init_ns = u->ts_ns;
 		sa->msgs_from_init++;
 	} else {
+		/* A reply from another address than the one the request went
+		 * to (a virtual address, another WAN) is often dropped on the
+		 * way back: remembered for ike.response_lost. */
+		if (sa->msgs_from_init && !engine_addr_eq(&u->src, &sa->resp_ip)) {
+			sa->reply_moved = 1;
+			sa->reply_src = u->src;
+			sa->reply_asked = sa->resp_ip;
+		}
 		sa->resp_ip = u->src;
 		sa->resp_port = u->sport;
 		sa->init_ip = u->dst;

@@ -79,6 +79,7 @@ struct exch {
 	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
+	uint8_t req_after_resp;/* request copies sent after a response was seen */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
 	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
 	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */
@@ -161,6 +162,8 @@ struct ike_sa {
 	uint8_t frag_init, frag_resp; /* IKEv2 fragmentation supported by each side */
 	uint8_t natd_init_src, natd_init_dst, natd_resp_src, natd_resp_dst; /* enum natd_verdict */
 	uint8_t init_port_translated; /* initiator sent from a port other than 500 to 500: NAT */
+	uint8_t reply_moved;          /* the responder answered from reply_src, not reply_asked, */
+	struct addr reply_src, reply_asked; /* where the initiator's request went (latest such answer) */
 	uint64_t natd_frame_init, natd_frame_resp; /* last message with NAT-D from each side, 0 if none */
 	int64_t natd_ns_init, natd_ns_resp; /* and its time: a copy of a response is in no exchange */
 	uint32_t keepalives;
@@ -269,7 +272,8 @@ struct esp_flow {
 	X(DIAG_ESP_STALE_SPI, "esp.stale_spi")              \
 	X(DIAG_ESP_NO_IKE, "esp.no_ike")                    \
 	X(DIAG_NAT_DETECTED, "nat.detected")                \
-	X(DIAG_IKE_TCP_ENCAPSULATION, "ike.tcp_encapsulation")
+	X(DIAG_IKE_TCP_ENCAPSULATION, "ike.tcp_encapsulation") \
+	X(DIAG_IKE_RESPONSE_LOST, "ike.response_lost")
 
 #define DIAG_ENUM(sym, code) sym,
 enum diag_code { DIAG_CODES(DIAG_ENUM) DIAG__COUNT };

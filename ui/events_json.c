@@ -203,6 +203,8 @@ static const char *sa_reason_name(unsigned r)
 
 static void sa_print(struct json *j, const struct ike_sa *sa, unsigned reason)
 {
+	char b1[48], b2[48];
+
 	json_obj_begin(j, NULL);
 	json_str(j, "event", "sa");
 	json_str(j, "reason", sa_reason_name(reason));
@@ -218,6 +220,12 @@ static void sa_print(struct json *j, const struct ike_sa *sa, unsigned reason)
 	json_bool(j, "port_changed", sa->port_changed);
 	json_bool(j, "tcp", sa->tcp);
 	json_str(j, "capture_position", capture_pos_name(sa->cap_pos));
+	if (sa->reply_moved) {
+		json_obj_begin(j, "reply_address");
+		json_str(j, "from", addr_format(&sa->reply_src, b1, sizeof(b1)));
+		json_str(j, "requested", addr_format(&sa->reply_asked, b2, sizeof(b2)));
+		json_obj_end(j);
+	}
 	sa_proposals(j, sa);
 	if (sa->version == 2) {
 		json_obj_begin(j, "fragmentation");

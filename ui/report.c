@@ -114,6 +114,11 @@ static void sa_details(const struct rctx *r, const struct ike_sa *sa)
 
 	kv(r, "initiator", endpoint_format(&sa->init_ip, sa->init_port, a, sizeof(a)));
 	kv(r, "responder", endpoint_format(&sa->resp_ip, sa->resp_port, b, sizeof(b)));
+	if (sa->reply_moved) {
+		snprintf(buf, sizeof(buf), "%s, to requests sent to %s", addr_format(&sa->reply_src, a, sizeof(a)),
+			 addr_format(&sa->reply_asked, b, sizeof(b)));
+		kv(r, "answers from", buf);
+	}
 	spi_hex(sa->ispi, a);
 	spi_hex(sa->rspi, b);
 	snprintf(buf, sizeof(buf), "%s_i %s_r", a, b);

@@ -193,6 +193,51 @@ static void ike1_phase1(struct rig *r, uint8_t ispi, uint8_t rspi)
 	send_msg(r, 2, 1, 1, 2, 1, 0, ispi, rspi, 0);
 }
 
+/* An ESP-in-UDP packet (header and a little ciphertext) between hosts. */
+static void send_esp(struct rig *r, uint8_t from, uint8_t to, uint32_t spi, uint32_t seq)
+{
+	uint8_t m[64];
+	struct unit u;
+
+	memset(m, 0x5c, sizeof(m));
+	for (int i = 0; i < 4; i++) {
+		m[i] = (uint8_t)(spi >> (24 - 8 * i));
+		m[4 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_ESP;
+	u.transport = TR_UDP4500;
+	addr4(&u.src, from);
+	addr4(&u.dst, to);
+	u.sport = u.dport = 4500;
+	u.ttl = 63;
+	u.frame = ++r->frame;
+	r->ns += 500000000LL;
+	u.ts_ns = r->ns;
+	u.data = m;
+	u.len = u.orig_len = sizeof(m);
+	engine_feed(r->e, &u);
+}
+
+/* An IKEv2 SA between hosts 1 and 2 up to an IKE_AUTH answer that carries
+ * the responder's identity. */
+static void ike2_up(struct rig *r, uint8_t ispi, uint8_t rspi)
+{
+	send_sa_init(r, 1, 2, false, ispi, 0, 14, 0);
+	send_sa_init(r, 2, 1, true, ispi, rspi, 0, 0);
+	send_sk(r, 1, 2, 35, 0x08, 1, ispi, rspi, 35, 120);
+	send_sk(r, 2, 1, 35, 0x20, 1, ispi, rspi, 36, 120);
+}
+
+/* The message of the kept diagnosis of this code, "" if none. */
+static const char *diag_text(struct rig *r, unsigned code)
+{
+	for (size_t i = 0; i < engine_diag_count(r->e); i++)
+		if (engine_diag(r->e, i)->code == code)
+			return engine_diag(r->e, i)->message;
+	return "";
+}
+
 static unsigned rig_end(struct rig *r, unsigned code)
 {
 	unsigned n;
@@ -367,10 +412,7 @@ int main(void)
 	engine_free(r.e);
 	/* A liveness check that times out and is answered after all. */
 	rig_start(&r);
-	send_sa_init(&r, 1, 2, false, 0xbc, 0, 14, 0);
-	send_sa_init(&r, 2, 1, true, 0xbc, 0xdc, 0, 0);
-	send_sk(&r, 1, 2, 35, 0x08, 1, 0xbc, 0xdc, 35, 120);
-	send_sk(&r, 2, 1, 35, 0x20, 1, 0xbc, 0xdc, 36, 120);
+	ike2_up(&r, 0xbc, 0xdc);
 	for (int i = 0; i < 3; i++)
 		send_sk(&r, 1, 2, 37, 0x08, 2, 0xbc, 0xdc, 0, 80);
 	r.ns += 35000000000LL;
@@ -380,5 +422,64 @@ int main(void)
 	is_int(r.got.resolved[DIAG_IKE_DPD_TIMEOUT], 1, "answered after all: resolved");
 	engine_finish(r.e);
 	engine_free(r.e);
+
+	/* Liveness checks unanswered while the responder's ESP keeps coming:
+	 * the peer is alive, its IKE does not get through. */
+	rig_start(&r);
+	ike2_up(&r, 0xbd, 0xdd);
+	send_esp(&r, 1, 2, 0xc1000001, 1);
+	send_esp(&r, 2, 1, 0xc2000001, 1);
+	for (int i = 0; i < 4; i++) {
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xbd, 0xdd, 0, 80);
+		send_esp(&r, 2, 1, 0xc2000001, 2 + (uint32_t)i);
+	}
+	engine_finish(r.e);
+	ok(strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "ESP (SPI 0xc2000001) kept arriving") != NULL,
+	   "dpd_timeout while the peer's ESP flows: says its ESP kept arriving");
+	engine_free(r.e);
+	rig_start(&r);
+	ike2_up(&r, 0xbe, 0xde);
+	send_esp(&r, 1, 2, 0xc1000002, 1);
+	send_esp(&r, 2, 1, 0xc2000002, 1);
+	for (int i = 0; i < 4; i++)
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xbe, 0xde, 0, 80);
+	engine_finish(r.e);
+	ok(diag_text(&r, DIAG_IKE_DPD_TIMEOUT)[0] && !strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "kept arriving"),
+	   "dpd_timeout with the peer's ESP stopped before the checks: the peer is gone");
+	engine_free(r.e);
+
+	/* IKE_SA_INIT answered, resent twice more after the answer: the
+	 * answers do not reach the initiator. */
+	rig_start(&r);
+	for (int i = 0; i < 3; i++) {
+		send_sa_init(&r, 1, 2, false, 0xbf, 0, 14, 0);
+		send_sa_init(&r, 2, 1, true, 0xbf, 0xdf, 0, 0);
+	}
+	is_int(rig_end(&r, DIAG_IKE_RESPONSE_LOST), 1, "request resent twice after its answer: ike.response_lost");
+	/* One copy crossing the answer, then the initiator goes on. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xc0, 0, 14, 0);
+	send_sa_init(&r, 1, 2, false, 0xc0, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xc0, 0xe0, 0, 0);
+	send_sa_init(&r, 1, 2, false, 0xc0, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xc0, 0xe0, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xc0, 0xe0, 35, 120);
+	is_int(rig_end(&r, DIAG_IKE_RESPONSE_LOST), 0, "one copy crossing the answer: no ike.response_lost");
+
+	/* The initiator refuses the responder's authentication: an
+	 * INFORMATIONAL with a notify only right after IKE_AUTH, nothing after. */
+	rig_start(&r);
+	ike2_up(&r, 0xc1, 0xe1);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xc1, 0xe1, 41, 80);
+	send_sk(&r, 2, 1, 37, 0x20, 2, 0xc1, 0xe1, 0, 80);
+	is_int(rig_end(&r, DIAG_IKE_AUTH_FAILED), 1, "initiator's notify-only INFORMATIONAL after IKE_AUTH: ike.auth_failed");
+	/* The same INFORMATIONAL (a MOBIKE update, say) with ESP after it. */
+	rig_start(&r);
+	ike2_up(&r, 0xc2, 0xe2);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xc2, 0xe2, 41, 80);
+	send_sk(&r, 2, 1, 37, 0x20, 2, 0xc2, 0xe2, 0, 80);
+	send_esp(&r, 1, 2, 0xc1000003, 1);
+	send_esp(&r, 2, 1, 0xc2000003, 1);
+	is_int(rig_end(&r, DIAG_IKE_AUTH_FAILED), 0, "notify-only INFORMATIONAL followed by ESP: no ike.auth_failed");
 	return tap_done();
 }
