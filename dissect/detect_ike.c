@@ -74,11 +74,17 @@ static bool is_auth_step(const struct ike_sa *sa, const struct exch *x)
 }
 
 /* Another SA between the same peers, of the other IKE version, that got an
- * answer: the peer speaks that version, not this one. */
+ * answer: the peer speaks that version, not this one. The peer index names
+ * the latest SA of the two hosts and the latest answered one, which covers
+ * the other version tried after this one or before it, in O(1): a flood of
+ * unanswered SAs must not scan the table once each. */
 static const struct ike_sa *other_version_answered(struct engine *e, const struct ike_sa *sa)
 {
-	for (uint32_t i = 0; i < engine_sa_slots(e); i++) {
-		const struct ike_sa *o = engine_sa(e, i);
+	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+	uint32_t cand[2] = { pe ? pe->sa : 0, pe ? pe->answered : 0 };
+
+	for (unsigned i = 0; i < 2; i++) {
+		const struct ike_sa *o = cand[i] ? engine_sa(e, cand[i] - 1) : NULL;
 
 		if (!o || o == sa || o->version == sa->version || !o->msgs_from_resp)
 			continue;

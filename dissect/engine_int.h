@@ -44,6 +44,7 @@ struct peer_key {
 struct peer_entry {
 	uint32_t sa;
 	uint32_t flow[2];
+	uint32_t answered;         /* the latest SA of the two its responder answered */
 };
 
 struct flow_key {

@@ -42,8 +42,14 @@ void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot)
 {
 	struct peer_key k;
 
-	if (peers_key(&sa->init_ip, &sa->resp_ip, &k, NULL))
-		peers_get_remembered(e, &k, &sa->peer_slot)->sa = slot + 1;
+	struct peer_entry *pe;
+
+	if (!peers_key(&sa->init_ip, &sa->resp_ip, &k, NULL))
+		return;
+	pe = peers_get_remembered(e, &k, &sa->peer_slot);
+	pe->sa = slot + 1;
+	if (sa->msgs_from_resp)
+		pe->answered = slot + 1;
 }
 
 static void emit_sa(struct engine *e, const struct ike_sa *sa, uint8_t reason)

@@ -265,6 +265,13 @@ int main(void)
 	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xb2, 0, 0);
 	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xb2, 0xc2, 0);
 	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 1, "IKEv2 unanswered, IKEv1 answered: ike.version_mismatch");
+	/* The other order: IKEv1 answered first, IKEv2 tried after it. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xb3, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xb3, 0xc3, 0);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa3, 0, 0);
+	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 1, "IKEv1 answered, then IKEv2 unanswered: ike.version_mismatch");
 	rig_start(&r);
 	for (int i = 0; i < 3; i++)
 		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa3, 0, 0);
