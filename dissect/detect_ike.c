@@ -510,26 +510,27 @@ static void ike1_dpd(struct engine *e, struct ike_sa *sa)
 /* A child SA refused inside IKE_AUTH (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
  * leaves the IKE SA up: the answer lacks the SA and TS payloads, so it is
  * clearly shorter than the request, and no ESP follows. */
-static void ike2_child_missing(struct engine *e, struct ike_sa *sa)
+static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth = NULL;
 	struct diagnosis *d;
 
 	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->rekey_ns)
-		return;
+		return false;
 	for (unsigned i = 0; i < sa->nexch; i++)
 		if (sa->ex[i].type == IKE2_EXCH_AUTH && sa->ex[i].outcome == EXO_ANSWERED)
 			auth = &sa->ex[i];
 	if (!auth || auth->req_frags || (uint64_t)auth->resp_len * 4 >= (uint64_t)auth->req_len * 3)
-		return;
+		return false;
 	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 	if (!d)
-		return;
+		return true;
 	evidence_exch(d, auth);
 	diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
 		     auth->resp_len, auth->req_len);
 	diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
 	diag_commit(e, d);
+	return true;
 }
 
 /* An initiator that rejects the responder's authentication says so after
@@ -566,10 +567,32 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	return true;
 }
 
+/* An initiator that opens a new IKE SA to the same peer right after this
+ * one came up, without deleting it, and sends no ESP, dropped it on its
+ * side: most often it could not install the child SA it had negotiated. */
+static void ike2_abandoned(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = sa->nexch ? &sa->ex[sa->nexch - 1] : NULL;
+	struct diagnosis *d;
+
+	if (!sa->restart_frame || sa->state != SAS_ESTABLISHED || sa->child_flows || !auth ||
+	    auth->type != IKE2_EXCH_AUTH || auth->outcome != EXO_ANSWERED)
+		return;
+	d = diag_begin_sa(e, sa, DIAG_IKE_SA_ABANDONED, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	evidence_exch(d, auth);
+	diag_evidence(d, sa->restart_frame, sa->restart_ns);
+	diag_message(d, "The IKE SA came up, but %.3f s later the initiator opened a new one to the same peer without deleting it, and no ESP followed: it dropped this SA on its side",
+		     seconds(sa->restart_ns - auth->resp_ns));
+	diag_hint(d, "Look at the initiator's log right after the IKE SA was established: most often it failed to install the child SA (the kernel lacks the negotiated ESP algorithm or IPsec support, an XFRM or policy error), or could not use what was negotiated (narrowed traffic selectors, a virtual IP).");
+	diag_commit(e, d);
+}
+
 void detect_ike_final(struct engine *e, struct ike_sa *sa)
 {
-	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa))
-		ike2_child_missing(e, sa);
+	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa) && !ike2_child_missing(e, sa))
+		ike2_abandoned(e, sa);
 	if (sa->version == 2 && sa->invalid_ke_group)
 		invalid_ke(e, sa);
 	if (sa->version == 1 && sa->state == SAS_ESTABLISHED)

@@ -351,6 +351,22 @@ static void link_ke_retry(struct engine *e, struct ike_sa *prev, const struct ik
 	prev->ke_retry_slot = slot + 1;
 }
 
+/* An initiator that drops an IKE SA it just established on its side (it
+ * could not install the child SA) starts over at once, without a Delete:
+ * an IKE_SA_INIT from it to the same peer within this time of the IKE_AUTH
+ * answer is noted on the old SA, and judged at its end. */
+#define RESTART_WINDOW_NS (5 * 1000000000LL)
+
+static void note_restart(struct ike_sa *prev, const struct ike_sa *sa, const struct unit *u)
+{
+	if (prev->version != 2 || prev->state != SAS_ESTABLISHED || prev->restart_frame ||
+	    !engine_addr_eq(&prev->init_ip, &sa->init_ip) ||
+	    u->ts_ns - prev->established_ns > RESTART_WINDOW_NS)
+		return;
+	prev->restart_frame = u->frame;
+	prev->restart_ns = u->ts_ns;
+}
+
 void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg *m)
 {
 	uint32_t slot = ike_sa_find(e, m->ispi, m->major), prev = NO_SLOT;
@@ -374,8 +390,10 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		read_payloads(e, sa, u, m, from_init);
 		natd_check(e, sa, m, u);
 	}
-	if (prev != NO_SLOT && prev != slot)
+	if (prev != NO_SLOT && prev != slot) {
 		link_ke_retry(e, engine_sa_mut(e, prev), sa, slot, u);
+		note_restart(engine_sa_mut(e, prev), sa, u);
+	}
 	advance_state(e, sa, u, m, from_init);
 }
 

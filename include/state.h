@@ -189,6 +189,8 @@ struct ike_sa {
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */
 	int64_t established_ns;
 	uint64_t established_frame;
+	uint64_t restart_frame;       /* the initiator's next IKE SA, opened soon after this one came up */
+	int64_t restart_ns;
 };
 
 /* ---- ESP flows ------------------------------------------------------------ */
@@ -273,7 +275,8 @@ struct esp_flow {
 	X(DIAG_ESP_NO_IKE, "esp.no_ike")                    \
 	X(DIAG_NAT_DETECTED, "nat.detected")                \
 	X(DIAG_IKE_TCP_ENCAPSULATION, "ike.tcp_encapsulation") \
-	X(DIAG_IKE_RESPONSE_LOST, "ike.response_lost")
+	X(DIAG_IKE_RESPONSE_LOST, "ike.response_lost")        \
+	X(DIAG_IKE_SA_ABANDONED, "ike.sa_abandoned")
 
 #define DIAG_ENUM(sym, code) sym,
 enum diag_code { DIAG_CODES(DIAG_ENUM) DIAG__COUNT };

@@ -488,5 +488,24 @@ int main(void)
 	send_esp(&r, 1, 2, 0xc1000003, 1);
 	send_esp(&r, 2, 1, 0xc2000003, 1);
 	is_int(rig_end(&r, DIAG_IKE_AUTH_FAILED), 0, "notify-only INFORMATIONAL followed by ESP: no ike.auth_failed");
+
+	/* Established, then at once a new IKE SA from the same initiator, no
+	 * Delete, no ESP: the initiator dropped the first one. */
+	rig_start(&r);
+	ike2_up(&r, 0xc3, 0xe3);
+	ike2_up(&r, 0xc4, 0xe4);
+	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 1, "new IKE SA right after one came up: ike.sa_abandoned");
+	/* The same with ESP on the first SA before the second: it was used. */
+	rig_start(&r);
+	ike2_up(&r, 0xc5, 0xe5);
+	send_esp(&r, 1, 2, 0xc1000005, 1);
+	ike2_up(&r, 0xc6, 0xe6);
+	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "ESP before the new IKE SA: no ike.sa_abandoned");
+	/* A new IKE SA a minute later (a reauthentication, a restart): none. */
+	rig_start(&r);
+	ike2_up(&r, 0xc7, 0xe7);
+	r.ns += 60000000000LL;
+	ike2_up(&r, 0xc8, 0xe8);
+	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "new IKE SA a minute later: no ike.sa_abandoned");
 	return tap_done();
 }
