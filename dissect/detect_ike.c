@@ -331,6 +331,11 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 /* IKEv1 Quick Mode answered by an encrypted informational and never by
  * message 2 (ike_exch.c): the peer refused the child SA and said why in
  * a notify the capture cannot read. */
+/* An initiator that cannot read the refusal resends message 5 within its
+ * retransmission timeout (strongSwan's first is 4 s): only a capture that
+ * went on this long after the refusal shows that it did not. */
+#define MM5_RESEND_WAIT_NS (5 * 1000000000LL)
+
 static void main_mode_refused(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct diagnosis *d;
@@ -338,6 +343,18 @@ static void main_mode_refused(struct engine *e, struct ike_sa *sa, struct exch *
 	/* Resent after the informational: the initiator could not read it. */
 	if (x->req_ns_last > x->refuse_ns) {
 		psk_mismatch(e, sa, x);
+		return;
+	}
+	if (e->now_ns - x->refuse_ns < MM5_RESEND_WAIT_NS) {
+		d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
+		if (!d)
+			return;
+		evidence_exch(d, x);
+		diag_evidence(d, x->refuse_frame, x->refuse_ns);
+		diag_message(d, "Main Mode message 5 answered by an encrypted INFORMATIONAL (%u bytes) instead of message 6; the capture ended %.1f s later, too soon to see whether the initiator could read it",
+			     x->refuse_len, seconds(e->now_ns - x->refuse_ns));
+		diag_hint(d, "Phase 1 was refused at authentication: either the pre-shared keys differ (the initiator then resends message 5), or the responder refused the initiator's identity (it then gives up). Compare the pre-shared key and the identities (local/remote id) of both sides.");
+		diag_commit(e, d);
 		return;
 	}
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
@@ -537,14 +554,14 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
  * the IKE_AUTH response, in an INFORMATIONAL of its own holding only a
  * notify (AUTHENTICATION_FAILED, RFC 7296 section 2.21.2); the SA is then
  * dead: no ESP, no exchange after it. */
-#define AUTH_REFUSAL_WINDOW_NS (5 * 1000000000LL)
+#define AUTH_REFUSAL_WINDOW_NS (1 * 1000000000LL)
 
 static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth = NULL, *info;
 	struct diagnosis *d;
 
-	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->nexch < 2)
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || sa->nexch < 2)
 		return false;
 	info = &sa->ex[sa->nexch - 1];
 	auth = &sa->ex[sa->nexch - 2];

@@ -12,6 +12,9 @@
 
 #include "names.h"
 
+/* Each SA and flow keeps the codes it raised in a 32-bit mask. */
+_Static_assert(DIAG__COUNT <= 32, "diag_raised holds one bit per code");
+
 #define DIAG_NAME(sym, code) code,
 static const char *const diag_names[] = { DIAG_CODES(DIAG_NAME) };
 #undef DIAG_NAME
@@ -243,10 +246,8 @@ void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned s
 	struct event ev = { .type = EV_DIAGNOSIS };
 	struct diagnosis *d;
 
-	if (code >= DIAG__COUNT || sev > SEV_ERROR || !(sa->diag_raised & (1u << code)) ||
-	    (sa->diag_resolved & (1u << code)))
+	if (code >= DIAG__COUNT || sev > SEV_ERROR || !(sa->diag_raised & (1u << code)))
 		return;
-	sa->diag_resolved |= 1u << code;
 	d = kept_of_sa(e, sa, code, at);
 	if (!d) {
 		/* Not kept for the report: the event still says which one. */
@@ -260,6 +261,8 @@ void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned s
 	e->stats.diagnoses_resolved[sev]++;
 	ev.u.diag = d;
 	engine_emit(e, &ev);
+	/* The same failure later on this SA is a new diagnosis. */
+	sa->diag_raised &= ~(1u << code);
 }
 
 /* The IANA name of a notify or exchange type, or the number. */

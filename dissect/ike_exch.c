@@ -9,6 +9,8 @@
 #include <string.h>
 
 #define MSG_HASH_BYTES 256
+/* No IKE implementation retransmits sooner than this. */
+#define RETRANSMIT_MIN_NS (200 * 1000000LL)
 
 /* Keyed with the engine's random key: a crafted request cannot pass for
  * another one's retransmission. */
@@ -117,8 +119,12 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 		if (u->ip_frags > x->req_ip_frags)
 			x->req_ip_frags = u->ip_frags;
 		/* One copy may cross the answer on its way; a requester that
-		 * resends twice after it never got it. */
-		if (x->nresp && u->ts_ns > x->resp_ns && x->req_after_resp < UINT8_MAX &&
+		 * resends twice after it never got it. A copy close behind the
+		 * one before is the capture's own duplicate (a SPAN port), and
+		 * an answer whose IP fragments were lost before this point is
+		 * no answer. */
+		if (x->nresp && !x->resp_partial && u->ts_ns > x->resp_ns &&
+		    u->ts_ns - x->req_ns_last >= RETRANSMIT_MIN_NS && x->req_after_resp < UINT8_MAX &&
 		    ++x->req_after_resp == 2)
 			detect_ike_response_lost(e, sa, x);
 	}
@@ -149,12 +155,16 @@ uint16_t ike_first_error_notify(const struct ike_msg *m)
 static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 			 const struct unit *u, const struct ike_msg *m)
 {
-	bool late = x->outcome == EXO_TIMEOUT;
+	bool late = x->outcome == EXO_TIMEOUT || x->outcome == EXO_REFUSED;
+	bool partial = u->len < u->orig_len;
 
 	if (x->nresp < UINT8_MAX)
 		x->nresp++;
+	if (!partial)
+		x->resp_partial = 0;
 	if (x->nresp > 1)
 		return;
+	x->resp_partial = partial;
 	x->resp_frame = u->frame;
 	x->resp_ns = u->ts_ns;
 	x->resp_len = (uint32_t)u->orig_len;
@@ -163,11 +173,15 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	if (x->outcome == EXO_PENDING && x->nreq && sa->pending)
 		sa->pending--;
 	x->outcome = x->resp_notify ? EXO_ERROR : EXO_ANSWERED;
-	exch_end(e, sa, x);
 	/* A timeout is a verdict on packet time; a peer that was down or busy
-	 * for longer can still answer a later copy, and then it was wrong. */
-	if (late && x->diag_code)
+	 * for longer can still answer a later copy, and then "no answer" was
+	 * wrong. Resolved first: what the answer says is judged afresh. An
+	 * answer whose IP fragments were lost proves nothing. */
+	if (late && x->diag_code && !partial) {
 		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns);
+		x->diag_code = 0;
+	}
+	exch_end(e, sa, x);
 }
 
 /* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an

@@ -80,6 +80,7 @@ struct exch {
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
 	uint8_t req_after_resp;/* request copies sent after a response was seen */
+	uint8_t resp_partial;  /* only incomplete copies of the response seen (lost IP fragments, snaplen) */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
 	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
 	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */
@@ -177,7 +178,6 @@ struct ike_sa {
 	struct sa_notify notify[SA_MAX_NOTIFIES];
 
 	uint32_t diag_raised;         /* bitmap of enum diag_code raised for this SA */
-	uint32_t diag_resolved;       /* those a later answer proved wrong */
 	uint32_t child_flows;         /* ESP flows associated with this SA */
 	uint32_t esp_last[2];         /* latest ESP flow slot + 1 from the initiator [0] / responder [1], 0 if none */
 	uint32_t peer_slot;           /* slot + 1 of the SA's peer index entry when last indexed, 0 if none */

@@ -430,6 +430,47 @@ int main(void)
 	engine_finish(r.e);
 	engine_free(r.e);
 
+	/* A CREATE_CHILD_SA answered late, with an error only: the timeout's
+	 * child.rejected is resolved, and the refusal raises a standing one. */
+	rig_start(&r);
+	ike2_up(&r, 0xc9, 0xe9);
+	send_esp(&r, 1, 2, 0xc1000009, 1);
+	send_sk(&r, 1, 2, 36, 0x08, 2, 0xc9, 0xe9, 33, 120);
+	r.ns += 35000000000LL;
+	send_sk(&r, 1, 2, 36, 0x08, 2, 0xc9, 0xe9, 33, 120);
+	send_sk(&r, 2, 1, 36, 0x20, 2, 0xc9, 0xe9, 41, 80);
+	engine_finish(r.e);
+	is_int(r.got.resolved[DIAG_CHILD_REJECTED], 1, "late error answer: the timeout's child.rejected is resolved");
+	is_int(r.got.codes[DIAG_CHILD_REJECTED], 2, "late error answer: the refusal is a new child.rejected");
+	is_int(engine_worst_severity(r.e), SEV_WARNING, "late error answer: a warning still stands");
+	engine_free(r.e);
+	/* A liveness check resolved, then the peer dies for good: a new
+	 * ike.dpd_timeout that stands. */
+	rig_start(&r);
+	ike2_up(&r, 0xca, 0xea);
+	for (int i = 0; i < 3; i++)
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xca, 0xea, 0, 80);
+	r.ns += 35000000000LL;
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xca, 0xea, 0, 80);
+	send_sk(&r, 2, 1, 37, 0x20, 2, 0xca, 0xea, 0, 80);
+	r.ns += 600000000000LL;
+	for (int i = 0; i < 4; i++)
+		send_sk(&r, 1, 2, 37, 0x08, 3, 0xca, 0xea, 0, 80);
+	engine_finish(r.e);
+	is_int(r.got.resolved[DIAG_IKE_DPD_TIMEOUT], 1, "the first dpd_timeout is resolved");
+	is_int(r.got.codes[DIAG_IKE_DPD_TIMEOUT], 2, "peer dead after a resolved DPD verdict: raised again");
+	is_int(engine_worst_severity(r.e), SEV_WARNING, "the second dpd_timeout stands");
+	engine_free(r.e);
+	/* A SPAN port shows each packet twice: a copy that crosses the answer,
+	 * doubled, is still one retransmission. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xcb, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xcb, 0xeb, 0, 0);
+	send_sa_init(&r, 1, 2, false, 0xcb, 0, 14, 0);
+	r.ns -= 499000000LL;
+	send_sa_init(&r, 1, 2, false, 0xcb, 0, 14, 0);
+	is_int(rig_end(&r, DIAG_IKE_RESPONSE_LOST), 0, "a doubled copy 1 ms apart: no ike.response_lost");
+
 	/* Liveness checks unanswered while the responder's ESP keeps coming:
 	 * the peer is alive, its IKE does not get through. */
 	rig_start(&r);
