@@ -162,7 +162,12 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 	if (!d)
 		return;
 	evidence_exch(d, x);
-	if (sa->ip_frag_lost)
+	if (x->resp_incomplete)
+		diag_message(d, "%s request of %u bytes %s; the %s's answers reached this capture point only as incomplete IP datagrams (%u of them): their lost fragments never reach the %s either",
+			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
+			     sent_phrase(sent, sizeof(sent), x, false), x->by_initiator ? "responder" : "initiator",
+			     x->resp_incomplete, x->by_initiator ? "initiator" : "responder");
+	else if (sa->ip_frag_lost)
 		diag_message(d, "%s request %s as IP fragments; only incomplete datagrams (%u bytes of each) reached this capture point and no answer came back",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", sent_phrase(sent, sizeof(sent), x, false),
 			     x->req_len);

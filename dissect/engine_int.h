@@ -119,6 +119,13 @@ struct engine {
 	struct ah_info ah;
 };
 
+/* An IKE message whose IP fragments never all arrived (engine.c): only
+ * its header is known, and its receiver never got it. */
+static inline bool unit_ike_incomplete(const struct unit *u)
+{
+	return u->ip_frags && u->len < u->orig_len;
+}
+
 /* Same family and address (IPv4 compares its 4 bytes only). */
 static inline bool engine_addr_eq(const struct addr *a, const struct addr *b)
 {

@@ -230,6 +230,11 @@ static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u
 			x = exch_new(sa, m, by_init);
 			x->outcome = EXO_PENDING;
 		}
+		if (unit_ike_incomplete(u)) {
+			if (x->resp_incomplete < UINT8_MAX)
+				x->resp_incomplete++;
+			return;
+		}
 		add_response(e, sa, x, u, m);
 		if (x->nresp == 1)
 			child_rekeyed(e, sa, x);
@@ -292,6 +297,11 @@ static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		return;
 	}
 	if (theirs && theirs->nreq && theirs->nresp == 0 && (!mine || mine < theirs)) {
+		if (unit_ike_incomplete(u)) {
+			if (theirs->resp_incomplete < UINT8_MAX)
+				theirs->resp_incomplete++;
+			return;
+		}
 		add_response(e, sa, theirs, u, m);
 		theirs->resp_hash = h;
 		return;

@@ -394,6 +394,8 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		link_ke_retry(e, engine_sa_mut(e, prev), sa, slot, u);
 		note_restart(engine_sa_mut(e, prev), sa, u);
 	}
-	advance_state(e, sa, u, m, from_init);
+	/* An answer its receiver never got in full changes nothing. */
+	if (!unit_ike_incomplete(u))
+		advance_state(e, sa, u, m, from_init);
 }
 

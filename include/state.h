@@ -81,6 +81,7 @@ struct exch {
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
 	uint8_t req_after_resp;/* request copies sent after a response was seen */
 	uint8_t resp_partial;  /* only incomplete copies of the response seen (lost IP fragments, snaplen) */
+	uint8_t resp_incomplete; /* response copies whose IP fragments never all arrived: no answer */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
 	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
 	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */

@@ -146,6 +146,40 @@ static void send_sk(struct rig *r, uint8_t from, uint8_t to, uint8_t exch, uint8
 	feed(r, from, to, m, len);
 }
 
+/* The header of an IKEv2 message of orig_len bytes whose IP fragments
+ * never all arrived, as the engine makes it from the first fragment. */
+static void send_incomplete(struct rig *r, uint8_t from, uint8_t to, uint8_t exch, uint8_t flags,
+			    uint32_t msg_id, uint8_t ispi, uint8_t rspi, size_t orig_len)
+{
+	uint8_t m[28];
+	struct unit u;
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = 46;
+	m[17] = 0x20;
+	m[18] = exch;
+	m[19] = flags;
+	m[23] = (uint8_t)msg_id;
+	m[26] = (uint8_t)(orig_len >> 8);
+	m[27] = (uint8_t)orig_len;
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_IKE;
+	u.transport = TR_UDP4500;
+	addr4(&u.src, from);
+	addr4(&u.dst, to);
+	u.sport = u.dport = 4500;
+	u.frame = ++r->frame;
+	r->ns += 500000000LL;
+	u.ts_ns = r->ns;
+	u.data = m;
+	u.len = sizeof(m);
+	u.orig_len = orig_len;
+	u.ip_frags = 1;
+	engine_feed(r->e, &u);
+}
+
 /* Sends an IKE message with at most one notify payload from host `from` to `to`. */
 static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8_t exch,
 		     uint8_t flags, uint32_t msg_id, uint8_t ispi, uint8_t rspi, uint16_t notify)
@@ -470,6 +504,29 @@ int main(void)
 	r.ns -= 499000000LL;
 	send_sa_init(&r, 1, 2, false, 0xcb, 0, 14, 0);
 	is_int(rig_end(&r, DIAG_IKE_RESPONSE_LOST), 0, "a doubled copy 1 ms apart: no ike.response_lost");
+
+	/* IKE_AUTH answered only by datagrams whose IP fragments were lost:
+	 * no answer, the SA does not come up, the request stalls. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xcc, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xcc, 0xec, 0, 0);
+	for (int i = 0; i < 3; i++) {
+		send_sk(&r, 1, 2, 35, 0x08, 1, 0xcc, 0xec, 35, 120);
+		send_incomplete(&r, 2, 1, 35, 0x20, 1, 0xcc, 0xec, 2000);
+	}
+	engine_finish(r.e);
+	ok(strstr(diag_text(&r, DIAG_IKE_AUTH_STALL), "only as incomplete IP datagrams (3 of them)") != NULL,
+	   "answers with lost IP fragments: ike.auth_stall names them");
+	is_int(r.got.codes[DIAG_CHILD_REJECTED], 0, "answers with lost IP fragments: the SA never came up");
+	{
+		const struct ike_sa *sa = NULL;
+
+		for (uint32_t i = 0; i < engine_sa_slots(r.e); i++)
+			if (engine_sa(r.e, i) && engine_sa(r.e, i)->ispi[0] == 0xcc)
+				sa = engine_sa(r.e, i);
+		ok(sa && sa->state == SAS_AUTHENTICATING, "answers with lost IP fragments: still authenticating");
+	}
+	engine_free(r.e);
 
 	/* Liveness checks unanswered while the responder's ESP keeps coming:
 	 * the peer is alive, its IKE does not get through. */
