@@ -552,6 +552,19 @@ int main(void)
 	ok(diag_text(&r, DIAG_IKE_DPD_TIMEOUT)[0] && !strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "kept arriving"),
 	   "dpd_timeout with the peer's ESP stopped before the checks: the peer is gone");
 	engine_free(r.e);
+	/* One ESP packet half a second after the first check, then nothing:
+	 * it was on its way already. */
+	rig_start(&r);
+	ike2_up(&r, 0xcd, 0xed);
+	send_esp(&r, 2, 1, 0xc200000d, 1);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xcd, 0xed, 0, 80);
+	send_esp(&r, 2, 1, 0xc200000d, 2);
+	for (int i = 0; i < 3; i++)
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xcd, 0xed, 0, 80);
+	engine_finish(r.e);
+	ok(diag_text(&r, DIAG_IKE_DPD_TIMEOUT)[0] && !strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "kept arriving"),
+	   "one ESP packet just after the first check: not taken for a live peer");
+	engine_free(r.e);
 
 	/* IKE_SA_INIT answered, resent twice more after the answer: the
 	 * answers do not reach the initiator. */
