@@ -157,25 +157,45 @@ static void frag_release(struct decoder *d, int32_t idx)
 	memset(g, 0, sizeof(*g));
 }
 
-/* The IKE header of an incomplete IKE datagram, read from its first
- * fragment (after the UDP header and, on port 4500, the non-ESP marker):
- * enough for the engine to tie the loss to an IKE exchange. */
+/* What the first fragment of an incomplete datagram tells: the IKE header
+ * (after the UDP header and, on port 4500, the non-ESP marker) or the ESP
+ * SPI (raw, or in UDP 4500), enough for the engine to tie the loss to an IKE
+ * exchange or an ESP flow. */
 static uint8_t *frag_at(struct ipfrag *f, const struct frag_dgram *g, uint32_t off);
 
-static void frag_ike_header(struct ipfrag *f, const struct frag_dgram *g, struct frag_expired *fe)
+static bool frag_esp_spi(struct ipfrag *f, const struct frag_dgram *g, uint32_t at, uint32_t have,
+			 struct frag_expired *fe)
+{
+	uint32_t spi = 0;
+
+	if (have < at + 4)
+		return false;
+	for (uint32_t i = 0; i < 4; i++)
+		spi = spi << 8 | *frag_at(f, g, at + i);
+	if (!spi)
+		return false;
+	fe->esp_spi = spi;
+	fe->has_esp_spi = 1;
+	return true;
+}
+
+static void frag_first_bytes(struct ipfrag *f, const struct frag_dgram *g, struct frag_expired *fe)
 {
 	uint32_t at = 8, have = (g->nranges && g->have[0].lo == 0) ? g->have[0].hi : 0;
 	bool natt = g->sport == PORT_NATT || g->dport == PORT_NATT;
 
-	if (!g->have_first || g->proto != IPPROTO_NUM_UDP ||
-	    !(natt || g->sport == PORT_IKE || g->dport == PORT_IKE))
+	if (!g->have_first)
+		return;
+	if (g->proto == IPPROTO_NUM_ESP) {
+		frag_esp_spi(f, g, 0, have, fe);
+		return;
+	}
+	if (g->proto != IPPROTO_NUM_UDP || !(natt || g->sport == PORT_IKE || g->dport == PORT_IKE))
 		return;
 	if (natt) {
-		if (have < at + 4)
+		/* A zero marker is IKE's; anything else is an ESP SPI. */
+		if (have < at + 4 || frag_esp_spi(f, g, at, have, fe))
 			return;
-		for (uint32_t i = 0; i < 4; i++)
-			if (*frag_at(f, g, at + i))
-				return; /* ESP-in-UDP, not IKE */
 		at += 4;
 	}
 	if (have < at + sizeof(fe->ike_hdr))
@@ -212,7 +232,7 @@ static void frag_report(struct decoder *d, int32_t idx)
 	u.u.frag.dport = g->dport;
 	u.u.frag.first_ns = g->first_ns;
 	u.u.frag.last_ns = g->last_ns;
-	frag_ike_header(d->frag, g, &u.u.frag);
+	frag_first_bytes(d->frag, g, &u.u.frag);
 	decoder_emit(d, &u);
 	frag_release(d, idx);
 }

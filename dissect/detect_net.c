@@ -263,11 +263,41 @@ void detect_icmp(struct engine *e, const struct unit *u)
 		icmp_unreachable(e, u, k);
 }
 
+/* An ESP packet whose fragments never all arrived, of a flow whose smaller
+ * packets pass whole: the path drops what needs fragmenting, so large
+ * packets vanish while small ones (pings, ACKs) get through. */
+static void esp_fragments_vanish(struct engine *e, const struct unit *u, const char *a, const char *b)
+{
+	const struct frag_expired *fr = &u->u.frag;
+	uint32_t slot = esp_flow_find(e, &u->dst, fr->esp_spi);
+	struct esp_flow *f = slot == NO_SLOT ? NULL : engine_flow_mut(e, slot);
+	char total[24];
+	struct diagnosis *d;
+
+	if (!f || !f->packets)
+		return;
+	d = diag_begin_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	if (fr->bytes_total)
+		snprintf(total, sizeof(total), "%" PRIu32, fr->bytes_total);
+	else
+		snprintf(total, sizeof(total), "over %" PRIu32, fr->bytes_have);
+	diag_evidence(d, u->frame, u->ts_ns);
+	diag_evidence(d, f->last_frame, f->last_ns);
+	diag_message(d, "ESP packets of %s bytes (IP payload) reach this capture point only as incomplete IP fragments, while packets of this flow up to %" PRIu32 " bytes pass whole: large packets vanish",
+		     total, f->size_max);
+	diag_hint(d, "Something between %s and %s drops IP fragments, so tunnelled packets too large for the path never arrive while small ones (pings) do: lower the tunnel MTU or clamp the TCP MSS (e.g. 1360), or let fragments through.",
+		  a, b);
+	diag_commit(e, d);
+}
+
 void detect_frag_expired(struct engine *e, const struct unit *u)
 {
 	const struct frag_expired *fr = &u->u.frag;
-	bool ike = fr->proto == PROTO_UDP && (is_ike_port(fr->sport) || is_ike_port(fr->dport));
-	bool esp = fr->proto == PROTO_ESP;
+	bool esp_udp = fr->proto == PROTO_UDP && fr->has_esp_spi;
+	bool ike = fr->proto == PROTO_UDP && !esp_udp && (is_ike_port(fr->sport) || is_ike_port(fr->dport));
+	bool esp = fr->proto == PROTO_ESP || esp_udp;
 	uint32_t s = ike_sa_find_by_peers(e, &u->src, &u->dst);
 	struct ike_sa *sa = s == NO_SLOT ? NULL : engine_sa_mut(e, s);
 	char a[48], b[48], total[24];
@@ -280,13 +310,15 @@ void detect_frag_expired(struct engine *e, const struct unit *u)
 		return;
 	if (sa)
 		sa->ip_frag_lost++;
+	diag_addr(&u->src, a, sizeof(a));
+	diag_addr(&u->dst, b, sizeof(b));
+	if (fr->has_esp_spi)
+		esp_fragments_vanish(e, u, a, b);
 	d = begin_net(e, s, DIAG_IP_FRAGMENT_LOSS, SEV_WARNING,
 		      sa && sa->ip_frag_lost >= 2 ? CONF_CERTAIN : CONF_LIKELY, &u->src, fr->sport, &u->dst,
 		      fr->dport);
 	if (!d)
 		return;
-	diag_addr(&u->src, a, sizeof(a));
-	diag_addr(&u->dst, b, sizeof(b));
 	what = ike ? "IKE" : esp ? "ESP" : "IP";
 	missing = !fr->have_first ? "the first fragment" : !fr->have_last ? "the last fragment"
 									 : "a middle fragment";

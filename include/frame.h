@@ -84,6 +84,8 @@ struct frag_expired {
 	int64_t first_ns, last_ns;
 	uint8_t has_ike_hdr;    /* the first fragment held an IKE header (UDP 500/4500) */
 	uint8_t ike_hdr[28];    /* ... this one: ties the loss to an IKE exchange */
+	uint8_t has_esp_spi;    /* the first fragment began an ESP packet (raw, or in UDP 4500) */
+	uint32_t esp_spi;       /* ... with this SPI: ties the loss to an ESP flow */
 };
 
 enum tcp_event_kind {

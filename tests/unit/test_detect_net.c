@@ -187,6 +187,45 @@ static void test_frag(void)
 	engine_free(e);
 }
 
+/* An ESP-in-UDP packet too large for the path, its first fragment only,
+ * in a flow whose small packets pass: large packets vanish. */
+static void test_esp_frag_vanish(void)
+{
+	struct engine *e = eng_new(0);
+	const struct diagnosis *d;
+	struct unit u;
+
+	feed_esp(e, A4, B4, 0xc0de0001, 1, 50 * SEC, 120);
+	feed_esp(e, A4, B4, 0xc0de0001, 2, 51 * SEC, 140);
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_FRAG_EXPIRED;
+	u.frame = next_frame++;
+	u.ts_ns = 60 * SEC;
+	u.src = A4;
+	u.dst = B4;
+	u.sport = u.dport = 4500;
+	u.u.frag.proto = 17;
+	u.u.frag.ident = 0x2001;
+	u.u.frag.bytes_have = 1480;
+	u.u.frag.frags_have = 1;
+	u.u.frag.have_first = 1;
+	u.u.frag.sport = u.u.frag.dport = 4500;
+	u.u.frag.has_esp_spi = 1;
+	u.u.frag.esp_spi = 0xc0de0001;
+	engine_feed(e, &u);
+	d = find_diag(DIAG_ESP_MTU_BLACKHOLE);
+	ok(d && d->has_spi && d->spi == 0xc0de0001 && d->confidence == CONF_LIKELY &&
+	   has(d, "ESP packets of over 1480 bytes (IP payload) reach this capture point only as incomplete IP fragments, while packets of this flow up to 140 bytes pass whole"),
+	   "ESP-in-UDP first fragment only, small packets pass: esp.mtu_blackhole on the flow");
+	d = find_diag(DIAG_IP_FRAGMENT_LOSS);
+	ok(d && has(d, "ESP datagram"), "  and ip.fragment_loss calls it ESP, not IKE");
+	u.u.frag.esp_spi = 0xc0de0002;
+	u.frame = next_frame++;
+	engine_feed(e, &u);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "  a flow never seen whole: no esp.mtu_blackhole");
+	engine_free(e);
+}
+
 static void test_tcp(void)
 {
 	struct engine *e = eng_new(0);
@@ -284,6 +323,7 @@ int main(void)
 	test_icmp();
 	test_mtu();
 	test_frag();
+	test_esp_frag_vanish();
 	test_tcp();
 	test_pcaps();
 	return tap_done();

@@ -270,6 +270,38 @@ static void test_esp(void)
 	decoder_free(d);
 }
 
+/* What an incomplete datagram's first fragment tells: the SPI of raw ESP
+ * and of ESP in UDP 4500, the IKE header behind a zero marker. */
+static void test_expired_first_bytes(void)
+{
+	struct decoder *d = fresh(0, 0);
+	uint32_t spi = (uint32_t)esp_pkt[0] << 24 | (uint32_t)esp_pkt[1] << 16 | (uint32_t)esp_pkt[2] << 8 | esp_pkt[3];
+	size_t n;
+
+	memcpy(dgram, esp_pkt, sizeof(esp_pkt));
+	n = mk_ip4(ip, 50, 78, 0x2000, 0, dgram, 64);
+	decoder_frame(d, LINKTYPE_RAW, ip, (uint32_t)n, (uint32_t)n, SEC, 1);
+	dlen = mk_udp(dgram, 4500, 4500, esp_pkt, sizeof(esp_pkt));
+	frag4(d, 79, 0, 64, true, SEC);
+	{
+		uint8_t ike_natt[4 + sizeof(ike_sa_init_r)] = { 0 };
+
+		memcpy(ike_natt + 4, ike_sa_init_r, sizeof(ike_sa_init_r));
+		dlen = mk_udp(dgram, 4500, 4500, ike_natt, sizeof(ike_natt));
+		frag4(d, 80, 0, 48, true, SEC);
+	}
+	decoder_expire(d, INT64_MAX);
+	if (!ok(g.n == 3, "three incomplete datagrams"))
+		return;
+	ok(g.u[0].u.frag.has_esp_spi && g.u[0].u.frag.esp_spi == spi && !g.u[0].u.frag.has_ike_hdr,
+	   "  raw ESP: the SPI");
+	ok(g.u[1].u.frag.has_esp_spi && g.u[1].u.frag.esp_spi == spi && !g.u[1].u.frag.has_ike_hdr,
+	   "  ESP in UDP 4500: the SPI");
+	ok(!g.u[2].u.frag.has_esp_spi && g.u[2].u.frag.has_ike_hdr &&
+	   !memcmp(g.u[2].u.frag.ike_hdr, ike_sa_init_r, 28), "  IKE behind the zero marker: its header");
+	decoder_free(d);
+}
+
 int main(void)
 {
 	test_v4();
@@ -277,5 +309,6 @@ int main(void)
 	test_pool();
 	test_v6();
 	test_esp();
+	test_expired_first_bytes();
 	return tap_done();
 }
