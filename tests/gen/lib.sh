@@ -247,8 +247,10 @@ install_certs() {
 }
 
 # ping through the tunnel from the initiator's inner address
+# (PINGS: count, default 5; PING_SIZE: payload bytes, default ping's 56)
 tunnel_ping() {
     local src=${1:-203.0.113.1} dst=${2:-203.0.113.2} ns=${3:-iks-ini}
-    nsx "$ns" timeout 15 ping -c "${PINGS:-5}" -i 0.3 -W 2 -I "$src" "$dst" >"$T/ping.out" 2>&1
-    log "ping: $(grep -E 'packets transmitted' "$T/ping.out")"
+    nsx "$ns" timeout 15 ping -c "${PINGS:-5}" -i 0.3 -W 2 ${PING_SIZE:+-s "$PING_SIZE"} -I "$src" "$dst" >"$T/ping.out" 2>&1
+    cat "$T/ping.out" >>"$T/ping.log"
+    log "ping${PING_SIZE:+ -s $PING_SIZE}: $(grep -E 'packets transmitted' "$T/ping.out")"
 }

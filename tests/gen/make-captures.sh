@@ -1,7 +1,7 @@
 #!/bin/bash
 # Rebuild all daemon-made captures in pcaps/ (run as root, Debian 12 with
 # strongswan-swanctl, charon (strongswan-charon), libcharon-extra-plugins
-# (kernel-libipsec), tcpdump, nftables, openssl).
+# (kernel-libipsec), tcpdump, nftables, openssl, iputils-ping).
 #
 #   tests/gen/make-captures.sh              # all scenarios
 #   tests/gen/make-captures.sh NAME...      # only these (see list below)
@@ -220,6 +220,48 @@ EOF
     cap_start iks-rtr wan0 "$OUT/ikev2-auth-stall-ipfrag.pcap"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$? (failure expected)"
     nsx iks-rtr nft list ruleset | grep counter >&2
+    cap_stop 1
+}
+
+# Working PSK tunnel (kernel-libipsec, ESP in UDP 4500, mobike = no) through
+# a router that, once the tunnel is up, drops every non-first IPv4 fragment
+# (same rule as ikev2_auth_stall_ipfrag).  Small pings pass; large pings make
+# ESP-in-UDP datagrams bigger than the initiator's link MTU, its kernel
+# fragments them, only their first fragments reach wan0 and the pings fail.
+# Sizes: kernel-libipsec's TUN device (ipsec0) has a fixed MTU of 1400 in
+# strongSwan 5.9.8 (no setting), so libipsec never builds ESP-in-UDP
+# datagrams above 1464 bytes: bigger inner packets are fragmented before ESP
+# (ping -s 1700 -> ESP datagrams of 1460 + 416 bytes, no outer fragments),
+# and raising ipsec0's MTU does not help (libipsec still reads only 1400
+# bytes per packet: 1464-byte ESP datagrams, pings lost without any IP
+# fragment).  So the initiator's link (i0, and lan0 on the router's side)
+# gets MTU 1400, and the large pings use -s 1372: a 1400-byte inner packet,
+# one 1464-byte ESP-in-UDP datagram, IP fragments of 1396 + 88 bytes.
+s_ikev2_esp_frag_loss() {
+    topo_routed
+    nsx iks-ini ip link set i0 mtu 1400
+    nsx iks-rtr ip link set lan0 mtu 1400
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
+    psk_conf rsp 2 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr wan0 "$OUT/ikev2-esp-frag-loss.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    nsx iks-rtr nft -f - <<'EOF'
+table ip fragdrop {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        ip frag-off & 0x1fff != 0 counter drop
+    }
+}
+EOF
+    PINGS=4 tunnel_ping
+    PINGS=4 PING_SIZE=1372 tunnel_ping
+    PINGS=4 tunnel_ping
+    nsx iks-rtr nft list ruleset | grep counter >&2
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
     cap_stop 1
 }
 
@@ -482,7 +524,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev2_no_response ikev2_auth_stall_ipfrag ikev2_ts_unacceptable ikev2_dpd_timeout
      ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2 ikev1_ts_unacceptable ikev1_child_no_proposal
      libreswan_ikev2_initiator libreswan_ikev2_no_proposal
-     ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address)
+     ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address
+     ikev2_esp_frag_loss)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
