@@ -206,7 +206,7 @@ static void frag_first_bytes(struct ipfrag *f, const struct frag_dgram *g, struc
 }
 
 /* Reports an incomplete datagram to the engine, then frees its slot. */
-static void frag_report(struct decoder *d, int32_t idx)
+static void frag_report(struct decoder *d, int32_t idx, uint8_t end)
 {
 	const struct frag_dgram *g = &d->frag->slot[idx];
 	struct unit u;
@@ -222,6 +222,7 @@ static void frag_report(struct decoder *d, int32_t idx)
 	u.dport = g->dport;
 	u.ttl = g->ttl;
 	u.u.frag.proto = g->have_first ? g->proto : 0;
+	u.u.frag.end = end;
 	u.u.frag.ident = g->ident;
 	u.u.frag.bytes_have = g->bytes;
 	u.u.frag.bytes_total = g->have_last ? g->total : 0;
@@ -255,7 +256,7 @@ static int32_t frag_oldest(const struct ipfrag *f, int32_t keep)
 static void frag_evict(struct decoder *d, int32_t idx)
 {
 	d->st.frags_evicted++;
-	frag_report(d, idx);
+	frag_report(d, idx, FRAG_EVICTED);
 }
 
 static int32_t frag_create(struct decoder *d, const struct pkt *k, uint32_t ident, uint8_t proto,
@@ -489,6 +490,6 @@ void ipfrag_expire(struct decoder *d, int64_t now_ns)
 		if (idx < 0 || now_ns - f->timeout_ns <= f->slot[idx].first_ns)
 			break;
 		d->st.frags_expired++;
-		frag_report(d, idx);
+		frag_report(d, idx, now_ns == INT64_MAX ? FRAG_CAPTURE_END : FRAG_TIMED_OUT);
 	}
 }

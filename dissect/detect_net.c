@@ -263,29 +263,38 @@ void detect_icmp(struct engine *e, const struct unit *u)
 		icmp_unreachable(e, u, k);
 }
 
-/* An ESP packet whose fragments never all arrived, of a flow whose smaller
- * packets pass whole: the path drops what needs fragmenting, so large
- * packets vanish while small ones (pings, ACKs) get through. */
+/* ESP packets whose fragments never all arrived, larger than any packet of
+ * their flow that passed whole: the path drops what needs fragmenting, so
+ * large packets vanish while small ones (pings, ACKs) get through. Twice at
+ * least, and not a datagram the end of the capture or a full pool cut
+ * short: one loss is ip.fragment_loss's to tell. */
+#define FRAG_SETTLED_NS (1 * 1000000000LL)
+
 static void esp_fragments_vanish(struct engine *e, const struct unit *u, const char *a, const char *b)
 {
 	const struct frag_expired *fr = &u->u.frag;
 	uint32_t slot = esp_flow_find(e, &u->dst, fr->esp_spi);
 	struct esp_flow *f = slot == NO_SLOT ? NULL : engine_flow_mut(e, slot);
+	uint32_t udp = fr->proto == PROTO_UDP ? 8 : 0;
+	uint32_t esp_len = (fr->bytes_total ? fr->bytes_total : fr->bytes_have) - udp;
 	char total[24];
 	struct diagnosis *d;
 
-	if (!f || !f->packets)
+	if (!f || !f->packets || fr->end == FRAG_EVICTED ||
+	    (fr->end == FRAG_CAPTURE_END && e->now_ns - fr->last_ns < FRAG_SETTLED_NS) ||
+	    (fr->bytes_total ? fr->bytes_total : fr->bytes_have) <= udp || esp_len <= f->size_max)
+		return;
+	if (f->frags_lost < UINT16_MAX)
+		f->frags_lost++;
+	if (f->frags_lost < 2)
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
-	if (fr->bytes_total)
-		snprintf(total, sizeof(total), "%" PRIu32, fr->bytes_total);
-	else
-		snprintf(total, sizeof(total), "over %" PRIu32, fr->bytes_have);
+	snprintf(total, sizeof(total), "%s%" PRIu32, fr->bytes_total ? "" : "over ", esp_len);
 	diag_evidence(d, u->frame, u->ts_ns);
 	diag_evidence(d, f->last_frame, f->last_ns);
-	diag_message(d, "ESP packets of %s bytes (IP payload) reach this capture point only as incomplete IP fragments, while packets of this flow up to %" PRIu32 " bytes pass whole: large packets vanish",
+	diag_message(d, "Large ESP packets (the latest of %s bytes) reach this capture point only as incomplete IP fragments, while packets of this flow up to %" PRIu32 " bytes pass whole: large packets vanish",
 		     total, f->size_max);
 	diag_hint(d, "Something between %s and %s drops IP fragments, so tunnelled packets too large for the path never arrive while small ones (pings) do: lower the tunnel MTU or clamp the TCP MSS (e.g. 1360), or let fragments through.",
 		  a, b);

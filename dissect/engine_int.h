@@ -153,8 +153,9 @@ void ike_sa_expire(struct engine *e, struct ike_sa *sa, int64_t now_ns, bool fin
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final);
 /* Finds the SA whose peers are these two addresses (either order), most recent first. */
 uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const struct addr *b);
-/* ike_exch.c: exchanges within an SA. */
-void ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
+/* ike_exch.c: exchanges within an SA. False when the message does not
+ * count: an answer its requester never got in full (answer_set_aside). */
+bool ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		    const struct ike_msg *m, bool from_init);
 /* An IKEv1 error notify closes the exchange the other side waits on. */
 void ike_exch_close_with_error(struct engine *e, struct ike_sa *sa,

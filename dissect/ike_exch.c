@@ -120,10 +120,8 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			x->req_ip_frags = u->ip_frags;
 		/* One copy may cross the answer on its way; a requester that
 		 * resends twice after it never got it. A copy close behind the
-		 * one before is the capture's own duplicate (a SPAN port), and
-		 * an answer whose IP fragments were lost before this point is
-		 * no answer. */
-		if (x->nresp && !x->resp_partial && u->ts_ns > x->resp_ns &&
+		 * one before is the capture's own duplicate (a SPAN port). */
+		if (x->nresp && u->ts_ns > x->resp_ns &&
 		    u->ts_ns - x->req_ns_last >= RETRANSMIT_MIN_NS && x->req_after_resp < UINT8_MAX &&
 		    ++x->req_after_resp == 2)
 			detect_ike_response_lost(e, sa, x);
@@ -156,15 +154,11 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 			 const struct unit *u, const struct ike_msg *m)
 {
 	bool late = x->outcome == EXO_TIMEOUT || x->outcome == EXO_REFUSED;
-	bool partial = u->len < u->orig_len;
 
 	if (x->nresp < UINT8_MAX)
 		x->nresp++;
-	if (!partial)
-		x->resp_partial = 0;
 	if (x->nresp > 1)
 		return;
-	x->resp_partial = partial;
 	x->resp_frame = u->frame;
 	x->resp_ns = u->ts_ns;
 	x->resp_len = (uint32_t)u->orig_len;
@@ -175,9 +169,8 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	x->outcome = x->resp_notify ? EXO_ERROR : EXO_ANSWERED;
 	/* A timeout is a verdict on packet time; a peer that was down or busy
 	 * for longer can still answer a later copy, and then "no answer" was
-	 * wrong. Resolved first: what the answer says is judged afresh. An
-	 * answer whose IP fragments were lost proves nothing. */
-	if (late && x->diag_code && !partial) {
+	 * wrong. Resolved first: what the answer says is judged afresh. */
+	if (late && x->diag_code) {
 		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns);
 		x->diag_code = 0;
 	}
@@ -203,9 +196,23 @@ static void child_rekeyed(struct engine *e, struct ike_sa *sa, const struct exch
 	}
 }
 
+/* An answer whose IP fragments did not all reach the capture point, after
+ * which the requester sent its request again: it never got the answer
+ * either. Without such a copy the fragments may have been missed by the
+ * capture alone (a mirror port hashing fragments to another link), so the
+ * answer counts. */
+static bool answer_set_aside(struct exch *x, const struct unit *u)
+{
+	if (!unit_ike_incomplete(u) || !x->nreq || x->req_ns_last <= u->ts_ns)
+		return false;
+	if (x->resp_incomplete < UINT8_MAX)
+		x->resp_incomplete++;
+	return true;
+}
+
 /* IKEv2: the I flag names the original initiator, R marks responses, so
  * the side that started an exchange is I for requests and !I for responses. */
-static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u,
+static bool track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m)
 {
 	bool response = (m->flags & IKE2_FLAG_RESPONSE) != 0;
@@ -230,15 +237,13 @@ static void track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u
 			x = exch_new(sa, m, by_init);
 			x->outcome = EXO_PENDING;
 		}
-		if (unit_ike_incomplete(u)) {
-			if (x->resp_incomplete < UINT8_MAX)
-				x->resp_incomplete++;
-			return;
-		}
+		if (answer_set_aside(x, u))
+			return false;
 		add_response(e, sa, x, u, m);
 		if (x->nresp == 1)
 			child_rekeyed(e, sa, x);
 	}
+	return true;
 }
 
 /* IKEv1 has no response flag: the answer is the next message with the same
@@ -277,7 +282,7 @@ static void note_refusal(struct ike_sa *sa, const struct unit *u, bool from_init
 	}
 }
 
-static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u,
+static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		       const struct ike_msg *m, bool from_init)
 {
 	uint64_t h = message_hash(e, u);
@@ -289,27 +294,24 @@ static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 	    (mine->req_hash == h || m->frag_num > 1 ||
 	     (!mine->nresp && (u->len < u->orig_len || mine->req_partial)))) {
 		add_request(e, sa, mine, u, m, h);
-		return;
+		return true;
 	}
 	if (theirs && theirs->nresp && theirs->resp_hash == h) {
 		if (theirs->nresp < UINT8_MAX)
 			theirs->nresp++;
-		return;
+		return true;
 	}
 	if (theirs && theirs->nreq && theirs->nresp == 0 && (!mine || mine < theirs)) {
-		if (unit_ike_incomplete(u)) {
-			if (theirs->resp_incomplete < UINT8_MAX)
-				theirs->resp_incomplete++;
-			return;
-		}
+		if (answer_set_aside(theirs, u))
+			return false;
 		add_response(e, sa, theirs, u, m);
 		theirs->resp_hash = h;
-		return;
+		return true;
 	}
 	if (mine && mine->nresp &&
 	    (m->exchange == IKE1_EXCH_QUICK || m->exchange == IKE1_EXCH_AGGRESSIVE)) {
 		mine->step = 3;
-		return;
+		return true;
 	}
 	x = exch_new(sa, m, from_init);
 	x->step = (uint8_t)(mine ? mine->step + 2 : 1);
@@ -321,6 +323,7 @@ static void track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		if (m->encrypted)
 			note_refusal(sa, u, from_init);
 	}
+	return true;
 }
 
 /* IKEv1 errors come in a separate informational message: it closes the
@@ -378,11 +381,10 @@ void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 	}
 }
 
-void ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
+bool ike_exch_track(struct engine *e, struct ike_sa *sa, const struct unit *u,
 		    const struct ike_msg *m, bool from_init)
 {
 	if (m->major == 2)
-		track_ike2(e, sa, u, m);
-	else
-		track_ike1(e, sa, u, m, from_init);
+		return track_ike2(e, sa, u, m);
+	return track_ike1(e, sa, u, m, from_init);
 }

@@ -371,7 +371,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 {
 	uint32_t slot = ike_sa_find(e, m->ispi, m->major), prev = NO_SLOT;
 	struct ike_sa *sa;
-	bool from_init;
+	bool from_init, counts;
 	static const uint8_t zero[8];
 
 	sa = slot == NO_SLOT ? sa_create(e, u, m, &slot) : engine_sa_mut(e, slot);
@@ -385,7 +385,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	    !(m->flags & IKE2_FLAG_RESPONSE))
 		prev = ike_sa_find_by_peers(e, &sa->init_ip, &sa->resp_ip);
 	ike_sa_index_peers(e, sa, slot);
-	ike_exch_track(e, sa, u, m, from_init);
+	counts = ike_exch_track(e, sa, u, m, from_init);
 	if (!m->encrypted) {
 		read_payloads(e, sa, u, m, from_init);
 		natd_check(e, sa, m, u);
@@ -395,7 +395,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 		note_restart(engine_sa_mut(e, prev), sa, u);
 	}
 	/* An answer its receiver never got in full changes nothing. */
-	if (!unit_ike_incomplete(u))
+	if (counts)
 		advance_state(e, sa, u, m, from_init);
 }
 

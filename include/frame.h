@@ -73,8 +73,16 @@ struct icmp_error {
 };
 
 /* An IP datagram whose fragments did not all arrive before the timeout. */
+/* Why an incomplete datagram was reported. */
+enum frag_end {
+	FRAG_TIMED_OUT = 0,     /* the reassembly timeout ran out on packet time */
+	FRAG_EVICTED,           /* pushed out of the full fragment pool */
+	FRAG_CAPTURE_END,       /* still waiting when the input ended */
+};
+
 struct frag_expired {
 	uint8_t proto;          /* upper protocol if the first fragment was seen, else 0 */
+	uint8_t end;            /* enum frag_end */
 	uint32_t ident;         /* IPv4 ID or IPv6 fragment identification */
 	uint32_t bytes_have;    /* payload bytes received */
 	uint32_t bytes_total;   /* total payload size if the last fragment was seen, else 0 */

@@ -80,8 +80,7 @@ struct exch {
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
 	uint8_t req_after_resp;/* request copies sent after a response was seen */
-	uint8_t resp_partial;  /* only incomplete copies of the response seen (lost IP fragments, snaplen) */
-	uint8_t resp_incomplete; /* response copies whose IP fragments never all arrived: no answer */
+	uint8_t resp_incomplete; /* answers whose IP fragments never all arrived, the request resent after */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
 	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
 	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */
@@ -232,6 +231,7 @@ struct esp_flow {
 
 	struct addr src, dst;
 	uint16_t sport, dport;
+	uint16_t frags_lost;          /* larger packets that reached here as incomplete IP fragments */
 	int64_t first_ns;
 	uint64_t first_frame;
 	int64_t stale_since_ns;

@@ -147,9 +147,10 @@ static void send_sk(struct rig *r, uint8_t from, uint8_t to, uint8_t exch, uint8
 }
 
 /* The header of an IKEv2 message of orig_len bytes whose IP fragments
- * never all arrived, as the engine makes it from the first fragment. */
+ * never all arrived, as the engine makes it from the first fragment when
+ * the reassembly times out: late, with the time its fragments came (ns). */
 static void send_incomplete(struct rig *r, uint8_t from, uint8_t to, uint8_t exch, uint8_t flags,
-			    uint32_t msg_id, uint8_t ispi, uint8_t rspi, size_t orig_len)
+			    uint32_t msg_id, uint8_t ispi, uint8_t rspi, size_t orig_len, int64_t ns)
 {
 	uint8_t m[28];
 	struct unit u;
@@ -171,8 +172,7 @@ static void send_incomplete(struct rig *r, uint8_t from, uint8_t to, uint8_t exc
 	addr4(&u.dst, to);
 	u.sport = u.dport = 4500;
 	u.frame = ++r->frame;
-	r->ns += 500000000LL;
-	u.ts_ns = r->ns;
+	u.ts_ns = ns;
 	u.data = m;
 	u.len = sizeof(m);
 	u.orig_len = orig_len;
@@ -510,10 +510,10 @@ int main(void)
 	rig_start(&r);
 	send_sa_init(&r, 1, 2, false, 0xcc, 0, 14, 0);
 	send_sa_init(&r, 2, 1, true, 0xcc, 0xec, 0, 0);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 3; i++)
 		send_sk(&r, 1, 2, 35, 0x08, 1, 0xcc, 0xec, 35, 120);
-		send_incomplete(&r, 2, 1, 35, 0x20, 1, 0xcc, 0xec, 2000);
-	}
+	for (int i = 0; i < 3; i++)
+		send_incomplete(&r, 2, 1, 35, 0x20, 1, 0xcc, 0xec, 2000, r.ns - 1250000000LL + i * 500000000LL);
 	engine_finish(r.e);
 	ok(strstr(diag_text(&r, DIAG_IKE_AUTH_STALL), "only as incomplete IP datagrams (3 of them)") != NULL,
 	   "answers with lost IP fragments: ike.auth_stall names them");
@@ -526,6 +526,55 @@ int main(void)
 				sa = engine_sa(r.e, i);
 		ok(sa && sa->state == SAS_AUTHENTICATING, "answers with lost IP fragments: still authenticating");
 	}
+	engine_free(r.e);
+	/* The same answer with nothing sent after it: the capture may have
+	 * missed a fragment the initiator got. It counts. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xce, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xce, 0xee, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xce, 0xee, 35, 120);
+	send_incomplete(&r, 2, 1, 35, 0x20, 1, 0xce, 0xee, 2000, r.ns + 10000000LL);
+	for (uint32_t i = 1; i <= 40; i++) {
+		send_esp(&r, 1, 2, 0xc100000e, i);
+		send_esp(&r, 2, 1, 0xc200000e, i);
+	}
+	engine_finish(r.e);
+	is_int(r.got.codes[DIAG_IKE_AUTH_STALL], 0, "incomplete answer, request not resent: no ike.auth_stall");
+	engine_free(r.e);
+	/* A late answer cut by the snaplen is an answer all the same. */
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xcf, 0, 0);
+	r.ns += 40000000000LL;
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xcf, 0, 0);
+	{
+		uint8_t m[64];
+		struct unit u;
+
+		memset(m, 0, sizeof(m));
+		memset(m, 0xcf, 8);
+		memset(m + 8, 0xef, 8);
+		m[17] = 0x20;
+		m[18] = 34;
+		m[19] = 0x20;
+		m[26] = 0x01;  /* 400 bytes on the wire, 64 captured */
+		m[27] = 0x90;
+		memset(&u, 0, sizeof(u));
+		u.kind = UNIT_IKE;
+		u.transport = TR_UDP500;
+		addr4(&u.src, 2);
+		addr4(&u.dst, 1);
+		u.sport = u.dport = 500;
+		u.frame = ++r.frame;
+		r.ns += 500000000LL;
+		u.ts_ns = r.ns;
+		u.data = m;
+		u.len = 28;
+		u.orig_len = 400;
+		engine_feed(r.e, &u);
+	}
+	is_int(r.got.resolved[DIAG_IKE_NO_RESPONSE], 1, "late answer cut by the snaplen: resolves ike.no_response");
+	engine_finish(r.e);
 	engine_free(r.e);
 
 	/* Liveness checks unanswered while the responder's ESP keeps coming:

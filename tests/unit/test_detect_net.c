@@ -187,42 +187,68 @@ static void test_frag(void)
 	engine_free(e);
 }
 
-/* An ESP-in-UDP packet too large for the path, its first fragment only,
+/* An incomplete ESP-in-UDP datagram of the flow (SPI) with this much IP
+ * payload, reported for this reason at this time. */
+static void feed_esp_frag(struct engine *e, uint32_t spi, uint32_t bytes, uint8_t end, int64_t ns)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_FRAG_EXPIRED;
+	u.frame = next_frame++;
+	u.ts_ns = ns;
+	u.src = A4;
+	u.dst = B4;
+	u.sport = u.dport = 4500;
+	u.u.frag.proto = 17;
+	u.u.frag.end = end;
+	u.u.frag.ident = 0x2001;
+	u.u.frag.bytes_have = bytes;
+	u.u.frag.frags_have = 1;
+	u.u.frag.have_first = 1;
+	u.u.frag.sport = u.u.frag.dport = 4500;
+	u.u.frag.first_ns = u.u.frag.last_ns = ns;
+	u.u.frag.has_esp_spi = 1;
+	u.u.frag.esp_spi = spi;
+	engine_feed(e, &u);
+}
+
+/* ESP-in-UDP packets too large for the path, their first fragments only,
  * in a flow whose small packets pass: large packets vanish. */
 static void test_esp_frag_vanish(void)
 {
 	struct engine *e = eng_new(0);
 	const struct diagnosis *d;
-	struct unit u;
 
 	feed_esp(e, A4, B4, 0xc0de0001, 1, 50 * SEC, 120);
 	feed_esp(e, A4, B4, 0xc0de0001, 2, 51 * SEC, 140);
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_FRAG_EXPIRED;
-	u.frame = next_frame++;
-	u.ts_ns = 60 * SEC;
-	u.src = A4;
-	u.dst = B4;
-	u.sport = u.dport = 4500;
-	u.u.frag.proto = 17;
-	u.u.frag.ident = 0x2001;
-	u.u.frag.bytes_have = 1480;
-	u.u.frag.frags_have = 1;
-	u.u.frag.have_first = 1;
-	u.u.frag.sport = u.u.frag.dport = 4500;
-	u.u.frag.has_esp_spi = 1;
-	u.u.frag.esp_spi = 0xc0de0001;
-	engine_feed(e, &u);
+	feed_esp_frag(e, 0xc0de0001, 1480, FRAG_TIMED_OUT, 60 * SEC);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 0, "one incomplete ESP datagram: not yet esp.mtu_blackhole");
+	d = find_diag(DIAG_IP_FRAGMENT_LOSS);
+	ok(d && has(d, "ESP datagram"), "  ip.fragment_loss calls it ESP, not IKE");
+	feed_esp_frag(e, 0xc0de0001, 1480, FRAG_TIMED_OUT, 61 * SEC);
 	d = find_diag(DIAG_ESP_MTU_BLACKHOLE);
 	ok(d && d->has_spi && d->spi == 0xc0de0001 && d->confidence == CONF_LIKELY &&
-	   has(d, "ESP packets of over 1480 bytes (IP payload) reach this capture point only as incomplete IP fragments, while packets of this flow up to 140 bytes pass whole"),
-	   "ESP-in-UDP first fragment only, small packets pass: esp.mtu_blackhole on the flow");
-	d = find_diag(DIAG_IP_FRAGMENT_LOSS);
-	ok(d && has(d, "ESP datagram"), "  and ip.fragment_loss calls it ESP, not IKE");
-	u.u.frag.esp_spi = 0xc0de0002;
-	u.frame = next_frame++;
-	engine_feed(e, &u);
-	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "  a flow never seen whole: no esp.mtu_blackhole");
+	   has(d, "Large ESP packets (the latest of over 1472 bytes) reach this capture point only as incomplete IP fragments, while packets of this flow up to 140 bytes pass whole"),
+	   "a second one, small packets pass whole: esp.mtu_blackhole on the flow");
+	engine_free(e);
+
+	/* Packets as large as the lost ones pass whole: a loss, not a limit. */
+	e = eng_new(0);
+	feed_esp(e, A4, B4, 0xc0de0002, 1, 50 * SEC, 1480);
+	feed_esp_frag(e, 0xc0de0002, 1400, FRAG_TIMED_OUT, 60 * SEC);
+	feed_esp_frag(e, 0xc0de0002, 1400, FRAG_TIMED_OUT, 61 * SEC);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 0, "larger packets passed whole: no esp.mtu_blackhole");
+	engine_free(e);
+
+	/* Cut short by the end of the capture, or by a full fragment pool. */
+	e = eng_new(0);
+	feed_esp(e, A4, B4, 0xc0de0003, 1, 60 * SEC, 120);
+	feed_esp_frag(e, 0xc0de0003, 1480, FRAG_EVICTED, 60 * SEC);
+	feed_esp_frag(e, 0xc0de0003, 1480, FRAG_EVICTED, 60 * SEC);
+	feed_esp_frag(e, 0xc0de0003, 1480, FRAG_CAPTURE_END, 60 * SEC);
+	feed_esp_frag(e, 0xc0de0003, 1480, FRAG_CAPTURE_END, 60 * SEC);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 0, "evicted, or cut by the end of the capture: no esp.mtu_blackhole");
 	engine_free(e);
 }
 
