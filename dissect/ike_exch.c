@@ -150,6 +150,19 @@ uint16_t ike_first_error_notify(const struct ike_msg *m)
 	return 0;
 }
 
+/* Other requests that timed out while the resolved diagnosis stood raised
+ * nothing of their own (one per code and SA): with its code free again,
+ * those still unanswered are judged now. */
+static void rejudge_timeouts(struct engine *e, struct ike_sa *sa, const struct exch *answered)
+{
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		struct exch *x = &sa->ex[i];
+
+		if (x != answered && x->outcome == EXO_TIMEOUT && !x->diag_code)
+			detect_ike_exchange(e, sa, x);
+	}
+}
+
 static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 			 const struct unit *u, const struct ike_msg *m)
 {
@@ -173,6 +186,7 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	if (late && x->diag_code) {
 		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns);
 		x->diag_code = 0;
+		rejudge_timeouts(e, sa, x);
 	}
 	exch_end(e, sa, x);
 }

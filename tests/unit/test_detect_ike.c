@@ -478,6 +478,21 @@ int main(void)
 	is_int(r.got.codes[DIAG_CHILD_REJECTED], 2, "late error answer: the refusal is a new child.rejected");
 	is_int(engine_worst_severity(r.e), SEV_WARNING, "late error answer: a warning still stands");
 	engine_free(r.e);
+	/* Two rekeys time out; the first is answered late: the second still
+	 * stands unanswered. */
+	rig_start(&r);
+	ike2_up(&r, 0xd0, 0xf0);
+	send_esp(&r, 1, 2, 0xc1000010, 1);
+	send_sk(&r, 1, 2, 36, 0x08, 2, 0xd0, 0xf0, 33, 120);
+	send_sk(&r, 1, 2, 36, 0x08, 3, 0xd0, 0xf0, 33, 120);
+	r.ns += 35000000000LL;
+	send_sk(&r, 1, 2, 36, 0x08, 2, 0xd0, 0xf0, 33, 120);
+	send_sk(&r, 2, 1, 36, 0x20, 2, 0xd0, 0xf0, 33, 200);
+	engine_finish(r.e);
+	is_int(r.got.resolved[DIAG_CHILD_REJECTED], 1, "first timed-out rekey answered late: resolved");
+	is_int(r.got.codes[DIAG_CHILD_REJECTED], 2, "the second, still unanswered, is diagnosed");
+	is_int(engine_worst_severity(r.e), SEV_WARNING, "and stands");
+	engine_free(r.e);
 	/* A liveness check resolved, then the peer dies for good: a new
 	 * ike.dpd_timeout that stands. */
 	rig_start(&r);
