@@ -198,10 +198,8 @@ s_ikev2_cert_ipfrag() {
     cap_stop 1
 }
 
-# Big IKE_AUTH without IKE fragmentation through a router that drops
-# non-first IPv4 fragments; capture on the router's responder side.
-s_ikev2_auth_stall_ipfrag() {
-    topo_routed
+# The router drops (and counts) every non-first IPv4 fragment it forwards.
+router_drops_fragments() {
     nsx iks-rtr nft -f - <<'EOF'
 table ip fragdrop {
     chain forward {
@@ -210,6 +208,13 @@ table ip fragdrop {
     }
 }
 EOF
+}
+
+# Big IKE_AUTH without IKE fragmentation through a router that drops
+# non-first IPv4 fragments; capture on the router's responder side.
+s_ikev2_auth_stall_ipfrag() {
+    topo_routed
+    router_drops_fragments
     mk_certs 4096
     sw_conf ini "$PLUGINS_NEGO"; sw_conf rsp "$PLUGINS_NEGO"
     install_certs ini ini; install_certs rsp rsp
@@ -249,14 +254,7 @@ s_ikev2_esp_frag_loss() {
     cap_start iks-rtr wan0 "$OUT/ikev2-esp-frag-loss.pcap"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     sleep 0.5
-    nsx iks-rtr nft -f - <<'EOF'
-table ip fragdrop {
-    chain forward {
-        type filter hook forward priority filter; policy accept;
-        ip frag-off & 0x1fff != 0 counter drop
-    }
-}
-EOF
+    router_drops_fragments
     PINGS=4 tunnel_ping
     PINGS=4 PING_SIZE=1372 tunnel_ping
     PINGS=4 tunnel_ping

@@ -134,8 +134,9 @@ static void test_mtu(void)
 	engine_free(e);
 }
 
-static void feed_frag(struct engine *e, struct addr src, struct addr dst, uint8_t proto, uint16_t port,
-		      bool first)
+/* An incomplete datagram from src to dst: its first fragment (or not),
+ * 1480 bytes of it, the last one missing, reported at 60 s. */
+static struct unit frag_unit(struct addr src, struct addr dst, uint8_t proto, uint16_t port, bool first)
 {
 	struct unit u;
 
@@ -154,6 +155,14 @@ static void feed_frag(struct engine *e, struct addr src, struct addr dst, uint8_
 	u.u.frag.sport = u.u.frag.dport = port;
 	u.u.frag.first_ns = 59 * SEC;
 	u.u.frag.last_ns = 59 * SEC + 250000000;
+	return u;
+}
+
+static void feed_frag(struct engine *e, struct addr src, struct addr dst, uint8_t proto, uint16_t port,
+		      bool first)
+{
+	struct unit u = frag_unit(src, dst, proto, port, first);
+
 	engine_feed(e, &u);
 }
 
@@ -191,23 +200,11 @@ static void test_frag(void)
  * payload, reported for this reason at this time. */
 static void feed_esp_frag(struct engine *e, uint32_t spi, uint32_t bytes, uint8_t end, int64_t ns)
 {
-	struct unit u;
+	struct unit u = frag_unit(A4, B4, 17, 4500, true);
 
-	memset(&u, 0, sizeof(u));
-	u.kind = UNIT_FRAG_EXPIRED;
-	u.frame = next_frame++;
-	u.ts_ns = ns;
-	u.src = A4;
-	u.dst = B4;
-	u.sport = u.dport = 4500;
-	u.u.frag.proto = 17;
+	u.ts_ns = u.u.frag.first_ns = u.u.frag.last_ns = ns;
 	u.u.frag.end = end;
-	u.u.frag.ident = 0x2001;
 	u.u.frag.bytes_have = bytes;
-	u.u.frag.frags_have = 1;
-	u.u.frag.have_first = 1;
-	u.u.frag.sport = u.u.frag.dport = 4500;
-	u.u.frag.first_ns = u.u.frag.last_ns = ns;
 	u.u.frag.has_esp_spi = 1;
 	u.u.frag.esp_spi = spi;
 	engine_feed(e, &u);
