@@ -172,7 +172,10 @@ static void detect_loss(struct engine *e, struct esp_flow *f, bool final)
 			" beyond 1024",
 		     t.src, t.dst, f->spi, f->lost, total, 100.0 * (double)f->lost / (double)total,
 		     f->reordered, f->late64, f->late1024);
-	if (captured_at(sa, &f->src))
+	if (f->frags_lost)
+		diag_hint(d, "%u of the missing packets reached this capture point as incomplete IP fragments, larger than any packet of this flow that passed whole: they are too large for the path (see esp.mtu_blackhole); lower the tunnel MTU or clamp the TCP MSS",
+			  f->frags_lost);
+	else if (captured_at(sa, &f->src))
 		diag_hint(d, "Captured at the sender: the packets were dropped on %s itself after "
 			     "encryption (queue or interface drops), or by the capture (check its drop "
 			     "counter)%s",
