@@ -275,14 +275,15 @@ static void esp_fragments_vanish(struct engine *e, const struct unit *u, const c
 	const struct frag_expired *fr = &u->u.frag;
 	uint32_t slot = esp_flow_find(e, &u->dst, fr->esp_spi);
 	struct esp_flow *f = slot == NO_SLOT ? NULL : engine_flow_mut(e, slot);
+	uint32_t bytes = fr->bytes_total ? fr->bytes_total : fr->bytes_have;
 	uint32_t udp = fr->proto == PROTO_UDP ? 8 : 0;
-	uint32_t esp_len = (fr->bytes_total ? fr->bytes_total : fr->bytes_have) - udp;
+	uint32_t esp_len = bytes > udp ? bytes - udp : 0;
 	char total[24];
 	struct diagnosis *d;
 
 	if (!f || !f->packets || fr->end == FRAG_EVICTED ||
 	    (fr->end == FRAG_CAPTURE_END && e->now_ns - fr->last_ns < FRAG_SETTLED_NS) ||
-	    (fr->bytes_total ? fr->bytes_total : fr->bytes_have) <= udp || esp_len <= f->size_max)
+	    esp_len <= f->size_max)
 		return;
 	if (f->frags_lost < UINT16_MAX)
 		f->frags_lost++;

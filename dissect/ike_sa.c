@@ -41,7 +41,6 @@ uint32_t ike_sa_find_by_peers(struct engine *e, const struct addr *a, const stru
 void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot)
 {
 	struct peer_key k;
-
 	struct peer_entry *pe;
 
 	if (!peers_key(&sa->init_ip, &sa->resp_ip, &k, NULL))

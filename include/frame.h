@@ -72,7 +72,6 @@ struct icmp_error {
 	uint16_t q_len;        /* original datagram length (from quoted IP header) */
 };
 
-/* An IP datagram whose fragments did not all arrive before the timeout. */
 /* Why an incomplete datagram was reported. */
 enum frag_end {
 	FRAG_TIMED_OUT = 0,     /* the reassembly timeout ran out on packet time */
@@ -80,6 +79,7 @@ enum frag_end {
 	FRAG_CAPTURE_END,       /* still waiting when the input ended */
 };
 
+/* An IP datagram whose fragments did not all arrive (see frag_end). */
 struct frag_expired {
 	uint8_t proto;          /* upper protocol if the first fragment was seen, else 0 */
 	uint8_t end;            /* enum frag_end */

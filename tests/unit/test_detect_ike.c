@@ -532,7 +532,6 @@ int main(void)
 	engine_finish(r.e);
 	ok(strstr(diag_text(&r, DIAG_IKE_AUTH_STALL), "only as incomplete IP datagrams (3 of them)") != NULL,
 	   "answers with lost IP fragments: ike.auth_stall names them");
-	is_int(r.got.codes[DIAG_CHILD_REJECTED], 0, "answers with lost IP fragments: the SA never came up");
 	{
 		const struct ike_sa *sa = NULL;
 
