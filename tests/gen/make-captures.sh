@@ -71,6 +71,8 @@ PSK=ikescope-test-psk-0123456789
 
 # Good tunnel with ESP (kernel-libipsec), pings, terminate.
 # good_tunnel OUTFILE VERSION [CONN-EXTRA] [topology pair|pair6] [iface]
+# Environment: UP_HOOK (run once the tunnel is up, before the pings),
+# LATE_CAPTURE=1 (capture only while the tunnel is up: no IKE in the file).
 good_tunnel() {
     local out=$1 ver=$2 cx=${3:-} topo=${4:-pair} ifc=${5:-p0}
     local la=192.0.2.1 ra=192.0.2.2 lts=203.0.113.1/32 rts=203.0.113.2/32 src=203.0.113.1 dst=203.0.113.2
@@ -84,12 +86,16 @@ good_tunnel() {
     psk_conf rsp "$ver" "$ra" "$la" $RSP_ID $INI_ID "$rts" "$lts" aes256-sha256-modp2048 aes128gcm16 "$PSK" "$cx"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
-    cap_start iks-rsp "$ifc" "$OUT/$out"
+    local late=${LATE_CAPTURE:-}
+    [ -n "$late" ] || cap_start iks-rsp "$ifc" "$OUT/$out"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     sleep 0.5
+    [ -z "${UP_HOOK:-}" ] || $UP_HOOK
+    [ -z "$late" ] || cap_start iks-rsp "$ifc" "$OUT/$out"
     tunnel_ping "$src" "$dst"
+    [ -z "$late" ] || cap_stop 1
     sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
-    cap_stop 1
+    [ -n "$late" ] || cap_stop 1
 }
 
 s_ikev2_esp_udp()    { good_tunnel ikev2-esp-udp.pcap 2; }
@@ -100,6 +106,14 @@ s_ikev2_ipv6()       { good_tunnel ikev2-ipv6.pcap 2 "" pair6; }
 # "tcpdump -i any" (Linux cooked v2); checksum offload left ON on purpose:
 # the responder's own packets carry unfinished UDP checksums, as on real hosts
 s_ikev2_linux_sll2() { KEEP_CSUM_OFFLOAD=1 good_tunnel ikev2-linux-sll2.pcap 2 "" pair any; }
+# The capture starts after the tunnel came up and ends before it is taken
+# down: ESP only, as when a capture is started on a running VPN.
+s_ikev2_esp_no_ike() { LATE_CAPTURE=1 good_tunnel ikev2-esp-no-ike.pcap 2; }
+# Once the tunnel is up, the responder's firewall drops the ESP it sends
+# (output hook: the capture on its p0 never sees it): the initiator's pings
+# arrive, their replies never leave.
+drop_rsp_esp() { nft_drop iks-rsp output udp sport 4500 @th,64,32 != 0; }
+s_ikev2_esp_one_way() { PINGS=10 UP_HOOK=drop_rsp_esp good_tunnel ikev2-esp-one-way.pcap 2; }
 
 # IKEv2 through a masquerading router; capture on the router's WAN side.
 s_ikev2_natt() {
@@ -210,23 +224,46 @@ table ip fragdrop {
 EOF
 }
 
-# Big IKE_AUTH without IKE fragmentation through a router that drops
-# non-first IPv4 fragments; capture on the router's responder side.
-s_ikev2_auth_stall_ipfrag() {
+# cert_stall OUTFILE FRAGMENTATION DROP: a big certificate IKE_AUTH through a
+# router whose nftables rule DROP loses part of it; captured on the router's
+# responder side.  Negotiation only (no ESP).
+cert_stall() {
+    local out=$1 frag=$2 drop=$3
     topo_routed
-    router_drops_fragments
+    $drop
     mk_certs 4096
-    sw_conf ini "$PLUGINS_NEGO"; sw_conf rsp "$PLUGINS_NEGO"
+    sw_conf ini "$PLUGINS_NEGO" "${SW_EXTRA:-}"; sw_conf rsp "$PLUGINS_NEGO" "${SW_EXTRA:-}"
     install_certs ini ini; install_certs rsp rsp
-    cert_conf ini 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 no "mobike = no"
-    cert_conf rsp 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 no "mobike = no"
+    cert_conf ini 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 "$frag" "mobike = no"
+    cert_conf rsp 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 "$frag" "mobike = no"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
-    cap_start iks-rtr wan0 "$OUT/ikev2-auth-stall-ipfrag.pcap"
+    cap_start iks-rtr wan0 "$OUT/$out"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$? (failure expected)"
     nsx iks-rtr nft list ruleset | grep counter >&2
     cap_stop 1
 }
+
+# Big IKE_AUTH without IKE fragmentation through a router that drops
+# non-first IPv4 fragments.
+s_ikev2_auth_stall_ipfrag() { cert_stall ikev2-auth-stall-ipfrag.pcap no router_drops_fragments; }
+
+# The router drops (and counts) the second RFC 7383 fragment of every IKE
+# message the initiator sends on UDP 500 (mobike = no and no NAT: IKE stays
+# on port 500, no non-ESP marker): IKE header next payload SKF (53) at UDP
+# payload byte 16, the SKF Fragment Number at byte 32.
+router_drops_ike_fragment_2() {
+    nsx iks-rtr nft -f - <<'EOF'
+table ip skfdrop {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        iifname "lan0" udp dport 500 @th,192,8 == 53 @th,320,16 == 2 counter drop
+    }
+}
+EOF
+}
+# IKE_AUTH in RFC 7383 fragments of 500 bytes; one of each set is lost.
+s_ikev2_ike_frag_loss() { SW_EXTRA="fragment_size = 500" cert_stall ikev2-ike-frag-loss.pcap yes router_drops_ike_fragment_2; }
 
 # Working PSK tunnel (kernel-libipsec, ESP in UDP 4500, mobike = no) through
 # a router that, once the tunnel is up, drops every non-first IPv4 fragment
@@ -243,24 +280,76 @@ s_ikev2_auth_stall_ipfrag() {
 # gets MTU 1400, and the large pings use -s 1372: a 1400-byte inner packet,
 # one 1464-byte ESP-in-UDP datagram, IP fragments of 1396 + 88 bytes.
 s_ikev2_esp_frag_loss() {
-    topo_routed
-    nsx iks-ini ip link set i0 mtu 1400
-    nsx iks-rtr ip link set lan0 mtu 1400
-    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
-    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
-    psk_conf rsp 2 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rtr wan0 "$OUT/ikev2-esp-frag-loss.pcap"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
+    PRE_HOOK=initiator_link_mtu_1400 routed_tunnel ikev2-esp-frag-loss.pcap || return 1
     router_drops_fragments
     PINGS=4 tunnel_ping
     PINGS=4 PING_SIZE=1372 tunnel_ping
     PINGS=4 tunnel_ping
     nsx iks-rtr nft list ruleset | grep counter >&2
+    tunnel_down
+}
+initiator_link_mtu_1400() {
+    nsx iks-ini ip link set i0 mtu 1400
+    nsx iks-rtr ip link set lan0 mtu 1400
+}
+
+# routed_tunnel OUTFILE [IF]: a PSK tunnel with ESP (kernel-libipsec, ESP in
+# UDP 4500, mobike = no) through iks-rtr, captured on the router's IF (wan0,
+# facing the responder, unless told otherwise); up when it returns, taken
+# down by tunnel_down.  PRE_HOOK runs once the namespaces exist, before the
+# daemons start.
+routed_tunnel() {
+    topo_routed
+    [ -z "${PRE_HOOK:-}" ] || $PRE_HOOK
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
+    psk_conf rsp 2 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr "${2:-wan0}" "$OUT/$1"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+}
+tunnel_down() {
     sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
     cap_stop 1
+}
+
+# A tunnel through a router that, once the tunnel is up, sends every third
+# ESP packet it forwards to the responder twice (nftables dup), as a
+# switching loop or a misconfigured port mirror on the path would.  The
+# responder's anti-replay window drops the copies.
+router_dups_esp() {
+    nsx iks-rtr nft -f - <<'EOF'
+table ip dupesp {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        oifname "wan0" udp dport 4500 @th,64,32 != 0 numgen inc mod 3 == 0 counter dup to 198.51.100.2 device "wan0"
+    }
+}
+EOF
+}
+s_ikev2_esp_duplicates() {
+    routed_tunnel ikev2-esp-duplicates.pcap || return 1
+    router_dups_esp
+    PINGS=12 tunnel_ping
+    nsx iks-rtr nft list ruleset | grep counter >&2
+    tunnel_down
+}
+
+# A tunnel through a router whose link to the responder has an MTU of 1300.
+# The ESP-in-UDP datagrams of large pings (1464 bytes) carry DF; the router
+# answers each with ICMP fragmentation needed, quoting it.  Captured on the
+# router's side facing the initiator (lan0), where both pass.
+wan_link_mtu_1300() {
+    nsx iks-rtr ip link set wan0 mtu 1300
+    nsx iks-rsp ip link set p0 mtu 1300
+}
+s_ikev2_esp_pmtu() {
+    PRE_HOOK=wan_link_mtu_1300 routed_tunnel ikev2-esp-pmtu.pcap lan0 || return 1
+    PINGS=3 tunnel_ping
+    PINGS=3 PING_SIZE=1372 tunnel_ping
+    tunnel_down
 }
 
 # Negotiation-only failure: both sides kernel-netlink (no ESP needed).
@@ -313,6 +402,19 @@ EOF
 }
 drop_rsp_ike() { nft_drop iks-rsp input udp dport '{ 500, 4500 }'; }
 s_ikev2_no_response() { PRE_HOOK=drop_rsp_ike nego_fail ikev2-no-response.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
+
+# The responder host is up but runs no IKE daemon: its kernel answers every
+# IKE_SA_INIT with ICMP port unreachable, and the initiator, which ignores
+# ICMP, sends it again until it gives up.
+s_ikev2_peer_unreachable() {
+    topo_pair
+    sw_conf ini "$PLUGINS_NEGO"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes128-sha256-modp3072 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && sw_load ini || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-peer-unreachable.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$? (failure expected)"
+    cap_stop 1
+}
 
 # The responder's answers are lost on the way back: the initiator drops
 # everything from UDP port 500/4500 on input.  Captured on the responder's
@@ -523,7 +625,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev2_rekey ikev1_aggressive ikev2_ipv6 ikev2_linux_sll2 ikev1_ts_unacceptable ikev1_child_no_proposal
      libreswan_ikev2_initiator libreswan_ikev2_no_proposal
      ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address
-     ikev2_esp_frag_loss)
+     ikev2_esp_frag_loss ikev2_esp_no_ike ikev2_esp_one_way ikev2_peer_unreachable
+     ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
