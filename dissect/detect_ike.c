@@ -100,6 +100,11 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 	struct diagnosis *d;
 	char sent[48];
 
+	/* The requests were answered, by ICMP: ike.peer_unreachable already
+	 * says why, with certainty; a second error for it would only repeat
+	 * it less precisely. */
+	if (sa->diag_raised & (1u << DIAG_IKE_PEER_UNREACHABLE))
+		return;
 	if (other) {
 		d = diag_begin_sa(e, sa, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR, CONF_LIKELY);
 		if (!d)

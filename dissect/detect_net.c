@@ -149,15 +149,30 @@ static const char *quoted_what(const struct icmp_error *ic)
 	return "IKE";
 }
 
+/* An ICMP error sent by the responder's own host is the only packet of it
+ * that a silent responder leaves: its TTL places the capture point as an
+ * answer's would (an undecremented one: no router between them). */
+static void ttl_from_responder(struct engine *e, uint32_t slot, const struct unit *u)
+{
+	struct ike_sa *sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
+
+	if (!sa || sa->resp_ttl || !u->ttl || !engine_addr_eq(&u->src, &sa->resp_ip))
+		return;
+	sa->resp_ttl = u->ttl;
+	capture_pos_update(sa);
+}
+
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
 	char from[48], qs[48], qd[48];
 	const char *what = quoted_what(ic), *icmp = ic->v6 ? "ICMPv6" : "ICMP";
 	bool by_peer = engine_addr_eq(&u->src, &ic->q_dst);
+	uint32_t slot = icmp_sa(e, ic);
 	struct diagnosis *d;
 
-	d = begin_net(e, icmp_sa(e, ic), DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, CONF_CERTAIN, &ic->q_src,
+	ttl_from_responder(e, slot, u);
+	d = begin_net(e, slot, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, CONF_CERTAIN, &ic->q_src,
 		      ic->q_sport, &ic->q_dst, ic->q_dport);
 	if (!d)
 		return;

@@ -246,19 +246,17 @@ static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host,
 static void side_text(char *buf, size_t len, const char *who, const char *other, const struct side *s,
 		      const char *ip)
 {
-	const char *again = s->beyond ? ", and translated again past it" : "";
+	const char *again = s->beyond ? ", and NAT past this point too" : "";
 
 	if (s->port)
-		snprintf(buf, len, "The %s is most likely behind a NAT before this capture point: its "
-			 "NAT-D source hash does not match %s and its source port is not 500 (rewritten, "
-			 "or an ephemeral client port)%s", who, ip, again);
+		snprintf(buf, len, "The %s is most likely behind a NAT before this point: its NAT-D "
+			 "source hash does not match %s and its source port is not 500%s", who, ip, again);
 	else if (s->src && !s->forced)
 		snprintf(buf, len, "NAT or forced UDP encapsulation on the %s's side: its NAT-D source "
 			 "hash does not match %s seen here%s", who, ip, again);
 	else
-		snprintf(buf, len, "NAT or forced UDP encapsulation on the %s's side: the %s hashed "
-			 "another address for it than %s seen here, so it is translated past this "
-			 "capture point", who, other, ip);
+		snprintf(buf, len, "NAT on the %s's side past this point: the %s hashed another "
+			 "address for it than %s", who, other, ip);
 }
 
 void natd_diagnose(struct engine *e, struct ike_sa *sa)

@@ -9,7 +9,8 @@
 static const struct addr R4 = { ADDR_V4, { 198, 51, 100, 1 } };
 static const struct addr C4 = { ADDR_V4, { 203, 0, 113, 7 } };
 
-static void feed_icmp(struct engine *e, struct addr from, struct addr to, const struct icmp_error *ic)
+static void feed_icmp_ttl(struct engine *e, struct addr from, struct addr to, const struct icmp_error *ic,
+			  uint8_t ttl)
 {
 	struct unit u;
 
@@ -19,8 +20,14 @@ static void feed_icmp(struct engine *e, struct addr from, struct addr to, const 
 	u.ts_ns = 50 * SEC + (int64_t)u.frame;
 	u.src = from;
 	u.dst = to;
+	u.ttl = ttl;
 	u.u.icmp = *ic;
 	engine_feed(e, &u);
+}
+
+static void feed_icmp(struct engine *e, struct addr from, struct addr to, const struct icmp_error *ic)
+{
+	feed_icmp_ttl(e, from, to, ic, 0);
 }
 
 static struct icmp_error quote(uint8_t type, uint8_t code, struct addr qs, struct addr qd, uint8_t proto,
@@ -92,6 +99,29 @@ static void test_icmp(void)
 	feed_icmp(e, R4, A4, &ic);
 	is_int(rec.ndiag, 3, "time exceeded and DNS unreachable: nothing");
 	engine_free(e);
+}
+
+/* A silent responder leaves one packet of its own host, its ICMP error:
+ * the TTL of that places the capture point as an answer's would. */
+static void test_icmp_ttl(void)
+{
+	static const uint8_t ttls[2] = { 63, 64 };
+	static const unsigned want[2] = { POS_INITIATOR, POS_UNKNOWN };
+	static const char *what[2] = { "a router between: captured at the initiator",
+				       "none between: the capture could be at either end" };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct engine *e = eng_new(0);
+		struct ike_sa *sa = add_sa(e, 0x41, A4, B4, POS_INITIATOR);
+		struct icmp_error ic = quote(3, 3, A4, B4, 17, 500, 500);
+
+		sa->init_ttl = 64;
+		ic.q_has_ike = 1;
+		memset(ic.q_ike_ispi, 0x41, 8);
+		feed_icmp_ttl(e, B4, A4, &ic, ttls[i]);
+		ok(sa->cap_pos == want[i], "port unreachable from the responder with TTL %u: %s", ttls[i], what[i]);
+		engine_free(e);
+	}
 }
 
 static void test_mtu(void)
@@ -344,6 +374,7 @@ static void test_pcaps(void)
 int main(void)
 {
 	test_icmp();
+	test_icmp_ttl();
 	test_mtu();
 	test_frag();
 	test_esp_frag_vanish();

@@ -336,7 +336,7 @@ static void test_diagnose(void)
 	verdicts(&sa, NATD_MATCH, NATD_MATCH, NATD_MATCH, NATD_MISMATCH);
 	d = diagnose(e, &sa);
 	ok(d && d->confidence == CONF_LIKELY, "destination mismatch alone: likely");
-	ok(d && strstr(d->message, "translated past this capture point"), "NAT beyond the capture point");
+	ok(d && strstr(d->message, "NAT on the initiator's side past this point: the responder hashed another address"), "NAT beyond the capture point");
 
 	/* ndpi capture: source port 10500 to 500 points at a NAT, but a client
 	 * may pick its port (RFC 7296 section 2.11): still only likely. */
@@ -345,9 +345,9 @@ static void test_diagnose(void)
 	sa.init_port_translated = 1;
 	d = diagnose(e, &sa);
 	ok(d && d->confidence == CONF_LIKELY, "port not 500 and hash wrong: still likely");
-	ok(d && strstr(d->message, "The initiator is most likely behind a NAT before this capture point"),
+	ok(d && strstr(d->message, "The initiator is most likely behind a NAT before this point"),
 	   "wording names the initiator's side");
-	ok(d && strstr(d->message, "and translated again past it"), "second NAT past the capture point");
+	ok(d && strstr(d->message, "and NAT past this point too"), "second NAT past the capture point");
 
 	verdicts(&sa, NATD_MATCH, NATD_MATCH, NATD_MATCH, NATD_MATCH);
 	ok(diagnose(e, &sa) == NULL, "all hashes match: nothing");
