@@ -72,6 +72,32 @@ uint8_t ike_first_fragment_np(const struct ike_msg *m)
 	return m->frag_num <= 1 ? m->sk_np : 0;
 }
 
+unsigned engine_exch_frags_seen(const struct exch *x)
+{
+	return (unsigned)__builtin_popcountll(x->req_frag_seen);
+}
+
+void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
+{
+	unsigned total = x->req_frag_total < 64 ? x->req_frag_total : 64;
+	size_t at = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (unsigned n = 1; n <= total && at < len; n++) {
+		if (x->req_frag_seen & (1ULL << (n - 1)))
+			continue;
+		int w = snprintf(buf + at, len - at, "%s%u", at ? ", " : "", n);
+
+		if (w < 0 || (size_t)w >= len - at) {
+			buf[at] = '\0';
+			break;
+		}
+		at += (size_t)w;
+	}
+}
+
 /* A request copy: the first one, a retransmission, or one more IKE fragment. */
 static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, const struct unit *u,
 			const struct ike_msg *m, uint64_t hash)

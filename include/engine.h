@@ -69,12 +69,18 @@ const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot);
 /* The flow's IKE SA, or NULL: none tied, or its slot since given to
  * another SA (after an eviction). */
 const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f);
-/* The diagnoses kept for the report, at most max_diagnoses: in the order
- * they were made until that is reached, then a more severe one takes the
- * place of a less severe one (order them by evidence, as the report does). */
 /* The flow's other direction, or NULL: none paired, or its slot since given
  * to another flow (after an eviction). */
 const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f);
+/* The IKE fragments of an exchange's request: how many distinct fragment
+ * numbers were seen (copies of a resent set count once; numbers above 64
+ * are not tracked), and the missing numbers up to the total, written as
+ * "2" or "2, 5" into buf (empty when none is known to be missing). */
+unsigned engine_exch_frags_seen(const struct exch *x);
+void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len);
+/* The diagnoses kept for the report, at most max_diagnoses: in the order
+ * they were made until that is reached, then a more severe one takes the
+ * place of a less severe one (order them by evidence, as the report does). */
 size_t engine_diag_count(const struct engine *e);
 const struct diagnosis *engine_diag(const struct engine *e, size_t i);
 /* Highest severity diagnosed so far and not resolved since (a resolved

@@ -82,9 +82,10 @@ static void exchange_print(struct json *j, const struct ike_sa *sa, const struct
 	}
 	if (x->req_frags) {
 		json_obj_begin(j, "ike_fragments");
-		json_u64(j, "seen", x->req_frags);
+		json_u64(j, "seen", engine_exch_frags_seen(x));
 		if (x->req_frag_total)
 			json_u64(j, "total", x->req_frag_total);
+		json_u64(j, "packets", x->req_frags);
 		json_obj_end(j);
 	}
 	if (x->req_ip_frags)

@@ -134,11 +134,15 @@ static void exch_print(const struct rctx *r, const struct ike_sa *sa, const stru
 		if (x->nreq > 1)
 			retransmit_note(r, x);
 		if (x->req_frag_total) {
-			snprintf(buf, sizeof(buf), "[IKE fragments: %u of %u seen]",
-				 (unsigned)x->req_frags, (unsigned)x->req_frag_total);
+			char missing[40];
+
+			engine_exch_frags_missing(x, missing, sizeof(missing));
+			snprintf(buf, sizeof(buf), "[IKE fragments: %u of %u seen%s%s]",
+				 engine_exch_frags_seen(x), (unsigned)x->req_frag_total,
+				 *missing ? ", missing " : "", missing);
 			note(r, buf, RC_NONE);
 		} else if (x->req_frags) {
-			snprintf(buf, sizeof(buf), "[IKE fragments: %u seen]", (unsigned)x->req_frags);
+			snprintf(buf, sizeof(buf), "[IKE fragments: %u seen]", engine_exch_frags_seen(x));
 			note(r, buf, RC_NONE);
 		}
 		if (x->req_ip_frags) {

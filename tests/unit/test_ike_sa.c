@@ -234,14 +234,19 @@ static void test_flood(void)
 
 struct diag_catch {
 	unsigned codes[DIAG__COUNT];
+	unsigned sev[DIAG__COUNT];      /* of the latest of each code */
+	char message[DIAG__COUNT][320];
 };
 
 static void catch_diag(void *ctx, const struct event *ev)
 {
 	struct diag_catch *c = ctx;
 
-	if (ev->type == EV_DIAGNOSIS)
-		c->codes[ev->u.diag->code]++;
+	if (ev->type != EV_DIAGNOSIS)
+		return;
+	c->codes[ev->u.diag->code]++;
+	c->sev[ev->u.diag->code] = ev->u.diag->severity;
+	snprintf(c->message[ev->u.diag->code], sizeof(c->message[0]), "%s", ev->u.diag->message);
 }
 
 /* An IKE_AUTH request from 192.0.2.1 to 192.0.2.2 in three RFC 7383
@@ -289,6 +294,10 @@ static void test_ike_fragment_loss(void)
 	engine_finish(e);
 	ok(got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1, "IKE fragments 1-2 of 3 only: ike.fragment_loss");
 	ok(got.codes[DIAG_IKE_AUTH_STALL] == 0, "  not reported as an auth stall as well");
+	ok(got.sev[DIAG_IKE_FRAGMENT_LOSS] == SEV_ERROR, "  an error: IKE_AUTH failed with it");
+	ok(strstr(got.message[DIAG_IKE_FRAGMENT_LOSS], "sent 2 times: only 2 of them") != NULL,
+	   "  the resent set counts its fragments once: %s", got.message[DIAG_IKE_FRAGMENT_LOSS]);
+	ok(strstr(got.message[DIAG_IKE_FRAGMENT_LOSS], "(missing: 3)") != NULL, "  and names the missing one");
 	engine_free(e);
 }
 
