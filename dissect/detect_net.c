@@ -238,11 +238,12 @@ static void icmp_too_big(struct engine *e, const struct unit *u)
 	if (f)
 		diag_evidence(d, f->first_frame, f->first_ns);
 	diag_evidence(d, u->frame, u->ts_ns);
-	if (f)
-		diag_message(d, "%s from %s: %s, the %u-byte %s datagram %s to %s (SPI 0x%08x) does not fit; "
-				"the largest ESP packet of that flow seen here is %" PRIu32 " bytes",
+	/* The flow's own sizes say nothing about what passed: a capture
+	 * between the sender and the router saw the refused packet too. */
+	if (esp)
+		diag_message(d, "%s from %s: %s, the %u-byte %s datagram %s to %s (SPI 0x%08x) does not fit",
 			     ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation needed", from, mtu,
-			     ic->q_len, quoted_what(ic), qs, qd, ic->q_esp_spi, f->size_max);
+			     ic->q_len, quoted_what(ic), qs, qd, ic->q_esp_spi);
 	else
 		diag_message(d, "%s from %s: %s, the %u-byte %s datagram %s to %s does not fit",
 			     ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation needed", from, mtu,

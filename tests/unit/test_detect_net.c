@@ -141,7 +141,7 @@ static void test_mtu(void)
 	ok(d && d->severity == SEV_WARNING && d->confidence == CONF_CERTAIN, "frag needed: certain warning");
 	ok(d && d->has_spi && d->spi == 0xf0474e5d, "frag needed: tied to the flow");
 	ok(has(d, "path MTU 1400, the 1500-byte ESP in UDP datagram"), "frag needed: MTU and size");
-	ok(has(d, "largest ESP packet of that flow seen here is 1300 bytes"), "frag needed: what passed");
+	ok(d && !has(d, "largest"), "frag needed: no size claimed to have passed (a capture before the router saw the refused one)");
 	ok(has(d, "Lower the MTU"), "frag needed: hint");
 	is_int(d ? d->nevidence : 0, 2, "frag needed: flow start and ICMP frame");
 	feed_icmp(e, R4, A4, &ic);
