@@ -208,16 +208,39 @@ static const struct esp_flow *esp_after(struct engine *e, const struct ike_sa *s
 	return f;
 }
 
+/* The silent peer's ESP of this SA that stopped a second or more before the
+ * first check while the checker's own ESP went on past it: the peer lost the
+ * SA (or everything from it is dropped) before it stopped answering IKE. */
+static const struct esp_flow *esp_stopped(struct engine *e, const struct ike_sa *sa, bool peer_is_init,
+					  int64_t check_ns)
+{
+	uint32_t ps = sa->esp_last[peer_is_init ? 0 : 1], os = sa->esp_last[peer_is_init ? 1 : 0];
+	const struct esp_flow *peer, *own;
+
+	esp_flow_drain(e);
+	peer = ps ? engine_flow(e, ps - 1) : NULL;
+	own = os ? engine_flow(e, os - 1) : NULL;
+	if (!peer || !own || esp_flow_sa(e, peer) != sa || esp_flow_sa(e, own) != sa)
+		return NULL;
+	if (peer->last_ns + 1000000000LL > check_ns || own->last_ns <= peer->last_ns + 1000000000LL)
+		return NULL;
+	return peer;
+}
+
 static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 	const char *peer = x->by_initiator ? "responder" : "initiator";
-	const struct esp_flow *alive;
+	const char *self = x->by_initiator ? "initiator" : "responder";
+	const struct esp_flow *alive, *stopped;
+	bool restarted;
 
 	if (!d)
 		return;
 	/* A packet already on its way when the check left proves little. */
 	alive = esp_after(e, sa, !x->by_initiator, x->req_ns + 1000000000LL);
+	stopped = alive ? NULL : esp_stopped(e, sa, !x->by_initiator, x->req_ns);
+	restarted = stopped && (sa->port_closed & (x->by_initiator ? 2 : 1));
 	evidence_exch(d, x);
 	if (alive) {
 		diag_evidence(d, alive->last_frame, alive->last_ns);
@@ -227,6 +250,18 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 			     alive->spi);
 		diag_hint(d, "The %s is up and its ESP gets through, but IKE does not: check that UDP 500/4500 still passes both ways while ESP does (a firewall rule or NAT mapping for IKE only), and whether its IKE daemon is overloaded or lost this IKE SA (a restart answers with INVALID_IKE_SPI, in clear).",
 			  peer);
+	} else if (stopped) {
+		diag_evidence(d, stopped->last_frame, stopped->last_ns);
+		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s. The %s's ESP had stopped %.1f s before, while the %s's went on%s",
+			     self, x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator),
+			     peer, seconds(x->req_ns - stopped->last_ns), self,
+			     restarted ? ", and its host refused UDP in between (port unreachable): its IKE daemon restarted and lost the SA" : "");
+		if (restarted)
+			diag_hint(d, "The %s's IKE daemon restarted (crash, upgrade, reboot) and no longer knows this SA, so it ignores the checks or answers INVALID_IKE_SPI. Find the restart in its logs; a DPD action that restarts the SA on the %s (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers by itself.",
+				  peer, self);
+		else
+			diag_hint(d, "The %s lost the SA (a restart without notice) or all it sends is dropped on the way: check its uptime and logs and the path back from it; a DPD action that restarts the SA (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers from a restart.",
+				  peer);
 	} else {
 		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
 			     x->by_initiator ? "initiator" : "responder",

@@ -162,6 +162,22 @@ static void ttl_from_responder(struct engine *e, uint32_t slot, const struct uni
 	capture_pos_update(sa);
 }
 
+/* A peer's own host saying nothing listens on its IKE port: its IKE daemon
+ * (which also owns the ESP-in-UDP socket) was not running. */
+static void note_port_closed(struct engine *e, uint32_t slot, const struct unit *u, enum icmp_kind k)
+{
+	const struct icmp_error *ic = &u->u.icmp;
+	struct ike_sa *sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
+
+	if (!sa || k != IK_PORT || ic->q_proto != PROTO_UDP || !is_ike_port(ic->q_dport) ||
+	    !engine_addr_eq(&u->src, &ic->q_dst))
+		return;
+	if (engine_addr_eq(&u->src, &sa->init_ip))
+		sa->port_closed |= 1;
+	else if (engine_addr_eq(&u->src, &sa->resp_ip))
+		sa->port_closed |= 2;
+}
+
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
@@ -172,6 +188,7 @@ static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_k
 	struct diagnosis *d;
 
 	ttl_from_responder(e, slot, u);
+	note_port_closed(e, slot, u, k);
 	d = begin_net(e, slot, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, CONF_CERTAIN, &ic->q_src,
 		      ic->q_sport, &ic->q_dst, ic->q_dport);
 	if (!d)

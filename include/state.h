@@ -184,6 +184,8 @@ struct ike_sa {
 	uint32_t ip_frag_lost;        /* IP datagrams between the peers whose fragments never completed */
 	uint8_t pending;              /* exchanges waiting for a response */
 	uint8_t auth_sk_np;           /* first encrypted payload of the authentication response */
+	uint8_t port_closed;          /* ICMP port unreachable for UDP 500/4500 from the initiator's
+				       * host (bit 0) / the responder's (bit 1): its IKE daemon was down */
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */

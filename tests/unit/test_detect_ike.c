@@ -253,6 +253,30 @@ static void send_esp(struct rig *r, uint8_t from, uint8_t to, uint32_t spi, uint
 	engine_feed(r->e, &u);
 }
 
+/* ICMP port unreachable from host from, quoting an ESP-in-UDP packet that
+ * host to sent it (to port 4500). */
+static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to)
+{
+	struct unit u;
+
+	memset(&u, 0, sizeof(u));
+	u.kind = UNIT_ICMP_ERROR;
+	addr4(&u.src, from);
+	addr4(&u.dst, to);
+	u.ttl = 63;
+	u.frame = ++r->frame;
+	r->ns += 1000000LL;
+	u.ts_ns = r->ns;
+	u.u.icmp.type = 3;
+	u.u.icmp.code = 3;
+	u.u.icmp.q_src = u.dst;
+	u.u.icmp.q_dst = u.src;
+	u.u.icmp.q_proto = 17; /* UDP */
+	u.u.icmp.q_sport = u.u.icmp.q_dport = 4500;
+	u.u.icmp.q_len = 148;
+	engine_feed(r->e, &u);
+}
+
 /* An IKEv2 SA between hosts 1 and 2 up to an IKE_AUTH answer that carries
  * the responder's identity. */
 static void ike2_up(struct rig *r, uint8_t ispi, uint8_t rspi)
@@ -615,6 +639,35 @@ int main(void)
 	ok(diag_text(&r, DIAG_IKE_DPD_TIMEOUT)[0] && !strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "kept arriving"),
 	   "dpd_timeout with the peer's ESP stopped before the checks: the peer is gone");
 	engine_free(r.e);
+	/* The responder crashes and comes back without the SA: its ESP stops,
+	 * its host refuses UDP 4500 for a moment, the initiator's ESP goes on
+	 * and its checks go unanswered. Without the ICMP, the same silence
+	 * says only that the responder lost the SA or its packets are lost. */
+	for (int icmp = 1; icmp >= 0; icmp--) {
+		rig_start(&r);
+		ike2_up(&r, 0xbc, 0xdc);
+		for (uint32_t i = 1; i <= 3; i++) {
+			send_esp(&r, 1, 2, 0xc1000003, i);
+			send_esp(&r, 2, 1, 0xc2000003, i);
+		}
+		send_esp(&r, 1, 2, 0xc1000003, 4);
+		if (icmp)
+			send_port_unreachable(&r, 2, 1);
+		for (uint32_t i = 5; i <= 10; i++)
+			send_esp(&r, 1, 2, 0xc1000003, i);
+		for (int i = 0; i < 4; i++) {
+			send_sk(&r, 1, 2, 37, 0x08, 2, 0xbc, 0xdc, 0, 80);
+			send_esp(&r, 1, 2, 0xc1000003, 11 + (uint32_t)i);
+		}
+		engine_finish(r.e);
+		ok(strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "The responder's ESP had stopped") != NULL,
+		   "dpd_timeout after the responder's ESP stopped while the initiator's went on: says so (%s ICMP)",
+		   icmp ? "with" : "without");
+		ok((strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "its IKE daemon restarted") != NULL) == icmp,
+		   "  %s", icmp ? "port unreachable from its host in between: its IKE daemon restarted"
+				: "no ICMP: no restart claimed");
+		engine_free(r.e);
+	}
 	/* One ESP packet half a second after the first check, then nothing:
 	 * it was on its way already. */
 	rig_start(&r);
