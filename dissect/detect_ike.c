@@ -227,12 +227,36 @@ static const struct esp_flow *esp_stopped(struct engine *e, const struct ike_sa 
 	return peer;
 }
 
+/* What a silent peer's stopped ESP adds to a liveness-check verdict: the
+ * sentence for the message (empty when its ESP did not stop first) and the
+ * hint, which then replaces the general one. */
+static void stopped_clause(char *buf, size_t len, const struct esp_flow *stopped, bool restarted,
+			   const char *peer, const char *self, int64_t check_ns)
+{
+	buf[0] = '\0';
+	if (stopped)
+		snprintf(buf, len, ". The %s's ESP had stopped %.1f s before, while the %s's went on%s", peer,
+			 seconds(check_ns - stopped->last_ns), self,
+			 restarted ? ", and its host refused UDP in between (port unreachable): its IKE daemon restarted and lost the SA" : "");
+}
+
+static void stopped_hint(struct diagnosis *d, bool restarted, const char *peer, const char *self)
+{
+	if (restarted)
+		diag_hint(d, "The %s's IKE daemon restarted (crash, upgrade, reboot) and no longer knows this SA, so it ignores the checks or answers INVALID_IKE_SPI. Find the restart in its logs; a DPD action that restarts the SA on the %s (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers by itself.",
+			  peer, self);
+	else
+		diag_hint(d, "The %s lost the SA (a restart without notice) or all it sends is dropped on the way: check its uptime and logs and the path back from it; a DPD action that restarts the SA (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers from a restart.",
+			  peer);
+}
+
 static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 	const char *peer = x->by_initiator ? "responder" : "initiator";
 	const char *self = x->by_initiator ? "initiator" : "responder";
 	const struct esp_flow *alive, *stopped;
+	char clause[192];
 	bool restarted;
 
 	if (!d)
@@ -252,16 +276,11 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 			  peer);
 	} else if (stopped) {
 		diag_evidence(d, stopped->last_frame, stopped->last_ns);
-		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s. The %s's ESP had stopped %.1f s before, while the %s's went on%s",
+		stopped_clause(clause, sizeof(clause), stopped, restarted, peer, self, x->req_ns);
+		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s%s",
 			     self, x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator),
-			     peer, seconds(x->req_ns - stopped->last_ns), self,
-			     restarted ? ", and its host refused UDP in between (port unreachable): its IKE daemon restarted and lost the SA" : "");
-		if (restarted)
-			diag_hint(d, "The %s's IKE daemon restarted (crash, upgrade, reboot) and no longer knows this SA, so it ignores the checks or answers INVALID_IKE_SPI. Find the restart in its logs; a DPD action that restarts the SA on the %s (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers by itself.",
-				  peer, self);
-		else
-			diag_hint(d, "The %s lost the SA (a restart without notice) or all it sends is dropped on the way: check its uptime and logs and the path back from it; a DPD action that restarts the SA (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers from a restart.",
-				  peer);
+			     clause);
+		stopped_hint(d, restarted, peer, self);
 	} else {
 		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
 			     x->by_initiator ? "initiator" : "responder",
@@ -542,13 +561,21 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 }
 
 /* IKEv1 liveness checks are encrypted informationals: several in a row from
- * one side with nothing from the other side since is a dead peer. */
+ * one side with nothing from the other side since is a dead peer. Three at
+ * least, as a teardown sends two (Delete for the child SA, then for the
+ * ISAKMP SA); two are enough when the silent peer's ESP had stopped before
+ * them while the sender's went on, past the first of them (strongSwan gives
+ * up after two; a teardown ends the sender's ESP too). */
 static void ike1_dpd(struct engine *e, struct ike_sa *sa)
 {
 	unsigned n = 0;
 	int i;
 	const struct exch *first = NULL, *last = NULL;
+	const struct esp_flow *stopped;
+	const char *peer, *self;
+	char clause[192];
 	struct diagnosis *d;
+	bool restarted;
 
 	for (i = sa->nexch - 1; i >= 0; i--) {
 		const struct exch *x = &sa->ex[i];
@@ -560,20 +587,32 @@ static void ike1_dpd(struct engine *e, struct ike_sa *sa)
 		first = x;
 		n += x->nreq;
 	}
-	if (n < 3 || !first)
+	if (n < 2 || !first)
 		return;
 	if ((first->by_initiator ? sa->last_resp_ns : sa->last_init_ns) >= first->req_ns)
+		return;
+	stopped = esp_stopped(e, sa, !first->by_initiator, first->req_ns);
+	if (n < 3 && !(stopped && esp_after(e, sa, first->by_initiator, first->req_ns)))
 		return;
 	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
+	peer = first->by_initiator ? "responder" : "initiator";
+	self = first->by_initiator ? "initiator" : "responder";
+	restarted = stopped && (sa->port_closed & (first->by_initiator ? 2 : 1));
 	diag_evidence(d, first->req_frame, first->req_ns);
 	diag_evidence(d, last->req_frame_last, last->req_ns_last);
-	diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s",
-		     n, first->by_initiator ? "initiator" : "responder",
-		     seconds(last->req_ns_last - first->req_ns), no_answer_phrase(sa, first->by_initiator));
-	diag_hint(d, "The %s is gone or unreachable: check that it is up and that UDP 500/4500 still reaches it (NAT mappings expire without keepalives).",
-		  first->by_initiator ? "responder" : "initiator");
+	if (stopped)
+		diag_evidence(d, stopped->last_frame, stopped->last_ns);
+	stopped_clause(clause, sizeof(clause), stopped, restarted, peer, self, first->req_ns);
+	diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s%s",
+		     n, self, seconds(last->req_ns_last - first->req_ns), no_answer_phrase(sa, first->by_initiator),
+		     clause);
+	if (stopped)
+		stopped_hint(d, restarted, peer, self);
+	else
+		diag_hint(d, "The %s is gone or unreachable: check that it is up and that UDP 500/4500 still reaches it (NAT mappings expire without keepalives).",
+			  peer);
 	diag_commit(e, d);
 }
 

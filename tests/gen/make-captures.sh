@@ -509,14 +509,15 @@ crash_responder() {
     start_charon rsp iks-rsp && sw_load rsp
     log "responder restarted"
 }
-s_ikev2_peer_restart() {
+# peer_restart OUTFILE VERSION
+peer_restart() {
     topo_pair
     sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
-    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "dpd_delay = 2s"
-    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    psk_conf ini "$2" 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "dpd_delay = 2s"
+    psk_conf rsp "$2" 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
-    cap_start iks-ini i0 "$OUT/ikev2-peer-restart.pcap"
+    cap_start iks-ini i0 "$OUT/$1"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     PINGS=40 tunnel_ping &
     local ping_pid=$!
@@ -526,6 +527,8 @@ s_ikev2_peer_restart() {
     sleep 4
     cap_stop 1
 }
+s_ikev2_peer_restart() { peer_restart ikev2-peer-restart.pcap 2; }
+s_ikev1_peer_restart() { peer_restart ikev1-peer-restart.pcap 1; }
 
 # Short lifetimes so IKE and CHILD_SA rekeys happen while pinging.
 s_ikev2_rekey() {
@@ -658,7 +661,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      libreswan_ikev2_initiator libreswan_ikev2_no_proposal
      ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address
      ikev2_esp_frag_loss ikev2_esp_no_ike ikev2_esp_one_way ikev2_peer_unreachable
-     ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss ikev2_peer_restart)
+     ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss ikev2_peer_restart
+     ikev1_peer_restart)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")

@@ -668,6 +668,37 @@ int main(void)
 				: "no ICMP: no restart claimed");
 		engine_free(r.e);
 	}
+	/* IKEv1: liveness checks are encrypted informationals, each with its
+	 * own message ID. Two from the initiator after the responder's ESP
+	 * stopped, its own ESP going on: a dead peer (strongSwan gives up after
+	 * two). Two after which the initiator's ESP ends too are a teardown
+	 * (Delete for the child SA and the ISAKMP SA), even when the
+	 * responder's ESP had ended earlier; three with no ESP at all, a dead
+	 * peer again. */
+	for (int c = 0; c < 3; c++) {
+		static const char *what[3] = { "two checks after the responder's ESP stopped: ike.dpd_timeout",
+					       "two informationals ending the initiator's ESP too (a teardown): nothing",
+					       "three checks, no ESP: ike.dpd_timeout" };
+		rig_start(&r);
+		ike1_phase1(&r, 0xb7, 0xd7);
+		for (uint32_t i = 1; c < 2 && i <= 3; i++) {
+			send_esp(&r, 1, 2, 0xc1000007, i);
+			send_esp(&r, 2, 1, 0xc2000007, i);
+		}
+		for (uint32_t i = 4; c < 2 && i <= 8; i++)
+			send_esp(&r, 1, 2, 0xc1000007, i);
+		for (int i = 0; i < (c == 2 ? 3 : 2); i++) {
+			send_msg(&r, 1, 2, 1, 5, 1, 0x1000u + (uint32_t)i, 0xb7, 0xd7, 0);
+			if (c == 0)
+				send_esp(&r, 1, 2, 0xc1000007, 9 + (uint32_t)i);
+		}
+		engine_finish(r.e);
+		ok(r.got.codes[DIAG_IKE_DPD_TIMEOUT] == (c != 1), "IKEv1 %s", what[c]);
+		if (c == 0)
+			ok(strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "The responder's ESP had stopped") != NULL,
+			   "  and says the responder's ESP had stopped while the initiator's went on");
+		engine_free(r.e);
+	}
 	/* One ESP packet half a second after the first check, then nothing:
 	 * it was on its way already. */
 	rig_start(&r);
