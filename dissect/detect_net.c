@@ -237,6 +237,7 @@ static void icmp_too_big(struct engine *e, const struct unit *u)
 	struct esp_flow *f = engine_flow_mut(e, fslot);
 	struct diagnosis *d;
 	bool esp = ic->q_has_spi;
+	uint32_t at;
 
 	if (f)
 		d = diag_begin_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, CONF_CERTAIN);
@@ -273,7 +274,13 @@ static void icmp_too_big(struct engine *e, const struct unit *u)
 		diag_hint(d, "IKE messages this large need IKEv2 fragmentation (RFC 7383) on both peers; "
 			     "also let %s through to %s",
 			  ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation-needed", qs);
-	diag_commit(e, d);
+	at = diag_commit(e, d);
+	/* Whether the sender heeds it shows in its next large packets
+	 * (esp_flow.c): until then the flow remembers the refused size. */
+	if (f && ic->q_len) {
+		f->mtu_refused = ic->q_len;
+		f->mtu_diag = at;
+	}
 }
 
 void detect_icmp(struct engine *e, const struct unit *u)

@@ -24,6 +24,13 @@ const char *diag_code_name(unsigned code)
 	return code < DIAG__COUNT ? diag_names[code] : "unknown";
 }
 
+const char *diag_resolved_why(unsigned code)
+{
+	if (code == DIAG_ESP_MTU_BLACKHOLE)
+		return "the sender now fragments its datagrams to fit the path MTU";
+	return "the request was answered after all";
+}
+
 const char *diag_severity_name(unsigned sev)
 {
 	static const char *const n[] = { "info", "warning", "error" };
@@ -240,10 +247,22 @@ static struct diagnosis *kept_of_sa(struct engine *e, const struct ike_sa *sa, u
 	return d;
 }
 
+/* Emits d again, resolved by the packet (frame, ns). */
+static void emit_resolved(struct engine *e, struct diagnosis *d, unsigned sev, uint64_t frame, int64_t ns)
+{
+	struct event ev = { .type = EV_DIAGNOSIS };
+
+	d->resolved = 1;
+	d->resolved_frame = frame;
+	d->resolved_ns = ns;
+	e->stats.diagnoses_resolved[sev]++;
+	ev.u.diag = d;
+	engine_emit(e, &ev);
+}
+
 void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
 		  uint64_t frame, int64_t ns)
 {
-	struct event ev = { .type = EV_DIAGNOSIS };
 	struct diagnosis *d;
 
 	if (code >= DIAG__COUNT || sev > SEV_ERROR || !(sa->diag_raised & (1u << code)))
@@ -255,14 +274,40 @@ void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned s
 		d = diag_begin_sa(e, sa, code, sev, CONF_LIKELY);
 		diag_message(d, "The earlier %s diagnosis of this IKE SA no longer holds", diag_code_name(code));
 	}
-	d->resolved = 1;
-	d->resolved_frame = frame;
-	d->resolved_ns = ns;
-	e->stats.diagnoses_resolved[sev]++;
-	ev.u.diag = d;
-	engine_emit(e, &ev);
+	emit_resolved(e, d, sev, frame, ns);
 	/* The same failure later on this SA is a new diagnosis. */
 	sa->diag_raised &= ~(1u << code);
+}
+
+/* The kept diagnosis at + 1 if it is still the flow's of this code. */
+static struct diagnosis *kept_of_flow(struct engine *e, const struct esp_flow *f, unsigned code, uint32_t at)
+{
+	struct diagnosis *d;
+
+	if (!at || at > e->ndiags)
+		return NULL;
+	d = &e->diags[at - 1];
+	if (!d->has_spi || d->code != code || d->spi != f->spi || d->resolved ||
+	    !engine_addr_eq(&d->a, &f->src) || !engine_addr_eq(&d->b, &f->dst))
+		return NULL;
+	return d;
+}
+
+void diag_resolve_flow(struct engine *e, struct esp_flow *f, unsigned code, unsigned sev, uint32_t at,
+		       uint64_t frame, int64_t ns)
+{
+	struct diagnosis *d;
+
+	if (code >= DIAG__COUNT || sev > SEV_ERROR || !(f->diag_raised & (1u << code)))
+		return;
+	d = kept_of_flow(e, f, code, at);
+	if (!d) {
+		f->diag_raised &= ~(1u << code);
+		d = diag_begin_flow(e, f, code, sev, CONF_LIKELY);
+		diag_message(d, "The earlier %s diagnosis of this ESP flow no longer holds", diag_code_name(code));
+	}
+	emit_resolved(e, d, sev, frame, ns);
+	f->diag_raised &= ~(1u << code);
 }
 
 /* The IANA name of a notify or exchange type, or the number. */

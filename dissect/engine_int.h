@@ -74,6 +74,7 @@ struct esp_pending {
 	uint32_t size;             /* the ESP datagram's length */
 	uint16_t sport, dport;
 	uint8_t transport;
+	uint8_t ip_frags;          /* IP fragments it came in, 0 if whole */
 	struct addr src;
 	int64_t ts_ns;
 	int64_t now_ns;            /* engine time when it came: diagnoses it causes carry it */
@@ -274,5 +275,9 @@ uint32_t diag_commit(struct engine *e, struct diagnosis *d);
  * longer counts for the worst severity. */
 void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
 		  uint64_t frame, int64_t ns);
+/* The same for a flow's diagnosis that a later packet of the flow proved
+ * no longer holds (frame, ns); at is where diag_commit kept it + 1. */
+void diag_resolve_flow(struct engine *e, struct esp_flow *f, unsigned code, unsigned sev, uint32_t at,
+		       uint64_t frame, int64_t ns);
 
 #endif

@@ -351,6 +351,25 @@ static uint32_t flow_guessed(struct engine *e, const struct esp_pending *p)
 	return NO_SLOT;
 }
 
+/* The length of the packet's IP datagram, taking its IP header to have no
+ * options, as most do. */
+static uint32_t datagram_len(const struct esp_pending *p)
+{
+	return p->size + (p->key.family == ADDR_V4 ? 20u : 40u) + (p->transport == TR_UDP4500 ? 8u : 0u);
+}
+
+/* After an ICMP "too big" for its datagrams, a sender that fragments one no
+ * larger than the refused one has learnt the path MTU (it sent that size
+ * whole before): path MTU discovery works, and the diagnosis is resolved. */
+static void pmtu_heeded(struct engine *e, struct esp_flow *f, const struct esp_pending *p)
+{
+	if (!f->mtu_refused || p->ip_frags < 2 || datagram_len(p) > f->mtu_refused)
+		return;
+	diag_resolve_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, f->mtu_diag, p->frame, p->ts_ns);
+	f->mtu_refused = 0;
+	f->mtu_diag = 0;
+}
+
 static void flow_update(struct engine *e, struct esp_pending *p)
 {
 	uint32_t slot = flow_guessed(e, p);
@@ -378,6 +397,7 @@ static void flow_update(struct engine *e, struct esp_pending *p)
 	if (p->size > f->size_max)
 		f->size_max = p->size;
 	f->size_hist[size_bucket(p->size)]++;
+	pmtu_heeded(e, f, p);
 	if (f->stale && p->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {
 		if (!f->stale_packets++) {
 			f->stale_frame = p->frame;
@@ -481,6 +501,7 @@ void esp_flow_enqueue(struct engine *e, const struct unit *u, const struct esp_i
 	p->sport = u->sport;
 	p->dport = u->dport;
 	p->transport = u->transport;
+	p->ip_frags = u->ip_frags;
 	p->src = u->src;
 	p->ts_ns = u->ts_ns;
 	p->now_ns = e->now_ns;

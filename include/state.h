@@ -234,6 +234,8 @@ struct esp_flow {
 	struct addr src, dst;
 	uint16_t sport, dport;
 	uint16_t frags_lost;          /* larger packets that reached here as incomplete IP fragments */
+	uint16_t mtu_refused;         /* datagram length an ICMP "too big" refused, while mtu_diag stands */
+	uint32_t mtu_diag;            /* where that esp.mtu_blackhole is kept + 1 (diag_commit), 0 if none */
 	int64_t first_ns;
 	uint64_t first_frame;
 	int64_t stale_since_ns;
@@ -299,7 +301,7 @@ struct diagnosis {
 	uint8_t has_sa;
 	uint8_t has_spi;     /* an ESP flow */
 	uint8_t nevidence;
-	uint8_t resolved;    /* a later packet proved it wrong: the request was answered after all */
+	uint8_t resolved;    /* a later packet proved it wrong (diag_resolved_why says how) */
 	uint8_t ispi[8], rspi[8];
 	uint32_t spi;
 	struct addr a, b;    /* the peers: initiator/responder, or ESP source/destination */
@@ -314,6 +316,8 @@ struct diagnosis {
 };
 
 const char *diag_code_name(unsigned code);
+/* What resolved a diagnosis of this code, in words for the report. */
+const char *diag_resolved_why(unsigned code);
 const char *diag_severity_name(unsigned sev);
 const char *diag_confidence_name(unsigned conf);
 const char *capture_pos_name(unsigned pos);

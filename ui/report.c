@@ -265,7 +265,7 @@ static void diag_print(const struct rctx *r, const struct diagnosis *d, bool wit
 	if (d->nevidence)
 		evidence_print(r, d);
 	if (d->resolved) {
-		snprintf(buf, sizeof(buf), "resolved: the request was answered after all, frame %" PRIu64 " (%s)",
+		snprintf(buf, sizeof(buf), "resolved: %s, frame %" PRIu64 " (%s)", diag_resolved_why(d->code),
 			 d->resolved_frame, rel_time(r, d->resolved_ns, tb, sizeof(tb)));
 		fputs("           ", r->f);
 		wrap_text(r->f, 11, 11, buf);

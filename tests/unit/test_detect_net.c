@@ -146,6 +146,20 @@ static void test_mtu(void)
 	is_int(d ? d->nevidence : 0, 2, "frag needed: flow start and ICMP frame");
 	feed_icmp(e, R4, A4, &ic);
 	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "frag needed: once per flow");
+	/* Path MTU discovery at work: the sender fragments what it sent whole. */
+	feed_esp(e, A4, B4, 0xf0474e5d, 3, 12 * SEC, 1472);
+	esp_ip_frags = 2;
+	feed_esp(e, A4, B4, 0xf0474e5d, 4, 13 * SEC, 1600);
+	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 0,
+	       "frag needed: a whole datagram, or fragments of a larger one than refused, resolve nothing");
+	feed_esp(e, A4, B4, 0xf0474e5d, 5, 14 * SEC, 1472);
+	esp_ip_frags = 0;
+	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 1,
+	       "frag needed: the refused size in IP fragments next: resolved");
+	d = &rec.kept[rec.ndiag - 1];
+	ok(d->code == DIAG_ESP_MTU_BLACKHOLE && d->resolved && d->resolved_frame == next_frame - 1,
+	   "frag needed: emitted again, resolved by that packet");
+	ok(engine_worst_severity(e) < SEV_WARNING, "frag needed: no longer counts for the verdict");
 
 	ic = quote(2, 0, A4, B4, 50, 0, 0);
 	ic.v6 = 1;
@@ -153,14 +167,15 @@ static void test_mtu(void)
 	ic.q_esp_spi = 0x99;
 	ic.mtu = 1280;
 	feed_icmp(e, R4, A4, &ic);
+	/* Three events so far: the first one made and resolved, then this. */
 	d = &rec.kept[rec.ndiag - 1];
-	ok(rec.by_code[DIAG_ESP_MTU_BLACKHOLE] == 2 && has(d, "ICMPv6 Packet Too Big") &&
+	ok(rec.by_code[DIAG_ESP_MTU_BLACKHOLE] == 3 && has(d, "ICMPv6 Packet Too Big") &&
 		   has(d, "path MTU 1280"),
 	   "packet too big without a flow");
 	ic = quote(3, 4, A4, B4, 17, 500, 500);
 	ic.q_has_ike = 1;
 	feed_icmp(e, R4, A4, &ic);
-	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 2, "frag needed for IKE on port 500: not ESP");
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 3, "frag needed for IKE on port 500: not ESP");
 	engine_free(e);
 }
 

@@ -35,6 +35,7 @@ struct rec {
 static struct rec rec;
 static uint8_t pkt[2048];
 static uint64_t next_frame = 1;
+static uint8_t esp_ip_frags;   /* IP fragments the next ESP units came in (0: whole) */
 
 static void rec_emit(void *ctx, const struct event *ev)
 {
@@ -113,6 +114,7 @@ static void feed_esp_batched(struct engine *e, struct addr src, struct addr dst,
 	u.dst = dst;
 	u.sport = u.dport = 4500;
 	u.ttl = 64;
+	u.ip_frags = esp_ip_frags;
 	u.data = pkt;
 	u.len = u.orig_len = len;
 	u.wire_len = (uint32_t)len + 42;
