@@ -90,7 +90,7 @@ good_tunnel() {
     [ -n "$late" ] || cap_start iks-rsp "$ifc" "$OUT/$out"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     sleep 0.5
-    [ -z "${UP_HOOK:-}" ] || $UP_HOOK
+    [ -z "${UP_HOOK:-}" ] || $UP_HOOK || return 1
     [ -z "$late" ] || cap_start iks-rsp "$ifc" "$OUT/$out"
     tunnel_ping "$src" "$dst"
     [ -z "$late" ] || cap_stop 1
@@ -230,7 +230,7 @@ EOF
 cert_stall() {
     local out=$1 frag=$2 drop=$3
     topo_routed
-    $drop
+    $drop || return 1
     mk_certs 4096
     sw_conf ini "$PLUGINS_NEGO" "${SW_EXTRA:-}"; sw_conf rsp "$PLUGINS_NEGO" "${SW_EXTRA:-}"
     install_certs ini ini; install_certs rsp rsp
@@ -281,7 +281,7 @@ s_ikev2_ike_frag_loss() { SW_EXTRA="fragment_size = 500" cert_stall ikev2-ike-fr
 # one 1464-byte ESP-in-UDP datagram, IP fragments of 1396 + 88 bytes.
 s_ikev2_esp_frag_loss() {
     PRE_HOOK=initiator_link_mtu_1400 routed_tunnel ikev2-esp-frag-loss.pcap || return 1
-    router_drops_fragments
+    router_drops_fragments || return 1
     PINGS=4 tunnel_ping
     PINGS=4 PING_SIZE=1372 tunnel_ping
     PINGS=4 tunnel_ping
@@ -300,7 +300,7 @@ initiator_link_mtu_1400() {
 # daemons start.
 routed_tunnel() {
     topo_routed
-    [ -z "${PRE_HOOK:-}" ] || $PRE_HOOK
+    [ -z "${PRE_HOOK:-}" ] || $PRE_HOOK || return 1
     sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
     psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
     psk_conf rsp 2 198.51.100.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" "mobike = no"
@@ -331,7 +331,7 @@ EOF
 }
 s_ikev2_esp_duplicates() {
     routed_tunnel ikev2-esp-duplicates.pcap || return 1
-    router_dups_esp
+    router_dups_esp || return 1
     PINGS=12 tunnel_ping
     nsx iks-rtr nft list ruleset | grep counter >&2
     tunnel_down
@@ -367,11 +367,11 @@ nego_fail() {
     psk_conf rsp "$ver" 192.0.2.2 192.0.2.1 $RSP_ID "$rrid" "$rlts" 203.0.113.1/32 "$rp" "$resp" "$rpsk" "$cx"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
-    [ -n "${PRE_HOOK:-}" ] && $PRE_HOOK
+    [ -z "${PRE_HOOK:-}" ] || $PRE_HOOK || return 1
     cap_start iks-rsp p0 "$OUT/$out"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     sleep "${POST_WAIT:-0.5}"
-    [ -n "${POST_HOOK:-}" ] && $POST_HOOK
+    [ -z "${POST_HOOK:-}" ] || $POST_HOOK || return 1
     cap_stop 1
 }
 
@@ -502,11 +502,17 @@ EOF
 # daemon that does not know their SA.  Captured on the initiator's i0 (the
 # crash would take a capture in the responder's namespace with it).
 crash_responder() {
-    local p
-    for p in $(ip netns pids iks-rsp); do kill -KILL "$p" 2>/dev/null; done
+    local p victims keep=()
+    victims=" $(ip netns pids iks-rsp | tr '\n' ' ') "
+    for p in $victims; do kill -KILL "$p" 2>/dev/null; done
+    # reap the killed charon's wrapper, so that no stale pid is signalled later
+    for p in "${PIDS[@]}"; do
+        case "$victims" in *" $p "*) wait "$p" 2>/dev/null ;; *) keep+=("$p") ;; esac
+    done
+    PIDS=("${keep[@]}")
     sleep 0.5
     rm -f "$T/rsp/charon.vici"
-    start_charon rsp iks-rsp && sw_load rsp
+    start_charon rsp iks-rsp && sw_load rsp || { log "the responder did not come back"; return 1; }
     log "responder restarted"
 }
 # peer_restart OUTFILE VERSION
@@ -522,7 +528,7 @@ peer_restart() {
     PINGS=40 tunnel_ping &
     local ping_pid=$!
     sleep 3
-    crash_responder
+    crash_responder || { kill "$ping_pid"; wait "$ping_pid"; return 1; }
     wait "$ping_pid"
     sleep 4
     cap_stop 1
