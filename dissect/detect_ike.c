@@ -295,14 +295,15 @@ static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
  * all arrived: the receiver cannot reassemble, so it never answers. */
 static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	unsigned seen = engine_exch_frags_seen(x);
+	unsigned seen = engine_exch_frags_seen(x), tracked = engine_exch_frags_tracked(x);
 	unsigned total = x->req_frag_total;
-	char nb[32], missing[64], sent[32] = "";
+	char nb[32], missing[64], sent[32] = "", of[32] = "of them";
 	struct diagnosis *d;
 
-	/* Fragment numbers above 64 are not tracked; IKEv1 tells the total only
-	 * in its last fragment, so without it a loss cannot be told. */
-	if (!total || seen >= (total < 64 ? total : 64))
+	/* Fragment numbers above EXCH_FRAGS_TRACKED are not tracked; IKEv1
+	 * tells the total only in its last fragment, so without it a loss
+	 * cannot be told. */
+	if (!total || seen >= tracked)
 		return false;
 	/* It stands for the failure it explains: a tunnel that cannot come up
 	 * (the first exchanges) is an error, as ike.no_response and
@@ -315,8 +316,10 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, struct exch *
 	engine_exch_frags_missing(x, missing, sizeof(missing));
 	if (x->nreq > 1)
 		snprintf(sent, sizeof(sent), ", sent %u times", x->nreq);
-	diag_message(d, "%s request in %u IKE fragments%s: only %u of them reached this capture point (missing: %s), and no answer came back",
-		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), total, sent, seen, missing);
+	if (tracked < total)
+		snprintf(of, sizeof(of), "of the first %u", tracked);
+	diag_message(d, "%s request in %u IKE fragments%s: only %u %s reached this capture point (missing: %s), and no answer came back",
+		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), total, sent, seen, of, missing);
 	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
 		  x->by_initiator ? "initiator" : "responder");
 	commit_on_exch(e, x, d);

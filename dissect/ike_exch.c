@@ -72,30 +72,83 @@ uint8_t ike_first_fragment_np(const struct ike_msg *m)
 	return m->frag_num <= 1 ? m->sk_np : 0;
 }
 
-unsigned engine_exch_frags_seen(const struct exch *x)
+unsigned engine_exch_frags_tracked(const struct exch *x)
 {
-	return (unsigned)__builtin_popcountll(x->req_frag_seen);
+	return x->req_frag_total && x->req_frag_total < EXCH_FRAGS_TRACKED ? x->req_frag_total
+									  : EXCH_FRAGS_TRACKED;
 }
 
+/* Fragment numbers above the total are none of the set (RFC 7383 section
+ * 2.6: a receiver discards them). */
+unsigned engine_exch_frags_seen(const struct exch *x)
+{
+	unsigned n = engine_exch_frags_tracked(x);
+	uint64_t mask = n >= 64 ? ~0ULL : (1ULL << n) - 1;
+
+	return (unsigned)__builtin_popcountll(x->req_frag_seen & mask);
+}
+
+/* Runs of missing numbers as ranges; a list that does not fit ends in
+ * ", ..." rather than on a number that looks like the last. */
 void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
 {
-	unsigned total = x->req_frag_total < 64 ? x->req_frag_total : 64;
+	static const char more[] = ", ...";
+	unsigned total = x->req_frag_total < EXCH_FRAGS_TRACKED ? x->req_frag_total : EXCH_FRAGS_TRACKED;
 	size_t at = 0;
 
-	if (!len)
+	if (len < sizeof(more))
 		return;
 	buf[0] = '\0';
-	for (unsigned n = 1; n <= total && at < len; n++) {
+	for (unsigned n = 1; n <= total; n++) {
+		unsigned end = n;
+		char item[16];
+		int w;
+
 		if (x->req_frag_seen & (1ULL << (n - 1)))
 			continue;
-		int w = snprintf(buf + at, len - at, "%s%u", at ? ", " : "", n);
-
-		if (w < 0 || (size_t)w >= len - at) {
-			buf[at] = '\0';
-			break;
+		while (end < total && !(x->req_frag_seen & (1ULL << end)))
+			end++;
+		if (end > n)
+			w = snprintf(item, sizeof(item), "%s%u-%u", at ? ", " : "", n, end);
+		else
+			w = snprintf(item, sizeof(item), "%s%u", at ? ", " : "", n);
+		if (w < 0 || at + (size_t)w + sizeof(more) > len) {
+			memcpy(buf + at, at ? more : more + 2, sizeof(more) - (at ? 0 : 2));
+			return;
 		}
+		memcpy(buf + at, item, (size_t)w + 1);
 		at += (size_t)w;
+		n = end;
 	}
+}
+
+/* One more IKE fragment of the request. Returns whether it starts another
+ * copy of the set, which then counts once, by the lowest fragment number
+ * seen (fragment 1 may be the one lost). */
+static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
+{
+	unsigned total = m->frag_total > 255 ? 255 : m->frag_total;
+	uint64_t bit = m->frag_num <= 64 ? 1ULL << (m->frag_num - 1) : 0;
+	bool new_set = false;
+
+	if (x->req_frags < UINT8_MAX)
+		x->req_frags++;
+	/* RFC 7383 section 2.6: a set with a higher total replaces the one
+	 * before (fragmented anew, smaller); a lower total is an old copy. */
+	if (total && x->req_frag_total && total != x->req_frag_total) {
+		if (total < x->req_frag_total) {
+			*repeat = true;
+			return false;
+		}
+		x->req_frag_seen = 0;
+		new_set = true;
+	}
+	if (total)
+		x->req_frag_total = (uint8_t)total;
+	*repeat = new_set || (bit && (x->req_frag_seen & bit));
+	x->req_frag_seen |= bit;
+	return new_set ||
+	       (*repeat && bit && m->frag_num == (unsigned)__builtin_ctzll(x->req_frag_seen) + 1);
 }
 
 /* A request copy: the first one, a retransmission, or one more IKE fragment. */
@@ -106,16 +159,7 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 	bool repeat;
 
 	if (fragment) {
-		uint64_t bit = m->frag_num <= 64 ? 1ULL << (m->frag_num - 1) : 0;
-
-		repeat = bit && (x->req_frag_seen & bit);
-		x->req_frag_seen |= bit;
-		if (x->req_frags < UINT8_MAX)
-			x->req_frags++;
-		if (m->frag_total)
-			x->req_frag_total = (uint8_t)(m->frag_total > 255 ? 255 : m->frag_total);
-		/* The whole fragment set is resent; count it once, by its first. */
-		if (repeat && m->frag_num != 1)
+		if (!add_fragment(x, m, &repeat) && repeat)
 			return;
 	} else {
 		repeat = x->nreq > 0;

@@ -72,10 +72,11 @@ const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flo
 /* The flow's other direction, or NULL: none paired, or its slot since given
  * to another flow (after an eviction). */
 const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f);
-/* The IKE fragments of an exchange's request: how many distinct fragment
- * numbers were seen (copies of a resent set count once; numbers above 64
- * are not tracked), and the missing numbers up to the total, written as
- * "2" or "2, 5" into buf (empty when none is known to be missing). */
+/* The IKE fragments of an exchange's request: the numbers tracked (1 to
+ * the total, at most EXCH_FRAGS_TRACKED), how many of those were seen
+ * (copies of a resent set count once), and the missing ones as "2" or
+ * "2, 5-9" into buf (empty when none is known to be missing). */
+unsigned engine_exch_frags_tracked(const struct exch *x);
 unsigned engine_exch_frags_seen(const struct exch *x);
 void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len);
 /* The diagnoses kept for the report, at most max_diagnoses: in the order

@@ -61,6 +61,7 @@ enum exch_outcome {
 };
 
 #define EXCH_MAX_GAPS 8
+#define EXCH_FRAGS_TRACKED 64 /* IKE fragment numbers tracked per request: 1..64 */
 
 /* One request/response pair (IKEv2), or one IKEv1 exchange step. */
 struct exch {
@@ -92,7 +93,7 @@ struct exch {
 	int64_t req_ns, req_ns_last, resp_ns;
 	uint32_t gap_ms[EXCH_MAX_GAPS]; /* intervals between request copies */
 	uint64_t req_hash;     /* of the request bytes: a retransmission repeats them */
-	uint64_t req_frag_seen;/* bitmap of IKE fragment numbers 1..64 seen in the request */
+	uint64_t req_frag_seen;/* bitmap of IKE fragment numbers 1..EXCH_FRAGS_TRACKED seen in the request */
 	uint64_t resp_hash;    /* of the first response: the responder may resend it */
 };
 

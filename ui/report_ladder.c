@@ -134,7 +134,9 @@ static void exch_print(const struct rctx *r, const struct ike_sa *sa, const stru
 		if (x->nreq > 1)
 			retransmit_note(r, x);
 		if (x->req_frag_total) {
-			char missing[40];
+			/* Short enough for the lane: "[IKE fragments: 63 of 255
+			 * seen, missing 2-5, ...]". */
+			char missing[16];
 
 			engine_exch_frags_missing(x, missing, sizeof(missing));
 			snprintf(buf, sizeof(buf), "[IKE fragments: %u of %u seen%s%s]",

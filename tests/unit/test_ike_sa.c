@@ -235,7 +235,7 @@ static void test_flood(void)
 struct diag_catch {
 	unsigned codes[DIAG__COUNT];
 	unsigned sev[DIAG__COUNT];      /* of the latest of each code */
-	char message[DIAG__COUNT][320];
+	char message[DIAG__COUNT][DIAG_TEXT];
 };
 
 static void catch_diag(void *ctx, const struct event *ev)
@@ -279,6 +279,119 @@ static void feed_lost_fragments(struct engine *e)
 			engine_feed(e, &u);
 		}
 	}
+}
+
+/* One RFC 7383 fragment (number n of total) of an IKE_AUTH request (or
+ * another exchange) from 192.0.2.1 to 192.0.2.2, at ms milliseconds. */
+static void feed_skf(struct engine *e, uint8_t exch, unsigned n, unsigned total, int64_t ms)
+{
+	static uint64_t frame;
+	uint8_t msg[52];
+	struct unit u = ike_unit4((const uint8_t[4]){ 192, 0, 2, 1 }, (const uint8_t[4]){ 192, 0, 2, 2 },
+				  4500);
+
+	memset(msg, 0, sizeof(msg));
+	memset(msg, 0x44, 8);
+	memset(msg + 8, 0x55, 8);
+	msg[16] = IKE2_PLD_SKF;
+	msg[17] = 0x20;
+	msg[18] = exch;
+	msg[19] = IKE2_FLAG_INITIATOR;
+	msg[23] = exch == 35 ? 1 : 2;
+	msg[27] = sizeof(msg);
+	msg[28] = n == 1 ? 35 : 0;
+	msg[31] = 24;
+	msg[33] = (uint8_t)n;
+	msg[35] = (uint8_t)total;
+	u.frame = ++frame;
+	u.ts_ns = 1000000000LL + ms * 1000000;
+	u.data = msg;
+	u.len = u.orig_len = sizeof(msg);
+	engine_feed(e, &u);
+}
+
+/* Fragment sets as odd senders and lossy paths make them, each fed as
+ * (number, total) pairs, with the verdict expected. */
+static void test_fragment_sets(void)
+{
+	static const struct {
+		const char *what;
+		uint8_t exch;
+		unsigned nfrags;
+		unsigned round;        /* fragments in one copy of the set */
+		uint8_t frags[12][2];  /* number, total */
+		bool loss;
+		const char *text;
+		unsigned sev;
+	} cases[] = {
+		{ "fragment 1 lost each time: the resends still count", 35, 6, 2,
+		  { { 2, 3 }, { 3, 3 }, { 2, 3 }, { 3, 3 }, { 2, 3 }, { 3, 3 } },
+		  true, "in 3 IKE fragments, sent 3 times: only 2 of them reached this capture point (missing: 1)",
+		  SEV_ERROR },
+		{ "numbers above the total are none of the set", 35, 8, 4,
+		  { { 1, 3 }, { 2, 3 }, { 4, 3 }, { 5, 3 }, { 1, 3 }, { 2, 3 }, { 4, 3 }, { 5, 3 } },
+		  true, "only 2 of them reached this capture point (missing: 3)", SEV_ERROR },
+		{ "a set with a higher total replaces the one before, whose fragments do not fill its gaps",
+		  35, 8, 4, { { 1, 4 }, { 2, 4 }, { 3, 4 }, { 4, 4 }, { 1, 5 }, { 2, 5 }, { 3, 5 }, { 5, 5 } },
+		  true, "in 5 IKE fragments, sent 2 times: only 4 of them reached this capture point (missing: 4)",
+		  SEV_ERROR },
+		{ "an old copy with a lower total changes nothing", 35, 8, 3,
+		  { { 1, 4 }, { 2, 4 }, { 4, 4 }, { 1, 4 }, { 2, 4 }, { 4, 4 }, { 1, 2 }, { 2, 2 } },
+		  true, "only 3 of them reached this capture point (missing: 3)", SEV_ERROR },
+		{ "a CREATE_CHILD_SA request: a warning", 36, 4, 2,
+		  { { 1, 3 }, { 2, 3 }, { 1, 3 }, { 2, 3 } }, true, "(missing: 3)", SEV_WARNING },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct diag_catch got;
+		struct event_sink sink = { catch_diag, &got };
+		struct engine *e;
+
+		memset(&got, 0, sizeof(got));
+		e = engine_new(NULL, &sink);
+		/* A round (a copy of the set) a second after the one before. */
+		for (unsigned i = 0; i < cases[c].nfrags; i++)
+			feed_skf(e, cases[c].exch, cases[c].frags[i][0], cases[c].frags[i][1],
+				 (int64_t)(i / cases[c].round) * 1000 + i);
+		engine_finish(e);
+		ok((got.codes[DIAG_IKE_FRAGMENT_LOSS] == 1) == cases[c].loss, "IKE fragments, %s: %s",
+		   cases[c].what, cases[c].loss ? "ike.fragment_loss" : "no ike.fragment_loss");
+		if (cases[c].text)
+			ok(strstr(got.message[DIAG_IKE_FRAGMENT_LOSS], cases[c].text) &&
+				   got.sev[DIAG_IKE_FRAGMENT_LOSS] == cases[c].sev,
+			   "  %s, %s: %s", cases[c].text, diag_severity_name(cases[c].sev),
+			   got.message[DIAG_IKE_FRAGMENT_LOSS]);
+		engine_free(e);
+	}
+}
+
+/* The missing numbers as the report and the diagnosis write them. */
+static void test_frags_missing(void)
+{
+	struct exch x;
+	char buf[64], small[16];
+
+	memset(&x, 0, sizeof(x));
+	x.req_frag_total = 64;
+	x.req_frag_seen = 1;
+	engine_exch_frags_missing(&x, buf, sizeof(buf));
+	is_str(buf, "2-64", "missing fragments: a run as a range");
+	x.req_frag_seen = 0x5555555555555555ULL;
+	engine_exch_frags_missing(&x, buf, sizeof(buf));
+	ok(strlen(buf) < sizeof(buf) && !strncmp(buf, "2, 4, 6", 7) && strstr(buf, ", ...") &&
+		   buf[strlen(buf) - 1] == '.',
+	   "missing fragments: a list too long ends in \", ...\": %s", buf);
+	engine_exch_frags_missing(&x, small, sizeof(small));
+	is_str(small, "2, 4, 6, 8, ...", "missing fragments: the same in the ladder's room");
+	is_int(engine_exch_frags_seen(&x), 32, "  32 of 64 seen");
+	x.req_frag_total = 100;
+	x.req_frag_seen = ~0ULL >> 1;
+	is_int(engine_exch_frags_tracked(&x), 64, "total 100: the first 64 tracked");
+	engine_exch_frags_missing(&x, buf, sizeof(buf));
+	is_str(buf, "64", "  of which 64 is missing");
+	x.req_frag_total = 0;
+	engine_exch_frags_missing(&x, buf, sizeof(buf));
+	is_str(buf, "", "no total known (IKEv1 before its last fragment): none named missing");
 }
 
 /* The lost fragments: ike.fragment_loss, not auth_stall. */
@@ -336,6 +449,8 @@ int main(void)
 {
 	test_flood();
 	test_ike_fragment_loss();
+	test_fragment_sets();
+	test_frags_missing();
 	test_evicted_sa_judged();
 	test_ikev2_good();
 	test_no_response();
