@@ -1,7 +1,8 @@
 /* detect_ike.c - the IKE failure detectors that read the exchanges' shape
  * when the answer is encrypted or missing (likely): unanswered initial
  * requests, authentication that stalls or fails, rejected child SAs, lost IKE
- * fragments, dead peers; and the end-of-capture verdicts. Wording follows where the
+ * fragments (dead peers: detect_liveness.c); and the end-of-capture
+ * verdicts. Wording follows where the
  * capture point sits: only a capture at the responder can say "the peer did
  * not answer"; elsewhere "no answer reached this capture point". */
 #include "engine_int.h"
@@ -15,7 +16,7 @@
 
 
 /* "no answer reached this capture point" unless we sit at the responder. */
-static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
+const char *detect_no_answer_phrase(const struct ike_sa *sa, bool from_init)
 {
 	unsigned at_receiver = from_init ? POS_RESPONDER : POS_INITIATOR;
 
@@ -24,7 +25,7 @@ static const char *no_answer_phrase(const struct ike_sa *sa, bool from_init)
 	return "no answer reached this capture point";
 }
 
-static double seconds(int64_t ns)
+double detect_seconds(int64_t ns)
 {
 	return (double)ns / 1e9;
 }
@@ -35,13 +36,13 @@ static const char *sent_phrase(char *buf, size_t len, const struct exch *x, bool
 	if (x->nreq <= 1)
 		snprintf(buf, len, "sent once");
 	else if (over)
-		snprintf(buf, len, "sent %u times over %.1f s", x->nreq, seconds(x->req_ns_last - x->req_ns));
+		snprintf(buf, len, "sent %u times over %.1f s", x->nreq, detect_seconds(x->req_ns_last - x->req_ns));
 	else
 		snprintf(buf, len, "sent %u times", x->nreq);
 	return buf;
 }
 
-static void evidence_exch(struct diagnosis *d, const struct exch *x)
+void detect_evidence_exch(struct diagnosis *d, const struct exch *x)
 {
 	diag_evidence(d, x->req_frame, x->req_ns);
 	if (x->req_frame_last != x->req_frame)
@@ -52,7 +53,7 @@ static void evidence_exch(struct diagnosis *d, const struct exch *x)
 
 /* A diagnosis raised because a request timed out: the exchange remembers
  * it, so that an answer after all resolves it (ike_exch.c). */
-static void commit_on_exch(struct engine *e, struct exch *x, struct diagnosis *d)
+void detect_commit_on_exch(struct engine *e, struct exch *x, struct diagnosis *d)
 {
 	x->diag_code = (uint8_t)(d->code + 1);
 	x->diag_sev = d->severity;
@@ -103,31 +104,31 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 	/* The requests were answered, by ICMP: ike.peer_unreachable already
 	 * says why, with certainty; a second error for it would only repeat
 	 * it less precisely. */
-	if (sa->diag_raised & (1u << DIAG_IKE_PEER_UNREACHABLE))
+	if (sa->icmp_refused)
 		return;
 	if (other) {
 		d = diag_begin_sa(e, sa, DIAG_IKE_VERSION_MISMATCH, SEV_ERROR, CONF_LIKELY);
 		if (!d)
 			return;
-		evidence_exch(d, x);
+		detect_evidence_exch(d, x);
 		diag_evidence(d, other->first_frame, other->first_ns);
 		diag_message(d, "IKEv%u request %s without an answer, while the same peers negotiate IKEv%u",
 			     sa->version, sent_phrase(sent, sizeof(sent), x, true), other->version);
 		diag_hint(d, "The responder does not speak IKEv%u on this connection: set the same IKE version on both sides (strongSwan: version/keyexchange; libreswan: ikev2=).",
 			  sa->version);
-		commit_on_exch(e, x, d);
+		detect_commit_on_exch(e, x, d);
 		return;
 	}
 	d = diag_begin_sa(e, sa, DIAG_IKE_NO_RESPONSE, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	diag_message(d, "%s request %s; %s",
 		     sa->version == 2 ? "IKE_SA_INIT" : (x->type == IKE1_EXCH_AGGRESSIVE ? "Aggressive Mode" : "Main Mode"),
-		     sent_phrase(sent, sizeof(sent), x, true), no_answer_phrase(sa, true));
+		     sent_phrase(sent, sizeof(sent), x, true), detect_no_answer_phrase(sa, true));
 	diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
 		  sa->version);
-	commit_on_exch(e, x, d);
+	detect_commit_on_exch(e, x, d);
 }
 
 /* IKEv1 message 5 is encrypted with keys made from the pre-shared key: a
@@ -141,7 +142,7 @@ static void psk_mismatch(struct engine *e, struct ike_sa *sa, struct exch *x)
 
 	if (!d)
 		return;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	diag_evidence(d, x->refuse_frame, x->refuse_ns);
 	if (x->refuse_frame)
 		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange; the responder's encrypted informational (%u bytes) did not stop the initiator: it could not read it",
@@ -150,7 +151,7 @@ static void psk_mismatch(struct engine *e, struct ike_sa *sa, struct exch *x)
 		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s without message 6 after a good key exchange",
 			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
 	diag_hint(d, "The two sides most likely derived different keys: check that both use the same pre-shared key (and the same identity or address to select it).");
-	commit_on_exch(e, x, d);
+	detect_commit_on_exch(e, x, d);
 }
 
 static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
@@ -166,7 +167,7 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_STALL, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	if (x->resp_incomplete)
 		diag_message(d, "%s request of %u bytes %s; the %s's answers reached this capture point only as incomplete IP datagrams (%u of them): their lost fragments never reach the %s either",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
@@ -179,116 +180,18 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 	else if (fragmented)
 		diag_message(d, "%s request of %u bytes, in %u IP fragments, %s without an answer; %s",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
-			     x->req_ip_frags, sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
+			     x->req_ip_frags, sent_phrase(sent, sizeof(sent), x, false), detect_no_answer_phrase(sa, x->by_initiator));
 	else
 		diag_message(d, "%s request of %u bytes %s without an answer after a successful key exchange; %s",
 			     sa->version == 2 ? "IKE_AUTH" : "Main Mode message 5", x->req_len,
-			     sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
+			     sent_phrase(sent, sizeof(sent), x, false), detect_no_answer_phrase(sa, x->by_initiator));
 	if (sa->version == 2 && !(sa->frag_init && sa->frag_resp))
 		diag_hint(d, "Large authentication messages (certificates) are IP-fragmented and fragments are often dropped on the path: enable IKEv2 fragmentation on both sides (strongSwan/libreswan fragmentation=yes), shorten the certificate chain, or let fragments through.");
 	else if (sa->version == 2)
 		diag_hint(d, "Both sides support IKE fragmentation, yet the request went unanswered: lower the fragment size (strongSwan charon.fragment_size) below the path MTU, and check the responder's logs for authentication errors it could not report.");
 	else
 		diag_hint(d, "Message 5 carries the identity and certificate: check for IP fragments dropped on the path (enable IKE fragmentation, fragmentation=force on Cisco/strongSwan), and that the pre-shared key or certificate matches on the responder.");
-	commit_on_exch(e, x, d);
-}
-
-/* The silent peer's latest ESP flow of this SA, if it sent after since_ns:
- * then the peer is alive and only its IKE does not get through. */
-static const struct esp_flow *esp_after(struct engine *e, const struct ike_sa *sa, bool from_init,
-					int64_t since_ns)
-{
-	uint32_t slot = sa->esp_last[from_init ? 0 : 1];
-	const struct esp_flow *f;
-
-	esp_flow_drain(e);
-	f = slot ? engine_flow(e, slot - 1) : NULL;
-	if (!f || esp_flow_sa(e, f) != sa || f->last_ns <= since_ns)
-		return NULL;
-	return f;
-}
-
-/* The silent peer's ESP of this SA that stopped a second or more before the
- * first check while the checker's own ESP went on past it: the peer lost the
- * SA (or everything from it is dropped) before it stopped answering IKE. */
-static const struct esp_flow *esp_stopped(struct engine *e, const struct ike_sa *sa, bool peer_is_init,
-					  int64_t check_ns)
-{
-	uint32_t ps = sa->esp_last[peer_is_init ? 0 : 1], os = sa->esp_last[peer_is_init ? 1 : 0];
-	const struct esp_flow *peer, *own;
-
-	esp_flow_drain(e);
-	peer = ps ? engine_flow(e, ps - 1) : NULL;
-	own = os ? engine_flow(e, os - 1) : NULL;
-	if (!peer || !own || esp_flow_sa(e, peer) != sa || esp_flow_sa(e, own) != sa)
-		return NULL;
-	if (peer->last_ns + 1000000000LL > check_ns || own->last_ns <= peer->last_ns + 1000000000LL)
-		return NULL;
-	return peer;
-}
-
-/* What a silent peer's stopped ESP adds to a liveness-check verdict: the
- * sentence for the message (empty when its ESP did not stop first) and the
- * hint, which then replaces the general one. */
-static void stopped_clause(char *buf, size_t len, const struct esp_flow *stopped, bool restarted,
-			   const char *peer, const char *self, int64_t check_ns)
-{
-	buf[0] = '\0';
-	if (stopped)
-		snprintf(buf, len, ". The %s's ESP had stopped %.1f s before, while the %s's went on%s", peer,
-			 seconds(check_ns - stopped->last_ns), self,
-			 restarted ? ", and its host refused UDP in between (port unreachable): its IKE daemon restarted and lost the SA" : "");
-}
-
-static void stopped_hint(struct diagnosis *d, bool restarted, const char *peer, const char *self)
-{
-	if (restarted)
-		diag_hint(d, "The %s's IKE daemon restarted (crash, upgrade, reboot) and no longer knows this SA, so it ignores the checks or answers INVALID_IKE_SPI. Find the restart in its logs; a DPD action that restarts the SA on the %s (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers by itself.",
-			  peer, self);
-	else
-		diag_hint(d, "The %s lost the SA (a restart without notice) or all it sends is dropped on the way: check its uptime and logs and the path back from it; a DPD action that restarts the SA (strongSwan dpd_action = restart, libreswan dpdaction=restart) recovers from a restart.",
-			  peer);
-}
-
-static void dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
-{
-	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
-	const char *peer = x->by_initiator ? "responder" : "initiator";
-	const char *self = x->by_initiator ? "initiator" : "responder";
-	const struct esp_flow *alive, *stopped;
-	char clause[192];
-	bool restarted;
-
-	if (!d)
-		return;
-	/* A packet already on its way when the check left proves little. */
-	alive = esp_after(e, sa, !x->by_initiator, x->req_ns + 1000000000LL);
-	stopped = alive ? NULL : esp_stopped(e, sa, !x->by_initiator, x->req_ns);
-	restarted = stopped && (sa->port_closed & (x->by_initiator ? 2 : 1));
-	evidence_exch(d, x);
-	if (alive) {
-		diag_evidence(d, alive->last_frame, alive->last_ns);
-		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s, yet the %s's ESP (SPI 0x%08x) kept arriving",
-			     x->by_initiator ? "initiator" : "responder", x->nreq,
-			     seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator), peer,
-			     alive->spi);
-		diag_hint(d, "The %s is up and its ESP gets through, but IKE does not: check that UDP 500/4500 still passes both ways while ESP does (a firewall rule or NAT mapping for IKE only), and whether its IKE daemon is overloaded or lost this IKE SA (a restart answers with INVALID_IKE_SPI, in clear).",
-			  peer);
-	} else if (stopped) {
-		diag_evidence(d, stopped->last_frame, stopped->last_ns);
-		stopped_clause(clause, sizeof(clause), stopped, restarted, peer, self, x->req_ns);
-		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s%s",
-			     self, x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator),
-			     clause);
-		stopped_hint(d, restarted, peer, self);
-	} else {
-		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s",
-			     x->by_initiator ? "initiator" : "responder",
-			     x->nreq, seconds(x->req_ns_last - x->req_ns), no_answer_phrase(sa, x->by_initiator));
-		diag_hint(d, "The %s is gone, overloaded or unreachable (its address changed, a NAT mapping expired, or the path broke): check that it is up, and keep NAT mappings alive (keepalives, shorter DPD interval).",
-			  peer);
-	}
-	commit_on_exch(e, x, d);
+	detect_commit_on_exch(e, x, d);
 }
 
 /* IKE fragments (RFC 7383 SKF, IKEv1 fragmentation) of a request that never
@@ -312,7 +215,7 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, struct exch *
 			  is_initial(sa, x) || is_auth_step(sa, x) ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	engine_exch_frags_missing(x, missing, sizeof(missing));
 	if (x->nreq > 1)
 		snprintf(sent, sizeof(sent), ", sent %u times", x->nreq);
@@ -322,7 +225,7 @@ static bool ike_fragment_loss(struct engine *e, struct ike_sa *sa, struct exch *
 		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), total, sent, seen, of, missing);
 	diag_hint(d, "IKE fragments are lost between the %s and this point: lower the IKE fragment size (strongSwan charon.fragment_size, libreswan ike-frag size) below the path MTU, and check firewalls for UDP rate limits or size filters.",
 		  x->by_initiator ? "initiator" : "responder");
-	commit_on_exch(e, x, d);
+	detect_commit_on_exch(e, x, d);
 	return true;
 }
 
@@ -355,7 +258,7 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, struct exch *x
 	 * the sender tearing the SA down anyway. */
 	if (sa->version == 2 && x->type == IKE2_EXCH_INFORMATIONAL) {
 		if (x->req_sk_np == IKE_PLD_NONE && x->nreq >= 2)
-			dpd_timeout(e, sa, x);
+			detect_dpd_timeout(e, sa, x);
 		return;
 	}
 	if ((sa->version == 2 && x->type == IKE2_EXCH_CREATE_CHILD) ||
@@ -363,12 +266,12 @@ static void exchange_timeout(struct engine *e, struct ike_sa *sa, struct exch *x
 		d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 		if (!d)
 			return;
-		evidence_exch(d, x);
+		detect_evidence_exch(d, x);
 		diag_message(d, "%s request %s without an answer; %s",
 			     diag_exch_name(sa->version, x->type, nb, sizeof(nb)),
-			     sent_phrase(sent, sizeof(sent), x, false), no_answer_phrase(sa, x->by_initiator));
+			     sent_phrase(sent, sizeof(sent), x, false), detect_no_answer_phrase(sa, x->by_initiator));
 		diag_hint(d, "The peer ignored the child SA request: compare the ESP proposals, PFS group and traffic selectors on both sides, and check whether the peer still has this IKE SA.");
-		commit_on_exch(e, x, d);
+		detect_commit_on_exch(e, x, d);
 	}
 }
 
@@ -386,7 +289,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 		d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 		if (!d)
 			return;
-		evidence_exch(d, x);
+		detect_evidence_exch(d, x);
 		diag_message(d, "IKE_AUTH answered with an encrypted notify only (%u bytes) instead of the responder's identity: authentication was refused",
 			     x->resp_len);
 		diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason.");
@@ -395,7 +298,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 		d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 		if (!d)
 			return;
-		evidence_exch(d, x);
+		detect_evidence_exch(d, x);
 		diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA",
 			     diag_exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
 		diag_hint(d, "The child SA (or rekey) was refused: the usual causes are an ESP proposal mismatch (NO_PROPOSAL_CHOSEN), a different PFS group (INVALID_KE_PAYLOAD) or traffic selectors the peer does not accept (TS_UNACCEPTABLE).");
@@ -424,10 +327,10 @@ static void main_mode_refused(struct engine *e, struct ike_sa *sa, struct exch *
 		d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 		if (!d)
 			return;
-		evidence_exch(d, x);
+		detect_evidence_exch(d, x);
 		diag_evidence(d, x->refuse_frame, x->refuse_ns);
 		diag_message(d, "Main Mode message 5 answered by an encrypted INFORMATIONAL (%u bytes) instead of message 6; the capture ended %.1f s later, too soon to see whether the initiator could read it",
-			     x->refuse_len, seconds(e->now_ns - x->refuse_ns));
+			     x->refuse_len, detect_seconds(e->now_ns - x->refuse_ns));
 		diag_hint(d, "Phase 1 was refused at authentication: either the pre-shared keys differ (the initiator then resends message 5), or the responder refused the initiator's identity (it then gives up). Compare the pre-shared key and the identities (local/remote id) of both sides.");
 		diag_commit(e, d);
 		return;
@@ -435,7 +338,7 @@ static void main_mode_refused(struct engine *e, struct ike_sa *sa, struct exch *
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	diag_evidence(d, x->refuse_frame, x->refuse_ns);
 	diag_message(d, "Main Mode message 5 answered by an encrypted INFORMATIONAL (%u bytes) instead of message 6, and not sent again: the responder read the initiator's identity and refused it",
 		     x->refuse_len);
@@ -454,7 +357,7 @@ static void exchange_refused(struct engine *e, struct ike_sa *sa, struct exch *x
 	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
-	evidence_exch(d, x);
+	detect_evidence_exch(d, x);
 	diag_evidence(d, x->refuse_frame, x->refuse_ns);
 	diag_message(d, "Quick Mode request from the %s answered by an encrypted INFORMATIONAL (%u bytes) and never by Quick Mode message 2: the child SA was refused",
 		     x->by_initiator ? "initiator" : "responder", x->refuse_len);
@@ -563,62 +466,6 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 	diag_commit(e, d);
 }
 
-/* IKEv1 liveness checks are encrypted informationals: several in a row from
- * one side with nothing from the other side since is a dead peer. Three at
- * least, as a teardown sends two (Delete for the child SA, then for the
- * ISAKMP SA); two are enough when the silent peer's ESP had stopped before
- * them while the sender's went on, past the first of them (strongSwan gives
- * up after two; a teardown ends the sender's ESP too). */
-static void ike1_dpd(struct engine *e, struct ike_sa *sa)
-{
-	unsigned n = 0;
-	int i;
-	const struct exch *first = NULL, *last = NULL;
-	const struct esp_flow *stopped;
-	const char *peer, *self;
-	char clause[192];
-	struct diagnosis *d;
-	bool restarted;
-
-	for (i = sa->nexch - 1; i >= 0; i--) {
-		const struct exch *x = &sa->ex[i];
-
-		if (x->type != IKE1_EXCH_INFO || (last && x->by_initiator != last->by_initiator))
-			break;
-		if (!last)
-			last = x;
-		first = x;
-		n += x->nreq;
-	}
-	if (n < 2 || !first)
-		return;
-	if ((first->by_initiator ? sa->last_resp_ns : sa->last_init_ns) >= first->req_ns)
-		return;
-	stopped = esp_stopped(e, sa, !first->by_initiator, first->req_ns);
-	if (n < 3 && !(stopped && esp_after(e, sa, first->by_initiator, first->req_ns)))
-		return;
-	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
-	if (!d)
-		return;
-	peer = first->by_initiator ? "responder" : "initiator";
-	self = first->by_initiator ? "initiator" : "responder";
-	restarted = stopped && (sa->port_closed & (first->by_initiator ? 2 : 1));
-	diag_evidence(d, first->req_frame, first->req_ns);
-	diag_evidence(d, last->req_frame_last, last->req_ns_last);
-	if (stopped)
-		diag_evidence(d, stopped->last_frame, stopped->last_ns);
-	stopped_clause(clause, sizeof(clause), stopped, restarted, peer, self, first->req_ns);
-	diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s%s",
-		     n, self, seconds(last->req_ns_last - first->req_ns), no_answer_phrase(sa, first->by_initiator),
-		     clause);
-	if (stopped)
-		stopped_hint(d, restarted, peer, self);
-	else
-		diag_hint(d, "The %s is gone or unreachable: check that it is up and that UDP 500/4500 still reaches it (NAT mappings expire without keepalives).",
-			  peer);
-	diag_commit(e, d);
-}
-
 /* A child SA refused inside IKE_AUTH (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
  * leaves the IKE SA up: the answer lacks the SA and TS payloads, so it is
  * clearly shorter than the request, and no ESP follows. */
@@ -637,7 +484,7 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
-	evidence_exch(d, auth);
+	detect_evidence_exch(d, auth);
 	diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
 		     auth->resp_len, auth->req_len);
 	diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
@@ -668,7 +515,7 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return true;
-	evidence_exch(d, auth);
+	detect_evidence_exch(d, auth);
 	diag_evidence(d, info->req_frame, info->req_ns);
 	diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
 		     info->req_len);
@@ -693,10 +540,10 @@ static void ike2_abandoned(struct engine *e, struct ike_sa *sa)
 	d = diag_begin_sa(e, sa, DIAG_IKE_SA_ABANDONED, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
-	evidence_exch(d, auth);
+	detect_evidence_exch(d, auth);
 	diag_evidence(d, sa->restart_frame, sa->restart_ns);
 	diag_message(d, "The IKE SA came up, but %.3f s later the initiator opened a new one to the same peer without deleting it, and no ESP followed: it dropped this SA on its side",
-		     seconds(sa->restart_ns - auth->resp_ns));
+		     detect_seconds(sa->restart_ns - auth->resp_ns));
 	diag_hint(d, "Look at the initiator's log right after the IKE SA was established: most often it failed to install the child SA (the kernel lacks the negotiated ESP algorithm or IPsec support, an XFRM or policy error), or could not use what was negotiated (narrowed traffic selectors, a virtual IP).");
 	diag_commit(e, d);
 }
@@ -708,6 +555,6 @@ void detect_ike_final(struct engine *e, struct ike_sa *sa)
 	if (sa->version == 2 && sa->invalid_ke_group)
 		invalid_ke(e, sa);
 	if (sa->version == 1 && sa->state == SAS_ESTABLISHED)
-		ike1_dpd(e, sa);
+		detect_ike1_dpd(e, sa);
 	natd_diagnose(e, sa);
 }

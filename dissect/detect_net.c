@@ -94,11 +94,18 @@ static bool is_ike_port(uint16_t p)
 	return p == PORT_IKE || p == PORT_NATT;
 }
 
-/* The IKE SA the quoted datagram belongs to, or NO_SLOT. */
+/* The IKE SA the quoted datagram belongs to, or NO_SLOT: by its IKE SPI, or
+ * for ESP by its flow's SA; by the peers (their latest SA) only without. */
 static uint32_t icmp_sa(struct engine *e, const struct icmp_error *ic)
 {
 	uint32_t s = NO_SLOT;
 
+	if (ic->q_has_spi) {
+		const struct esp_flow *f = engine_flow(e, esp_flow_find(e, &ic->q_dst, ic->q_esp_spi));
+
+		if (f && engine_flow_sa(e, f))
+			return f->sa;
+	}
 	if (ic->q_has_ike) {
 		s = ike_sa_find(e, ic->q_ike_ispi, 2);
 		if (s == NO_SLOT)
@@ -162,20 +169,31 @@ static void ttl_from_responder(struct engine *e, uint32_t slot, const struct uni
 	capture_pos_update(sa);
 }
 
-/* A peer's own host saying nothing listens on its IKE port: its IKE daemon
- * (which also owns the ESP-in-UDP socket) was not running. */
+/* An ICMP error answered the SA's traffic (ike.no_response stands back for
+ * it, whichever SA the diagnosis itself went to); and a peer's own host
+ * saying nothing listens on its IKE port: its IKE daemon (which also owns
+ * the ESP-in-UDP socket) was not running. */
 static void note_port_closed(struct engine *e, uint32_t slot, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
 	struct ike_sa *sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
 
-	if (!sa || k != IK_PORT || ic->q_proto != PROTO_UDP || !is_ike_port(ic->q_dport) ||
+	unsigned i;
+
+	if (!sa)
+		return;
+	sa->icmp_refused = 1;
+	if (k != IK_PORT || ic->q_proto != PROTO_UDP || !is_ike_port(ic->q_dport) ||
 	    !engine_addr_eq(&u->src, &ic->q_dst))
 		return;
 	if (engine_addr_eq(&u->src, &sa->init_ip))
-		sa->port_closed |= 1;
+		i = 0;
 	else if (engine_addr_eq(&u->src, &sa->resp_ip))
-		sa->port_closed |= 2;
+		i = 1;
+	else
+		return;
+	sa->port_closed_frame[i] = u->frame;
+	sa->port_closed_ns[i] = u->ts_ns;
 }
 
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)

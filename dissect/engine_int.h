@@ -235,6 +235,19 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 void detect_ike_final(struct engine *e, struct ike_sa *sa);
 /* A request resent again and again after its answers were seen here. */
 void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct exch *x);
+/* Shared by the IKE detectors: "no answer reached this capture point"
+ * unless the capture sits at the receiver; nanoseconds as seconds; the
+ * exchange's request copies and answer as evidence; committing a diagnosis
+ * that a timeout of x raised, so that an answer after all resolves it. */
+const char *detect_no_answer_phrase(const struct ike_sa *sa, bool from_init);
+double detect_seconds(int64_t ns);
+void detect_evidence_exch(struct diagnosis *d, const struct exch *x);
+void detect_commit_on_exch(struct engine *e, struct exch *x, struct diagnosis *d);
+/* detect_liveness.c: unanswered liveness checks (ike.dpd_timeout): an IKEv2
+ * INFORMATIONAL that timed out, and at the end an IKEv1 SA's last
+ * informationals. */
+void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x);
+void detect_ike1_dpd(struct engine *e, struct ike_sa *sa);
 
 /* detect_esp.c: ESP detectors at sweeps and at the end. */
 void detect_esp_flow(struct engine *e, struct esp_flow *f, bool final);

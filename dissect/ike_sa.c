@@ -145,6 +145,10 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, bool from_
 		sa->tcp = 1;
 	sa->transport = u->transport;
 	if (from_init) {
+		/* A TTL of the responder's (from an answer or its ICMP error)
+		 * says nothing of another address the requests now go to. */
+		if (sa->msgs_from_init && !engine_addr_eq(&u->dst, &sa->resp_ip))
+			sa->resp_ttl = 0;
 		sa->init_ip = u->src;
 		sa->init_port = u->sport;
 		sa->resp_ip = u->dst;

@@ -185,8 +185,7 @@ struct ike_sa {
 	uint32_t ip_frag_lost;        /* IP datagrams between the peers whose fragments never completed */
 	uint8_t pending;              /* exchanges waiting for a response */
 	uint8_t auth_sk_np;           /* first encrypted payload of the authentication response */
-	uint8_t port_closed;          /* ICMP port unreachable for UDP 500/4500 from the initiator's
-				       * host (bit 0) / the responder's (bit 1): its IKE daemon was down */
+	uint8_t icmp_refused;         /* an ICMP unreachable or prohibited quoted its traffic */
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */
@@ -194,6 +193,11 @@ struct ike_sa {
 	uint64_t established_frame;
 	uint64_t restart_frame;       /* the initiator's next IKE SA, opened soon after this one came up */
 	int64_t restart_ns;
+	/* The latest ICMP port unreachable for UDP 500/4500 from the
+	 * initiator's own host [0] / the responder's [1]: its IKE daemon (which
+	 * owns the ESP-in-UDP socket too) was not running. Frame 0: none. */
+	uint64_t port_closed_frame[2];
+	int64_t port_closed_ns[2];
 };
 
 /* ---- ESP flows ------------------------------------------------------------ */

@@ -253,9 +253,10 @@ static void send_esp(struct rig *r, uint8_t from, uint8_t to, uint32_t spi, uint
 	engine_feed(r->e, &u);
 }
 
-/* ICMP port unreachable from host from, quoting an ESP-in-UDP packet that
- * host to sent it (to port 4500). */
-static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to)
+/* ICMP port unreachable from host from, quoting a UDP datagram that host
+ * to sent it, to port: with ispi, an IKE message of that SA; without, ESP
+ * in UDP. */
+static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to, uint16_t port, uint8_t ispi)
 {
 	struct unit u;
 
@@ -272,8 +273,12 @@ static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to)
 	u.u.icmp.q_src = u.dst;
 	u.u.icmp.q_dst = u.src;
 	u.u.icmp.q_proto = 17; /* UDP */
-	u.u.icmp.q_sport = u.u.icmp.q_dport = 4500;
+	u.u.icmp.q_sport = u.u.icmp.q_dport = port;
 	u.u.icmp.q_len = 148;
+	if (ispi) {
+		u.u.icmp.q_has_ike = 1;
+		memset(u.u.icmp.q_ike_ispi, ispi, 8);
+	}
 	engine_feed(r->e, &u);
 }
 
@@ -642,32 +647,60 @@ int main(void)
 	/* The responder crashes and comes back without the SA: its ESP stops,
 	 * its host refuses UDP 4500 for a moment, the initiator's ESP goes on
 	 * and its checks go unanswered. Without the ICMP, the same silence
-	 * says only that the responder lost the SA or its packets are lost. */
-	for (int icmp = 1; icmp >= 0; icmp--) {
+	 * says only that the responder lost the SA or its packets are lost; an
+	 * ICMP before its ESP (a daemon still starting) says nothing of it; one
+	 * during the checks, that the daemon is down. */
+	for (int c = 0; c < 4; c++) {
+		static const char *what[4] = {
+			"port unreachable after its ESP stopped: its IKE daemon restarted",
+			"no ICMP: neither claimed",
+			"port unreachable before its ESP: neither claimed",
+			"port unreachable during the checks: its IKE daemon is down",
+		};
+		static const char *want[4] = { "its IKE daemon restarted", NULL, NULL, "its IKE daemon is down" };
+		const char *text;
+
 		rig_start(&r);
 		ike2_up(&r, 0xbc, 0xdc);
+		if (c == 2)
+			send_port_unreachable(&r, 2, 1, 500, 0xbc);
 		for (uint32_t i = 1; i <= 3; i++) {
 			send_esp(&r, 1, 2, 0xc1000003, i);
 			send_esp(&r, 2, 1, 0xc2000003, i);
 		}
 		send_esp(&r, 1, 2, 0xc1000003, 4);
-		if (icmp)
-			send_port_unreachable(&r, 2, 1);
+		if (c == 0)
+			send_port_unreachable(&r, 2, 1, 4500, 0);
 		for (uint32_t i = 5; i <= 10; i++)
 			send_esp(&r, 1, 2, 0xc1000003, i);
 		for (int i = 0; i < 4; i++) {
 			send_sk(&r, 1, 2, 37, 0x08, 2, 0xbc, 0xdc, 0, 80);
+			if (c == 3)
+				send_port_unreachable(&r, 2, 1, 4500, 0xbc);
 			send_esp(&r, 1, 2, 0xc1000003, 11 + (uint32_t)i);
 		}
 		engine_finish(r.e);
-		ok(strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "The responder's ESP had stopped") != NULL,
-		   "dpd_timeout after the responder's ESP stopped while the initiator's went on: says so (%s ICMP)",
-		   icmp ? "with" : "without");
-		ok((strstr(diag_text(&r, DIAG_IKE_DPD_TIMEOUT), "its IKE daemon restarted") != NULL) == icmp,
-		   "  %s", icmp ? "port unreachable from its host in between: its IKE daemon restarted"
-				: "no ICMP: no restart claimed");
+		text = diag_text(&r, DIAG_IKE_DPD_TIMEOUT);
+		ok(strstr(text, "The responder's ESP had stopped") != NULL,
+		   "dpd_timeout after the responder's ESP stopped while the initiator's went on: says so (%s)", what[c]);
+		ok(want[c] ? strstr(text, want[c]) != NULL
+			   : !strstr(text, "its IKE daemon restarted") && !strstr(text, "its IKE daemon is down"),
+		   "  %s", what[c]);
 		engine_free(r.e);
 	}
+	/* A daemon that stays down answers each new attempt with port
+	 * unreachable, a new SPI each time: each SA is answered by ICMP, though
+	 * ike.peer_unreachable is said once for the two hosts. */
+	rig_start(&r);
+	for (uint8_t sa = 0xa1; sa <= 0xa2; sa++)
+		for (int i = 0; i < 3; i++) {
+			send_sa_init(&r, 1, 2, false, sa, 0, 14, 0);
+			send_port_unreachable(&r, 2, 1, 500, sa);
+		}
+	engine_finish(r.e);
+	is_int(r.got.codes[DIAG_IKE_PEER_UNREACHABLE], 1, "two attempts refused by ICMP: ike.peer_unreachable once");
+	is_int(r.got.codes[DIAG_IKE_NO_RESPONSE], 0, "  and no ike.no_response for either");
+	engine_free(r.e);
 	/* IKEv1: liveness checks are encrypted informationals, each with its
 	 * own message ID. Two from the initiator after the responder's ESP
 	 * stopped, its own ESP going on: a dead peer (strongSwan gives up after

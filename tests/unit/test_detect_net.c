@@ -105,21 +105,29 @@ static void test_icmp(void)
  * the TTL of that places the capture point as an answer's would. */
 static void test_icmp_ttl(void)
 {
-	static const uint8_t ttls[2] = { 63, 64 };
-	static const unsigned want[2] = { POS_INITIATOR, POS_UNKNOWN };
-	static const char *what[2] = { "a router between: captured at the initiator",
-				       "none between: the capture could be at either end" };
+	/* The initiator's TTL, the ICMP's source and TTL, the position after. */
+	static const struct {
+		uint8_t init_ttl;
+		struct addr from;
+		uint8_t ttl;
+		unsigned want;
+		const char *what;
+	} cases[] = {
+		{ 63, B4, 64, POS_RESPONDER, "from the responder, TTL 64, the initiator's 63: at the responder" },
+		{ 64, B4, 64, POS_UNKNOWN, "from the responder, TTL 64 as the initiator's: either end of one link" },
+		{ 63, R4, 64, POS_UNKNOWN, "from a router, TTL 64: says nothing of the responder" },
+	};
 
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct engine *e = eng_new(0);
-		struct ike_sa *sa = add_sa(e, 0x41, A4, B4, POS_INITIATOR);
-		struct icmp_error ic = quote(3, 3, A4, B4, 17, 500, 500);
+		struct ike_sa *sa = add_sa(e, 0x41, A4, B4, POS_UNKNOWN);
+		struct icmp_error ic = quote(3, cases[i].from.a[0] == 192 ? 3 : 13, A4, B4, 17, 500, 500);
 
-		sa->init_ttl = 64;
+		sa->init_ttl = cases[i].init_ttl;
 		ic.q_has_ike = 1;
 		memset(ic.q_ike_ispi, 0x41, 8);
-		feed_icmp_ttl(e, B4, A4, &ic, ttls[i]);
-		ok(sa->cap_pos == want[i], "port unreachable from the responder with TTL %u: %s", ttls[i], what[i]);
+		feed_icmp_ttl(e, cases[i].from, A4, &ic, cases[i].ttl);
+		ok(sa->cap_pos == cases[i].want, "unreachable %s", cases[i].what);
 		engine_free(e);
 	}
 }
