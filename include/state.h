@@ -296,7 +296,7 @@ enum diag_severity { SEV_INFO = 0, SEV_WARNING, SEV_ERROR };
 enum diag_confidence { CONF_LIKELY = 0, CONF_CERTAIN };
 
 #define DIAG_MAX_EVIDENCE 8
-#define DIAG_TEXT 320
+#define DIAG_TEXT 384
 
 struct diagnosis {
 	uint8_t code;        /* enum diag_code */

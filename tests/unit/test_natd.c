@@ -345,7 +345,7 @@ static void test_diagnose(void)
 	sa.init_port_translated = 1;
 	d = diagnose(e, &sa);
 	ok(d && d->confidence == CONF_LIKELY, "port not 500 and hash wrong: still likely");
-	ok(d && strstr(d->message, "The initiator is most likely behind a NAT before this point"),
+	ok(d && strstr(d->message, "The initiator is likely behind a NAT before this point"),
 	   "wording names the initiator's side");
 	ok(d && strstr(d->message, "and NAT past this point too"), "second NAT past the capture point");
 
@@ -426,6 +426,43 @@ static void test_captures(void)
 	engine_free(e);
 }
 
+/* Every combination of verdicts, capture positions and the port clue, with
+ * the longest IPv6 addresses and the most keepalives: the message never
+ * fills its buffer (a full one was cut short). */
+static void test_message_room(void)
+{
+	static const uint8_t v[3] = { NATD_UNKNOWN, NATD_MATCH, NATD_MISMATCH };
+	static const uint8_t pos[4] = { POS_UNKNOWN, POS_INITIATOR, POS_RESPONDER, POS_PATH };
+	struct engine *e = engine_new(NULL, NULL);
+	size_t longest = 0, n = 0;
+	char worst[DIAG_TEXT] = "";
+
+	for (unsigned c = 0; c < 81 * 4 * 2; c++) {
+		struct ike_sa sa;
+		const struct diagnosis *d;
+
+		verdicts(&sa, v[c % 3], v[c / 3 % 3], v[c / 9 % 3], v[c / 27 % 3]);
+		sa.init_ip.family = sa.resp_ip.family = ADDR_V6;
+		memset(sa.init_ip.a, 0xfe, 16);
+		memset(sa.resp_ip.a, 0xfd, 16);
+		sa.cap_pos = pos[c / 81 % 4];
+		sa.init_port_translated = (uint8_t)(c / 324);
+		sa.keepalives = UINT32_MAX;
+		sa.moved_to_4500 = 1;
+		d = diagnose(e, &sa);
+		if (!d)
+			continue;
+		n++;
+		if (strlen(d->message) > longest) {
+			longest = strlen(d->message);
+			snprintf(worst, sizeof(worst), "%s", d->message);
+		}
+	}
+	ok(n > 0 && longest < DIAG_TEXT - 1, "nat.detected: the longest of %zu messages takes %zu of %d bytes: %s",
+	   n, longest, DIAG_TEXT - 1, worst);
+	engine_free(e);
+}
+
 int main(void)
 {
 	eng = engine_new(NULL, NULL);
@@ -436,6 +473,7 @@ int main(void)
 	test_ike1();
 	test_robustness();
 	test_diagnose();
+	test_message_room();
 	test_captures();
 	engine_free(eng);
 	return tap_done();
