@@ -249,38 +249,6 @@ static void catch_diag(void *ctx, const struct event *ev)
 	snprintf(c->message[ev->u.diag->code], sizeof(c->message[0]), "%s", ev->u.diag->message);
 }
 
-/* An IKE_AUTH request from 192.0.2.1 to 192.0.2.2 in three RFC 7383
- * fragments of which the third never shows up, sent twice, never answered. */
-static void feed_lost_fragments(struct engine *e)
-{
-	uint8_t msg[52];
-	struct unit u = ike_unit4((const uint8_t[4]){ 192, 0, 2, 1 }, (const uint8_t[4]){ 192, 0, 2, 2 },
-				  4500);
-
-	memset(msg, 0, sizeof(msg));
-	memset(msg, 0x11, 8);
-	memset(msg + 8, 0x22, 8);
-	msg[16] = IKE2_PLD_SKF;
-	msg[17] = 0x20;
-	msg[18] = 35;
-	msg[19] = IKE2_FLAG_INITIATOR;
-	msg[23] = 1;
-	msg[27] = sizeof(msg);
-	msg[31] = 24;          /* SKF payload length */
-	msg[35] = 3;           /* total fragments */
-	for (unsigned round = 0; round < 2; round++) {
-		for (unsigned n = 1; n <= 2; n++) {
-			msg[28] = n == 1 ? 35 : 0; /* first fragment names IDi */
-			msg[33] = (uint8_t)n;
-			u.frame++;
-			u.ts_ns = 1000000000LL + (int64_t)(round * 2000 + n) * 1000000;
-			u.data = msg;
-			u.len = u.orig_len = sizeof(msg);
-			engine_feed(e, &u);
-		}
-	}
-}
-
 /* One RFC 7383 fragment (number n of total) of an IKE_AUTH request (or
  * another exchange) from 192.0.2.1 to 192.0.2.2, at ms milliseconds. */
 static void feed_skf(struct engine *e, uint8_t exch, unsigned n, unsigned total, int64_t ms)
@@ -308,6 +276,15 @@ static void feed_skf(struct engine *e, uint8_t exch, unsigned n, unsigned total,
 	u.data = msg;
 	u.len = u.orig_len = sizeof(msg);
 	engine_feed(e, &u);
+}
+
+/* An IKE_AUTH request from 192.0.2.1 to 192.0.2.2 in three RFC 7383
+ * fragments of which the third never shows up, sent twice, never answered. */
+static void feed_lost_fragments(struct engine *e)
+{
+	for (unsigned round = 0; round < 2; round++)
+		for (unsigned n = 1; n <= 2; n++)
+			feed_skf(e, 35, n, 3, (int64_t)(round * 2000 + n));
 }
 
 /* Fragment sets as odd senders and lossy paths make them, each fed as
