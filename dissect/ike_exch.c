@@ -96,11 +96,12 @@ void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
 	unsigned total = x->req_frag_total < EXCH_FRAGS_TRACKED ? x->req_frag_total : EXCH_FRAGS_TRACKED;
 	size_t at = 0;
 
+	if (len)
+		buf[0] = '\0';
 	if (len < sizeof(more))
 		return;
-	buf[0] = '\0';
 	for (unsigned n = 1; n <= total; n++) {
-		unsigned end = n;
+		unsigned end = n, next;
 		char item[16];
 		int w;
 
@@ -108,11 +109,14 @@ void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
 			continue;
 		while (end < total && !(x->req_frag_seen & (1ULL << end)))
 			end++;
+		/* The last one needs no room for the marker. */
+		for (next = end + 1; next <= total && (x->req_frag_seen & (1ULL << (next - 1))); next++)
+			;
 		if (end > n)
 			w = snprintf(item, sizeof(item), "%s%u-%u", at ? ", " : "", n, end);
 		else
 			w = snprintf(item, sizeof(item), "%s%u", at ? ", " : "", n);
-		if (w < 0 || at + (size_t)w + sizeof(more) > len) {
+		if (w < 0 || at + (size_t)w + (next <= total ? sizeof(more) : 1) > len) {
 			memcpy(buf + at, at ? more : more + 2, sizeof(more) - (at ? 0 : 2));
 			return;
 		}
@@ -123,8 +127,9 @@ void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
 }
 
 /* One more IKE fragment of the request. Returns whether it starts another
- * copy of the set, which then counts once, by the lowest fragment number
- * seen (fragment 1 may be the one lost). */
+ * copy of the set, which then counts once: a number the copy arriving now
+ * already holds begins the next (whichever fragments each copy loses, and
+ * in whatever order a copy's fragments come). */
 static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
 {
 	unsigned total = m->frag_total > 255 ? 255 : m->frag_total;
@@ -147,8 +152,12 @@ static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
 		x->req_frag_total = (uint8_t)total;
 	*repeat = new_set || (bit && (x->req_frag_seen & bit));
 	x->req_frag_seen |= bit;
-	return new_set ||
-	       (*repeat && bit && m->frag_num == (unsigned)__builtin_ctzll(x->req_frag_seen) + 1);
+	if (new_set || (bit && (x->req_frag_copy & bit))) {
+		x->req_frag_copy = bit;
+		return true;
+	}
+	x->req_frag_copy |= bit;
+	return false;
 }
 
 /* A request copy: the first one, a retransmission, or one more IKE fragment. */

@@ -94,6 +94,7 @@ struct exch {
 	uint32_t gap_ms[EXCH_MAX_GAPS]; /* intervals between request copies */
 	uint64_t req_hash;     /* of the request bytes: a retransmission repeats them */
 	uint64_t req_frag_seen;/* bitmap of IKE fragment numbers 1..EXCH_FRAGS_TRACKED seen in the request */
+	uint64_t req_frag_copy;/* the same for the copy of the set arriving now: a number again starts the next */
 	uint64_t resp_hash;    /* of the first response: the responder may resend it */
 };
 

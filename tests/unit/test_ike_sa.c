@@ -315,6 +315,12 @@ static void test_fragment_sets(void)
 		{ "an old copy with a lower total changes nothing", 35, 8, 3,
 		  { { 1, 4 }, { 2, 4 }, { 4, 4 }, { 1, 4 }, { 2, 4 }, { 4, 4 }, { 1, 2 }, { 2, 2 } },
 		  true, "only 3 of them reached this capture point (missing: 3)", SEV_ERROR },
+		{ "later copies without fragment 1: every copy counts", 35, 5, 1,
+		  { { 1, 3 }, { 2, 3 }, { 2, 3 }, { 2, 3 }, { 2, 3 } },
+		  true, "sent 4 times: only 2 of them reached this capture point (missing: 3)", SEV_ERROR },
+		{ "fragment 1 first seen in the second copy: every copy counts", 35, 4, 1,
+		  { { 2, 3 }, { 1, 3 }, { 2, 3 }, { 2, 3 } },
+		  true, "sent 3 times: only 2 of them reached this capture point (missing: 3)", SEV_ERROR },
 		{ "a CREATE_CHILD_SA request: a warning", 36, 4, 2,
 		  { { 1, 3 }, { 2, 3 }, { 1, 3 }, { 2, 3 } }, true, "(missing: 3)", SEV_WARNING },
 	};
@@ -360,6 +366,10 @@ static void test_frags_missing(void)
 	   "missing fragments: a list too long ends in \", ...\": %s", buf);
 	engine_exch_frags_missing(&x, small, sizeof(small));
 	is_str(small, "2, 4, 6, 8, ...", "missing fragments: the same in the ladder's room");
+	x.req_frag_total = 10;
+	engine_exch_frags_missing(&x, small, sizeof(small));
+	is_str(small, "2, 4, 6, 8, 10", "missing fragments: a last one that fits needs no room for \", ...\"");
+	x.req_frag_total = 64;
 	is_int(engine_exch_frags_seen(&x), 32, "  32 of 64 seen");
 	x.req_frag_total = 100;
 	x.req_frag_seen = ~0ULL >> 1;
