@@ -50,9 +50,12 @@ static bool icmp_quote_ip4(struct cur *q, struct icmp_error *e, bool *l4)
 static bool icmp_quote_ip6(struct cur *q, struct icmp_error *e, bool *l4)
 {
 	uint32_t vtf = cur_be32(q);
+	uint16_t plen;
 	uint8_t nh;
 
-	e->q_len = (uint16_t)(cur_be16(q) + 40);
+	/* The payload length plus the header, at most what q_len holds. */
+	plen = cur_be16(q);
+	e->q_len = plen > UINT16_MAX - 40 ? UINT16_MAX : (uint16_t)(plen + 40);
 	nh = cur_u8(q);
 	cur_skip(q, 1);
 	e->q_src.family = e->q_dst.family = ADDR_V6;

@@ -47,8 +47,8 @@ static const struct esp_flow *esp_stopped(struct engine *e, const struct ike_sa 
 enum peer_fate {
 	FATE_UNKNOWN,   /* nothing seen of it but silence */
 	FATE_STOPPED,   /* its ESP stopped first: it lost the SA, or its packets are lost */
-	FATE_RESTARTED, /* and its host refused UDP after that, but no more by the checks */
-	FATE_DOWN,      /* and its host refuses UDP since the checks */
+	FATE_RESTARTED, /* and its host refused UDP after that, but not the last check */
+	FATE_DOWN,      /* and its host refused the last check too */
 };
 
 struct silence {
@@ -58,11 +58,11 @@ struct silence {
 	int64_t icmp_ns;
 };
 
-/* The latest port unreachable from the peer's host says which: one before
- * the first check (and none since: the checks reached a running daemon) is
- * a restart; one at or after it, a daemon that is down. */
+/* The latest port unreachable from the peer's host says which: a daemon
+ * that is down refuses every check, the last one too; one that came back
+ * (before the checks, or while they went) ignores the later ones. */
 static struct silence peer_silence(struct engine *e, const struct ike_sa *sa, bool peer_is_init,
-				   int64_t check_ns)
+				   int64_t check_ns, int64_t last_check_ns)
 {
 	struct silence s = { FATE_UNKNOWN, NULL, 0, 0 };
 	unsigned i = peer_is_init ? 0 : 1;
@@ -74,7 +74,7 @@ static struct silence peer_silence(struct engine *e, const struct ike_sa *sa, bo
 	if (sa->port_closed_frame[i] && sa->port_closed_ns[i] > s.stopped->last_ns) {
 		s.icmp_frame = sa->port_closed_frame[i];
 		s.icmp_ns = sa->port_closed_ns[i];
-		s.fate = s.icmp_ns < check_ns ? FATE_RESTARTED : FATE_DOWN;
+		s.fate = s.icmp_ns < last_check_ns ? FATE_RESTARTED : FATE_DOWN;
 	}
 	return s;
 }
@@ -112,19 +112,24 @@ static void silence_explain(struct diagnosis *d, const struct silence *s, const 
 
 void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 	const char *peer = x->by_initiator ? "responder" : "initiator";
 	const char *self = x->by_initiator ? "initiator" : "responder";
 	const struct esp_flow *alive;
 	struct silence s = { FATE_UNKNOWN, NULL, 0, 0 };
+	struct diagnosis *d;
 	char clause[192];
 
-	if (!d)
+	if (sa->diag_raised & (1u << DIAG_IKE_DPD_TIMEOUT))
 		return;
-	/* A packet already on its way when the check left proves little. */
+	/* Looked up before the diagnosis begins: applying held-back ESP
+	 * packets may make diagnoses of its own. A packet already on its way
+	 * when the check left proves little. */
 	alive = esp_after(e, sa, !x->by_initiator, x->req_ns + SECOND_NS);
 	if (!alive)
-		s = peer_silence(e, sa, !x->by_initiator, x->req_ns);
+		s = peer_silence(e, sa, !x->by_initiator, x->req_ns, x->req_ns_last);
+	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
 	detect_evidence_exch(d, x);
 	if (alive) {
 		diag_evidence(d, alive->last_frame, alive->last_ns);
@@ -177,7 +182,7 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 		return;
 	if ((first->by_initiator ? sa->last_resp_ns : sa->last_init_ns) >= first->req_ns)
 		return;
-	s = peer_silence(e, sa, !first->by_initiator, first->req_ns);
+	s = peer_silence(e, sa, !first->by_initiator, first->req_ns, last->req_ns_last);
 	if (n < 3 && !(s.fate != FATE_UNKNOWN && esp_after(e, sa, first->by_initiator, first->req_ns + SECOND_NS)))
 		return;
 	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);

@@ -98,9 +98,10 @@ static bool is_ike_port(uint16_t p)
  * for ESP by its flow's SA; by the peers (their latest SA) only without. */
 static uint32_t icmp_sa(struct engine *e, const struct icmp_error *ic)
 {
+	const struct ike_sa *sa;
 	uint32_t s = NO_SLOT;
 
-	if (ic->q_has_spi) {
+	if (ic->q_has_spi && ic->q_proto != PROTO_AH) {
 		const struct esp_flow *f = engine_flow(e, esp_flow_find(e, &ic->q_dst, ic->q_esp_spi));
 
 		if (f && engine_flow_sa(e, f))
@@ -110,6 +111,11 @@ static uint32_t icmp_sa(struct engine *e, const struct icmp_error *ic)
 		s = ike_sa_find(e, ic->q_ike_ispi, 2);
 		if (s == NO_SLOT)
 			s = ike_sa_find(e, ic->q_ike_ispi, 1);
+		/* An SPI is the quoted datagram's word only: the SA must be
+		 * between the quoted addresses too. */
+		sa = s == NO_SLOT ? NULL : engine_sa(e, s);
+		if (sa && !ike_sa_has_peers(sa, &ic->q_src, &ic->q_dst))
+			s = NO_SLOT;
 	}
 	if (s == NO_SLOT)
 		s = ike_sa_find_by_peers(e, &ic->q_src, &ic->q_dst);
@@ -177,7 +183,6 @@ static void note_port_closed(struct engine *e, uint32_t slot, const struct unit 
 {
 	const struct icmp_error *ic = &u->u.icmp;
 	struct ike_sa *sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
-
 	unsigned i;
 
 	if (!sa)

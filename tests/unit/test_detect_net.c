@@ -155,12 +155,12 @@ static void test_mtu(void)
 	feed_icmp(e, R4, A4, &ic);
 	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "frag needed: once per flow");
 	/* Path MTU discovery at work: the sender fragments what it sent whole. */
-	feed_esp(e, A4, B4, 0xf0474e5d, 3, 12 * SEC, 1472);
+	feed_esp(e, A4, B4, 0xf0474e5d, 3, 51 * SEC, 1472);
 	esp_ip_frags = 2;
-	feed_esp(e, A4, B4, 0xf0474e5d, 4, 13 * SEC, 1600);
+	feed_esp(e, A4, B4, 0xf0474e5d, 4, 52 * SEC, 1600);
 	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 0,
 	       "frag needed: a whole datagram, or fragments of a larger one than refused, resolve nothing");
-	feed_esp(e, A4, B4, 0xf0474e5d, 5, 14 * SEC, 1472);
+	feed_esp(e, A4, B4, 0xf0474e5d, 5, 53 * SEC, 1472);
 	esp_ip_frags = 0;
 	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 1,
 	       "frag needed: the refused size in IP fragments next: resolved");
