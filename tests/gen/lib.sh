@@ -30,6 +30,13 @@ scenario_begin() {
 scenario_end() {
     local p ns
     [ -n "$T" ] || return 0
+    # a capture still running means the scenario did not finish: its file
+    # would show something else than its name says
+    if [ -n "$CAP_PID" ]; then
+        cap_stop 0
+        rm -f "$CAP_FILE"
+        log "removed the unfinished $CAP_FILE"
+    fi
     for p in "${PIDS[@]}"; do
         kill -TERM "$p" 2>/dev/null
     done
@@ -195,9 +202,11 @@ sw_load() { sw "$1" --load-all --file "$T/$1/swanctl.conf" >"$T/$1/load.out" 2>&
 
 # cap_start NS IF FILE [tcpdump filter...]
 CAP_PID=""
+CAP_FILE=""
 cap_start() {
     local ns=$1 ifc=$2 file=$3; shift 3
     rm -f "$file"
+    CAP_FILE=$file
     ip netns exec "$ns" timeout -s INT 600 tcpdump -Z root -i "$ifc" -w "$file" -s 0 -U "$@" >/dev/null 2>"$T/tcpdump.err" &
     CAP_PID=$!
     local i
