@@ -1,10 +1,10 @@
 /* detect_liveness.c - ike.dpd_timeout: liveness checks (IKEv2 empty
- * INFORMATIONALs, IKEv1 R-U-THERE in encrypted informationals) that go
- * unanswered, and what the capture shows of the silent peer meanwhile: its
- * ESP still arriving (alive, only its IKE is lost), or stopped before the
- * checks while the other side's went on (it lost the SA), with its own host
- * refusing UDP 500/4500 in between (its IKE daemon restarted) or since (it
- * is down). */
+ * INFORMATIONALs, RFC 7296 section 2.4; IKEv1 R-U-THERE, RFC 3706, in
+ * encrypted informationals) that go unanswered, and what the capture shows
+ * of the silent peer meanwhile: its ESP still arriving (alive, only its IKE
+ * is lost), or stopped before the checks while the other side's went on (it
+ * lost the SA), with its own host refusing UDP 500/4500 after that (its IKE
+ * daemon restarted) or even the last check (it is down). */
 #include "engine_int.h"
 
 #include <stdio.h>

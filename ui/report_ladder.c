@@ -138,10 +138,17 @@ static void exch_print(const struct rctx *r, const struct ike_sa *sa, const stru
 			 * seen, missing 2-5, ...]". */
 			char missing[16];
 
+			unsigned tracked = engine_exch_frags_tracked(x);
+
 			engine_exch_frags_missing(x, missing, sizeof(missing));
-			snprintf(buf, sizeof(buf), "[IKE fragments: %u of %u seen%s%s]",
-				 engine_exch_frags_seen(x), (unsigned)x->req_frag_total,
-				 *missing ? ", missing " : "", missing);
+			if (tracked < x->req_frag_total)
+				snprintf(buf, sizeof(buf), "[IKE fragments: %u of the first %u of %u seen%s%s]",
+					 engine_exch_frags_seen(x), tracked, (unsigned)x->req_frag_total,
+					 *missing ? ", missing " : "", missing);
+			else
+				snprintf(buf, sizeof(buf), "[IKE fragments: %u of %u seen%s%s]",
+					 engine_exch_frags_seen(x), (unsigned)x->req_frag_total,
+					 *missing ? ", missing " : "", missing);
 			note(r, buf, RC_NONE);
 		} else if (x->req_frags) {
 			snprintf(buf, sizeof(buf), "[IKE fragments: %u seen]", engine_exch_frags_seen(x));
