@@ -363,7 +363,9 @@ static uint32_t datagram_len(const struct esp_pending *p)
  * whole before): path MTU discovery works, and the diagnosis is resolved. */
 static void pmtu_heeded(struct engine *e, struct esp_flow *f, const struct esp_pending *p)
 {
-	if (!f->mtu_refused || p->ip_frags < 2 || datagram_len(p) > f->mtu_refused)
+	/* The packet's own field first: the flow's is on a line the batch did
+	 * not prefetch, and only fragmented packets need it. */
+	if (p->ip_frags < 2 || !f->mtu_refused || datagram_len(p) > f->mtu_refused)
 		return;
 	diag_resolve_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, f->mtu_diag, p->frame, p->ts_ns);
 	f->mtu_refused = 0;
