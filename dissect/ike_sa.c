@@ -146,8 +146,11 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, bool from_
 	sa->transport = u->transport;
 	if (from_init) {
 		/* A TTL of the responder's (from an answer or its ICMP error)
-		 * says nothing of another address the requests now go to. */
-		if (sa->msgs_from_init && !engine_addr_eq(&u->dst, &sa->resp_ip))
+		 * says nothing of another address the requests now go to; the
+		 * address a responder that answers from elsewhere was asked at
+		 * is still its own. */
+		if (sa->msgs_from_init && !engine_addr_eq(&u->dst, &sa->resp_ip) &&
+		    !(sa->reply_moved && engine_addr_eq(&u->dst, &sa->reply_asked)))
 			sa->resp_ttl = 0;
 		sa->init_ip = u->src;
 		sa->init_port = u->sport;

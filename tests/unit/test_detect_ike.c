@@ -749,6 +749,26 @@ int main(void)
 	   "one ESP packet just after the first check: not taken for a live peer");
 	engine_free(r.e);
 
+	/* A responder that answers from another address keeps the TTL of its
+	 * answers when the requests go on to the address it was asked at; a
+	 * request to a third address drops it. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xb9, 0, 14, 0);
+	send_sa_init(&r, 3, 1, true, 0xb9, 0xd9, 0, 0);
+	send_sa_init(&r, 1, 2, false, 0xb9, 0, 14, 0);
+	{
+		const struct ike_sa *sa = NULL;
+
+		for (uint32_t i = 0; i < engine_sa_slots(r.e) && !sa; i++)
+			if (engine_sa(r.e, i) && engine_sa(r.e, i)->ispi[0] == 0xb9)
+				sa = engine_sa(r.e, i);
+		is_int(sa ? sa->resp_ttl : 0, 63, "answers from another address: their TTL stays for requests to the asked one");
+		send_sa_init(&r, 1, 4, false, 0xb9, 0, 14, 0);
+		is_int(sa ? sa->resp_ttl : 1, 0, "  a request to a third address drops it");
+	}
+	engine_finish(r.e);
+	engine_free(r.e);
+
 	/* IKE_SA_INIT answered, resent twice more after the answer: the
 	 * answers do not reach the initiator. */
 	rig_start(&r);
