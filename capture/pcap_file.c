@@ -8,10 +8,16 @@
  * there (0.35-0.55 s against 0.13-0.22 s), perhaps because a buffer that
  * large no longer stays in the cache.
  *
+ * The stream is read by one thread only (the capture's reader), so stdio is
+ * told not to lock it: once a process has a second thread, glibc takes the
+ * stream's lock in every fread, two per frame in libpcap's read loop, and
+ * on the development machine that was the reader's costliest function.
+ *
  * ikescope and the benchmark's baseline both open files here, so the read
  * loop the engine is measured against reads exactly as ikescope does. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +49,7 @@ bool capture_file_open(struct capture_file *f, const char *path, char *ebuf)
 		if (f->buf)
 			setvbuf(fp, f->buf, _IOFBF, FILE_BUF_BYTES);
 	}
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	f->p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!f->p) {
 		if (fp != stdin)
