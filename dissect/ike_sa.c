@@ -231,6 +231,7 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 
 		if (pl->bad)
 			continue;
+		ike_child_end(e, m, i, u);
 		if (pl->type == sa_type && initial) {
 			struct proposal_set ps;
 

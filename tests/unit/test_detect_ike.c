@@ -292,6 +292,93 @@ static void ike2_up(struct rig *r, uint8_t ispi, uint8_t rspi)
 	send_sk(r, 2, 1, 35, 0x20, 1, ispi, rspi, 36, 120);
 }
 
+/* An IKEv1 INFORMATIONAL in clear from host from, with one payload naming
+ * ESP SPI spi of its own: a Delete (notify 0) or a notify of that type. */
+static void send_v1_child_end(struct rig *r, uint8_t from, uint8_t to, uint8_t ispi, uint8_t rspi,
+			      uint16_t notify, uint8_t proto, uint32_t spi)
+{
+	uint8_t m[44];
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = notify ? 11 : 12;
+	m[17] = 0x10;
+	m[18] = 5;
+	m[20] = 0x5a;
+	m[23] = 0x01;
+	m[27] = sizeof(m);
+	m[31] = 16;
+	m[35] = 1;   /* DOI IPsec */
+	m[36] = proto;
+	m[37] = 4;   /* SPI size */
+	m[38] = (uint8_t)(notify >> 8);
+	m[39] = notify ? (uint8_t)notify : 1;  /* notify type, or one SPI */
+	for (int i = 0; i < 4; i++)
+		m[40 + i] = (uint8_t)(spi >> (24 - 8 * i));
+	feed(r, from, to, m, sizeof(m));
+}
+
+/* The same in IKEv2 (visible only once decrypted): a Delete of one ESP SPI,
+ * or INVALID_SPI with the SPI in its data. */
+static void send_v2_child_end(struct rig *r, uint8_t from, uint8_t to, uint8_t ispi, uint8_t rspi,
+			      uint16_t notify, uint32_t spi)
+{
+	uint8_t m[40];
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = notify ? 41 : 42;
+	m[17] = 0x20;
+	m[18] = 37;
+	m[19] = 0x20;  /* a response: the responder's own message */
+	m[23] = 0x07;
+	m[27] = sizeof(m);
+	m[31] = 12;
+	m[32] = 3;     /* ESP */
+	if (notify) {
+		m[34] = (uint8_t)(notify >> 8);
+		m[35] = (uint8_t)notify;
+	} else {
+		m[33] = 4;  /* SPI size */
+		m[35] = 1;  /* one SPI */
+	}
+	for (int i = 0; i < 4; i++)
+		m[36 + i] = (uint8_t)(spi >> (24 - 8 * i));
+	feed(r, from, to, m, sizeof(m));
+}
+
+/* Phase 1 between hosts 1 and 2 and a child SA pair with ESP both ways;
+ * host 2 then ends SPI named of its inbound ESP (a Delete, or the notify),
+ * and host 1 goes on sending on its SPI for 3 s. The confidence of the
+ * esp.stale_spi raised, -1 if none. */
+static int stale_after_end(uint8_t ver, uint16_t notify, uint8_t proto, uint32_t named)
+{
+	struct rig r;
+	int conf = -1;
+
+	rig_start(&r);
+	if (ver == 2)
+		ike2_up(&r, 0xd1, 0xe1);
+	else
+		ike1_phase1(&r, 0xd1, 0xe1);
+	send_esp(&r, 1, 2, 0xd1000001, 1);
+	send_esp(&r, 2, 1, 0xd2000001, 1);
+	if (ver == 2)
+		send_v2_child_end(&r, 2, 1, 0xd1, 0xe1, notify, named);
+	else
+		send_v1_child_end(&r, 2, 1, 0xd1, 0xe1, notify, proto, named);
+	for (uint32_t seq = 2; seq < 8; seq++)
+		send_esp(&r, 1, 2, 0xd1000001, seq);
+	engine_finish(r.e);
+	for (size_t i = 0; i < engine_diag_count(r.e); i++)
+		if (engine_diag(r.e, i)->code == DIAG_ESP_STALE_SPI)
+			conf = engine_diag(r.e, i)->confidence;
+	engine_free(r.e);
+	return conf;
+}
+
 /* The message of the kept diagnosis of this code, "" if none. */
 static const char *diag_text(struct rig *r, unsigned code)
 {
@@ -821,5 +908,14 @@ int main(void)
 	r.ns += 60000000000LL;
 	ike2_up(&r, 0xc8, 0xe8);
 	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "new IKE SA a minute later: no ike.sa_abandoned");
+
+	/* ESP on after a cleartext Delete or INVALID_SPI naming its SPI. */
+	is_int(stale_after_end(1, 0, 3, 0xd1000001), CONF_CERTAIN, "ESP after a Delete of its SPI: esp.stale_spi, certain");
+	is_int(stale_after_end(1, 11, 3, 0xd1000001), CONF_CERTAIN, "ESP after INVALID_SPI naming its SPI: esp.stale_spi, certain");
+	is_int(stale_after_end(1, 0, 3, 0xd1000099), -1, "a Delete of another SPI: no esp.stale_spi");
+	is_int(stale_after_end(1, 0, 2, 0xd1000001), -1, "a Delete of an AH SPI equal to it: no esp.stale_spi");
+	is_int(stale_after_end(2, 0, 3, 0xd1000001), CONF_CERTAIN, "IKEv2: ESP after a Delete of its SPI: esp.stale_spi, certain");
+	is_int(stale_after_end(2, 11, 3, 0xd1000001), CONF_CERTAIN, "IKEv2: ESP after INVALID_SPI with its SPI as data: certain");
+	is_int(stale_after_end(2, 0, 3, 0xd1000099), -1, "IKEv2: a Delete of another SPI: no esp.stale_spi");
 	return tap_done();
 }
