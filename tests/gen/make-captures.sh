@@ -337,6 +337,28 @@ s_ikev2_esp_duplicates() {
     tunnel_down
 }
 
+# A tunnel through a router that, once the tunnel is up, drops every fifth
+# ESP packet it forwards to the responder, as a lossy or overloaded link
+# would.  Captured on the router's side facing the responder, behind the
+# drop: the initiator's ESP sequence numbers show the gaps.
+router_drops_esp() {
+    nsx iks-rtr nft -f - <<'EOF'
+table ip dropesp {
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        oifname "wan0" udp dport 4500 @th,64,32 != 0 numgen inc mod 5 == 0 counter drop
+    }
+}
+EOF
+}
+s_ikev2_esp_loss() {
+    routed_tunnel ikev2-esp-loss.pcap || return 1
+    router_drops_esp || return 1
+    PINGS=30 tunnel_ping
+    nsx iks-rtr nft list ruleset | grep counter >&2
+    tunnel_down
+}
+
 # A tunnel through a router whose link to the responder has an MTU of 1300.
 # The ESP-in-UDP datagrams of large pings (1464 bytes) carry DF; the router
 # answers each with ICMP fragmentation needed, quoting it.  Captured on the
@@ -377,6 +399,9 @@ nego_fail() {
 
 s_ikev2_no_proposal() { nego_fail ikev2-no-proposal.pcap 2 aes128-sha256-modp3072 aes256gcm16-prfsha384-ecp384; }
 s_ikev1_no_proposal() { nego_fail ikev1-no-proposal.pcap 1 aes128-sha256-modp3072 aes256-sha384-ecp384; }
+# IKEv1 Aggressive Mode with a PSK, to a strongSwan responder left at its
+# default, which refuses Aggressive Mode with PSK.
+s_ikev1_aggressive_rejected() { nego_fail ikev1-aggressive-rejected.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.2/32 "aggressive = yes"; }
 terminate_ini() { sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"; }
 # ends in a working tunnel: use libipsec so the CHILD_SA installs, then delete
 s_ikev2_invalid_ke()  { PLUGINS=$PLUGINS_ESP POST_HOOK=terminate_ini nego_fail ikev2-invalid-ke.pcap 2 aes128-sha256-modp3072-ecp256 aes128-sha256-ecp256; }
@@ -563,6 +588,32 @@ s_ikev2_rekey() {
     cap_stop 1
 }
 
+# A child SA rekey whose Delete never reaches the responder: once the tunnel
+# is up, the initiator's firewall drops the IKE INFORMATIONAL requests it
+# sends (exchange type 37 on UDP 4500, after the non-ESP marker).  The
+# initiator moves to the new child SA; the responder waits for the Delete of
+# the old one and goes on answering with it.  Captured on the responder.
+drop_ini_informational() { nft_drop iks-ini output udp dport 4500 @th,64,32 0 @th,240,8 37; }
+s_ikev2_rekey_delete_lost() {
+    topo_pair
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" \
+        "rekey_time = 0" "rekey_time = 4s
+                life_time = 60s
+                rand_time = 0"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" \
+        "rekey_time = 0" "rekey_time = 0
+                life_time = 60s"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-rekey-delete-lost.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    drop_ini_informational || return 1
+    PINGS=30 tunnel_ping
+    nsx iks-ini nft list ruleset | grep counter >&2
+    cap_stop 1
+}
+
 # ---------------------------------------------------------------- libreswan
 # libreswan conflicts with the strongSwan packages, so it is unpacked (not
 # installed) with "apt-get download" + "dpkg -x" into $LSW_ROOT and run from
@@ -586,6 +637,7 @@ config setup
     logfile=$d/pluto.log
     logtime=yes
     plutodebug=none
+    ${LSW_SETUP:-}
 
 conn test
     ikev2=insist
@@ -660,6 +712,32 @@ s_libreswan_ikev2_no_proposal() {
     cap_stop 1
 }
 
+# strongSwan tries IKEv1 with a libreswan 4.10 responder that speaks only
+# IKEv2 (ikev1-policy=POLICY; Debian's default is drop: no answer at all),
+# gives up, and the same peers then negotiate IKEv2: what happens when one
+# side was configured for IKEv1 and is changed to IKEv2 after it failed.
+# libreswan_v1_refused OUT POLICY
+libreswan_v1_refused() {
+    lsw_prepare || return 1
+    topo_pair
+    sw_conf ini "$PLUGINS_NEGO"
+    psk_conf ini 1 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    LSW_SETUP="ikev1-policy=$2" lsw_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 \
+        "aes256-sha2_256;modp2048" "aes_gcm128-null" "$PSK"
+    start_charon ini iks-ini && sw_load ini || return 1
+    start_pluto rsp iks-rsp || return 1
+    cap_start iks-rsp p0 "$OUT/$1"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "IKEv1 initiate rc=$? (failure expected)"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    sw_load ini || return 1
+    sw ini --initiate --child net >"$T/init2.out" 2>&1; log "IKEv2 initiate rc=$?"
+    sleep 1
+    sw ini --terminate --ike test >"$T/term.out" 2>&1
+    cap_stop 1
+}
+s_libreswan_ikev1_dropped() { libreswan_v1_refused libreswan-ikev1-dropped.pcap drop; }
+s_libreswan_ikev1_rejected() { libreswan_v1_refused libreswan-ikev1-rejected.pcap reject; }
+
 ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal ikev2_cert_ipfrag
      ikev1_no_proposal ikev2_invalid_ke ikev2_auth_failed_psk ikev1_psk_mismatch
      ikev2_no_response ikev2_auth_stall_ipfrag ikev2_ts_unacceptable ikev2_dpd_timeout
@@ -668,7 +746,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev1_id_mismatch ikev2_auth_refused_by_initiator ikev2_response_lost ikev2_reply_other_address
      ikev2_esp_frag_loss ikev2_esp_no_ike ikev2_esp_one_way ikev2_peer_unreachable
      ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss ikev2_peer_restart
-     ikev1_peer_restart)
+     ikev1_peer_restart ikev2_esp_loss ikev1_aggressive_rejected
+     libreswan_ikev1_dropped libreswan_ikev1_rejected ikev2_rekey_delete_lost)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
