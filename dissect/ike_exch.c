@@ -132,7 +132,9 @@ void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
  * in whatever order a copy's fragments come). */
 static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
 {
-	unsigned total = m->frag_total > 255 ? 255 : m->frag_total;
+	/* A fragment numbered above its own total is discarded by a receiver
+	 * (RFC 7383 section 2.6): its total says nothing about the set. */
+	unsigned total = m->frag_num > m->frag_total ? 0 : m->frag_total > 255 ? 255 : m->frag_total;
 	uint64_t bit = m->frag_num <= 64 ? 1ULL << (m->frag_num - 1) : 0;
 	bool new_set = false;
 

@@ -321,6 +321,10 @@ static void test_fragment_sets(void)
 		{ "fragment 1 first seen in the second copy: every copy counts", 35, 4, 1,
 		  { { 2, 3 }, { 1, 3 }, { 2, 3 }, { 2, 3 } },
 		  true, "sent 3 times: only 2 of them reached this capture point (missing: 3)", SEV_ERROR },
+		{ "a fragment numbered above its total sets no total", 35, 6, 3,
+		  { { 1, 3 }, { 2, 3 }, { 9, 5 }, { 1, 3 }, { 2, 3 }, { 9, 5 } },
+		  true, "in 3 IKE fragments, sent 2 times: only 2 of them reached this capture point (missing: 3)",
+		  SEV_ERROR },
 		{ "a CREATE_CHILD_SA request: a warning", 36, 4, 2,
 		  { { 1, 3 }, { 2, 3 }, { 1, 3 }, { 2, 3 } }, true, "(missing: 3)", SEV_WARNING },
 	};
