@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ike2.h"
+#include "names.h"
 #include "proposal.h"
 
 static bool from_initiator(const struct ike_sa *sa, const struct unit *u)
@@ -72,6 +74,33 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 	else
 		diag_hint(d, "Compare the IKE proposals (encryption and key length, integrity, PRF, DH group) of both sides; run again with --peer-proposals set to the responder's proposals to name the missing transform.");
 	diag_commit(e, d);
+}
+
+/* IKEv2's UNSUPPORTED_CRITICAL_PAYLOAD carries the refused payload type in
+ * its one-byte data (RFC 7296 section 3.10.1): the clause naming it, or "". */
+static void refused_payload(const struct ike_msg *m, char *buf, size_t len)
+{
+	if (!ike_is_v2(m))
+		return;
+	for (unsigned i = 0; i < m->npl; i++) {
+		struct ike2_notify n;
+		const uint8_t *body;
+		const char *name;
+		size_t bl;
+
+		if (m->pl[i].type != IKE2_PLD_N || m->pl[i].notify != N_UNSUPPORTED_CRITICAL_PAYLOAD)
+			continue;
+		body = ike_payload_body(m, i, &bl);
+		if (!body)
+			return;
+		ike2_parse_notify(body, bl, &n);
+		if (n.data.len != 1)
+			return;
+		name = ike2_payload_name(n.data.p[0]);
+		snprintf(buf, len, ": the peer does not support payload type %u%s%s%s, which the sender marked critical",
+			 n.data.p[0], name ? " (" : "", name ? name : "", name ? ")" : "");
+		return;
+	}
 }
 
 static void certain_notify(struct engine *e, struct ike_sa *sa, const struct unit *u, unsigned code,
@@ -159,8 +188,14 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 	if (!d)
 		return;
 	diag_evidence(d, u->frame, u->ts_ns);
-	diag_message(d, "Error notify %s (%u) in %s", diag_notify_name(sa->version, type, nb, sizeof(nb)), type,
-		     diag_exch_name(sa->version, m->exchange, eb, sizeof(eb)));
-	diag_hint(d, "The peer reported this error in clear; its log has the details.");
+	msg[0] = '\0';
+	if (type == N_UNSUPPORTED_CRITICAL_PAYLOAD)
+		refused_payload(m, msg, sizeof(msg));
+	diag_message(d, "Error notify %s (%u) in %s%s", diag_notify_name(sa->version, type, nb, sizeof(nb)), type,
+		     diag_exch_name(sa->version, m->exchange, eb, sizeof(eb)), msg);
+	if (*msg)
+		diag_hint(d, "The two implementations disagree on an extension: update the sender or turn off the feature that adds this payload; the peer's log has the details.");
+	else
+		diag_hint(d, "The peer reported this error in clear; its log has the details.");
 	diag_commit(e, d);
 }

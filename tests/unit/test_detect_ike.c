@@ -292,6 +292,27 @@ static void ike2_up(struct rig *r, uint8_t ispi, uint8_t rspi)
 	send_sk(r, 2, 1, 35, 0x20, 1, ispi, rspi, 36, 120);
 }
 
+/* IKE_SA_INIT answered with UNSUPPORTED_CRITICAL_PAYLOAD naming payload
+ * type refused in its one byte of data. */
+static void send_unsupported_critical(struct rig *r, uint8_t ispi, uint8_t refused)
+{
+	uint8_t m[37];
+
+	send_msg(r, 1, 2, 2, 34, 0x08, 0, ispi, 0, 0);
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, ispi + 1, 8);
+	m[16] = 41;
+	m[17] = 0x20;
+	m[18] = 34;
+	m[19] = 0x20;
+	m[27] = sizeof(m);
+	m[31] = 9;
+	m[35] = 1;      /* UNSUPPORTED_CRITICAL_PAYLOAD */
+	m[36] = refused;
+	feed(r, 2, 1, m, sizeof(m));
+}
+
 /* An IKEv1 INFORMATIONAL in clear from host from, with one payload naming
  * ESP SPI spi of its own: a Delete (notify 0) or a notify of that type. */
 static void send_v1_child_end(struct rig *r, uint8_t from, uint8_t to, uint8_t ispi, uint8_t rspi,
@@ -908,6 +929,19 @@ int main(void)
 	r.ns += 60000000000LL;
 	ike2_up(&r, 0xc8, 0xe8);
 	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "new IKE SA a minute later: no ike.sa_abandoned");
+
+	/* UNSUPPORTED_CRITICAL_PAYLOAD: the payload type refused is named. */
+	rig_start(&r);
+	send_unsupported_critical(&r, 0xd5, 33);
+	ok(strstr(diag_text(&r, DIAG_IKE_ERROR_NOTIFY),
+		  "does not support payload type 33 (Security Association), which the sender marked critical") != NULL,
+	   "UNSUPPORTED_CRITICAL_PAYLOAD names the payload type: %s", diag_text(&r, DIAG_IKE_ERROR_NOTIFY));
+	rig_end(&r, DIAG_IKE_ERROR_NOTIFY);
+	rig_start(&r);
+	send_unsupported_critical(&r, 0xd6, 200);
+	ok(strstr(diag_text(&r, DIAG_IKE_ERROR_NOTIFY), "does not support payload type 200, which") != NULL,
+	   "  an unnamed type by its number: %s", diag_text(&r, DIAG_IKE_ERROR_NOTIFY));
+	rig_end(&r, DIAG_IKE_ERROR_NOTIFY);
 
 	/* ESP on after a cleartext Delete or INVALID_SPI naming its SPI. */
 	is_int(stale_after_end(1, 0, 3, 0xd1000001), CONF_CERTAIN, "ESP after a Delete of its SPI: esp.stale_spi, certain");
