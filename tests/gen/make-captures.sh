@@ -614,6 +614,21 @@ s_ikev2_rekey_delete_lost() {
     cap_stop 1
 }
 
+# An IKE_SA_INIT request no daemon here sends (tests/gen/send-ike.py: a
+# strongSwan request with a critical payload of an unassigned type appended),
+# to a strongSwan responder that accepts its proposal: its answer,
+# UNSUPPORTED_CRITICAL_PAYLOAD in clear, is the daemon's own.
+s_ikev2_unsupported_critical() {
+    topo_pair
+    sw_conf rsp "$PLUGINS_NEGO"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes128-sha256-modp3072 aes128gcm16 "$PSK"
+    start_charon rsp iks-rsp && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-unsupported-critical.pcap"
+    nsx iks-ini timeout 10 python3 "$HERE/send-ike.py" critical 192.0.2.1 192.0.2.2 >"$T/send.out" 2>&1
+    log "send-ike rc=$?: $(cat "$T/send.out")"
+    cap_stop 1
+}
+
 # ---------------------------------------------------------------- libreswan
 # libreswan conflicts with the strongSwan packages, so it is unpacked (not
 # installed) with "apt-get download" + "dpkg -x" into $LSW_ROOT and run from
@@ -747,7 +762,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev2_esp_frag_loss ikev2_esp_no_ike ikev2_esp_one_way ikev2_peer_unreachable
      ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss ikev2_peer_restart
      ikev1_peer_restart ikev2_esp_loss ikev1_aggressive_rejected
-     libreswan_ikev1_dropped libreswan_ikev1_rejected ikev2_rekey_delete_lost)
+     libreswan_ikev1_dropped libreswan_ikev1_rejected ikev2_rekey_delete_lost
+     ikev2_unsupported_critical)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
