@@ -315,49 +315,42 @@ tunnel_down() {
     cap_stop 1
 }
 
-# A tunnel through a router that, once the tunnel is up, sends every third
-# ESP packet it forwards to the responder twice (nftables dup), as a
-# switching loop or a misconfigured port mirror on the path would.  The
-# responder's anti-replay window drops the copies.
-router_dups_esp() {
-    nsx iks-rtr nft -f - <<'EOF'
-table ip dupesp {
+# router_esp_rule TABLE STATEMENTS: once the tunnel is up, the router
+# applies STATEMENTS to the ESP-in-UDP packets it forwards to the responder
+# (UDP 4500 without the non-ESP marker).
+router_esp_rule() {
+    nsx iks-rtr nft -f - <<EOF
+table ip $1 {
     chain forward {
         type filter hook forward priority filter; policy accept;
-        oifname "wan0" udp dport 4500 @th,64,32 != 0 numgen inc mod 3 == 0 counter dup to 198.51.100.2 device "wan0"
+        oifname "wan0" udp dport 4500 @th,64,32 != 0 $2
     }
 }
 EOF
 }
-s_ikev2_esp_duplicates() {
-    routed_tunnel ikev2-esp-duplicates.pcap || return 1
-    router_dups_esp || return 1
-    PINGS=12 tunnel_ping
+# routed_esp_fault OUTFILE HOOK PINGS: the routed tunnel, HOOK installing a
+# fault on the path once it is up, PINGS pings through it, then down.
+routed_esp_fault() {
+    routed_tunnel "$1" || return 1
+    $2 || return 1
+    PINGS=$3 tunnel_ping
     nsx iks-rtr nft list ruleset | grep counter >&2
     tunnel_down
 }
+
+# A tunnel through a router that, once the tunnel is up, sends every third
+# ESP packet it forwards to the responder twice (nftables dup), as a
+# switching loop or a misconfigured port mirror on the path would.  The
+# responder's anti-replay window drops the copies.
+router_dups_esp() { router_esp_rule dupesp 'numgen inc mod 3 == 0 counter dup to 198.51.100.2 device "wan0"'; }
+s_ikev2_esp_duplicates() { routed_esp_fault ikev2-esp-duplicates.pcap router_dups_esp 12; }
 
 # A tunnel through a router that, once the tunnel is up, drops every fifth
 # ESP packet it forwards to the responder, as a lossy or overloaded link
 # would.  Captured on the router's side facing the responder, behind the
 # drop: the initiator's ESP sequence numbers show the gaps.
-router_drops_esp() {
-    nsx iks-rtr nft -f - <<'EOF'
-table ip dropesp {
-    chain forward {
-        type filter hook forward priority filter; policy accept;
-        oifname "wan0" udp dport 4500 @th,64,32 != 0 numgen inc mod 5 == 0 counter drop
-    }
-}
-EOF
-}
-s_ikev2_esp_loss() {
-    routed_tunnel ikev2-esp-loss.pcap || return 1
-    router_drops_esp || return 1
-    PINGS=30 tunnel_ping
-    nsx iks-rtr nft list ruleset | grep counter >&2
-    tunnel_down
-}
+router_drops_esp() { router_esp_rule dropesp 'numgen inc mod 5 == 0 counter drop'; }
+s_ikev2_esp_loss() { routed_esp_fault ikev2-esp-loss.pcap router_drops_esp 30; }
 
 # A tunnel through a router whose link to the responder has an MTU of 1300.
 # The ESP-in-UDP datagrams of large pings (1464 bytes) carry DF; the router
