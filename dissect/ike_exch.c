@@ -132,9 +132,7 @@ void engine_exch_frags_missing(const struct exch *x, char *buf, size_t len)
  * in whatever order a copy's fragments come). */
 static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
 {
-	/* A fragment numbered above its own total is discarded by a receiver
-	 * (RFC 7383 section 2.6): its total says nothing about the set. */
-	unsigned total = m->frag_num > m->frag_total ? 0 : m->frag_total > 255 ? 255 : m->frag_total;
+	unsigned total = m->frag_total > 255 ? 255 : m->frag_total;
 	uint64_t bit = m->frag_num <= 64 ? 1ULL << (m->frag_num - 1) : 0;
 	bool new_set = false;
 
@@ -167,9 +165,15 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			const struct ike_msg *m, uint64_t hash)
 {
 	bool fragment = m->frag_num > 0;
+	/* An IKEv2 fragment numbered above its own total is discarded by its
+	 * receiver (RFC 7383 section 2.6): neither a copy nor part of the set;
+	 * the first such datagram still marks when the request came. */
+	bool discarded = fragment && ike_is_v2(m) && m->frag_num > m->frag_total;
 	bool repeat;
 
-	if (fragment) {
+	if (discarded && x->nreq)
+		return;
+	if (fragment && !discarded) {
 		if (!add_fragment(x, m, &repeat) && repeat)
 			return;
 	} else {

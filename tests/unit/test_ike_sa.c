@@ -325,6 +325,8 @@ static void test_fragment_sets(void)
 		  { { 1, 3 }, { 2, 3 }, { 9, 5 }, { 1, 3 }, { 2, 3 }, { 9, 5 } },
 		  true, "in 3 IKE fragments, sent 2 times: only 2 of them reached this capture point (missing: 3)",
 		  SEV_ERROR },
+		{ "a fragment numbered above its total, twice, is no resend of a set sent once", 35, 4, 4,
+		  { { 1, 3 }, { 9, 5 }, { 2, 3 }, { 9, 5 } }, false, NULL, 0 },
 		{ "a CREATE_CHILD_SA request: a warning", 36, 4, 2,
 		  { { 1, 3 }, { 2, 3 }, { 1, 3 }, { 2, 3 } }, true, "(missing: 3)", SEV_WARNING },
 	};
