@@ -199,8 +199,9 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val);
 void esp_flow_mark_stale(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
 /* The same, inferred (a rekey replaced the SA): esp.stale_spi is then only likely. */
 void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns);
-/* child_end.c: payload i of m, when a Delete or INVALID_SPI naming ESP SPIs,
- * marks the flows towards its sender on them stale for certain. */
+/* child_end.c: payload i of m, when a cleartext IKEv1 Delete or INVALID_SPI
+ * naming ESP SPIs, marks the flows towards its sender on them stale for
+ * certain. */
 void ike_child_end(struct engine *e, const struct ike_msg *m, unsigned i, const struct unit *u);
 /* Ties the latest flow each way between the SA's peers to it if they have
  * no SA, as the end of the capture would if the SA is still their latest:

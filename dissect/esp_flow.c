@@ -519,11 +519,17 @@ static void flow_mark(struct engine *e, uint32_t slot, uint8_t why, int64_t ns)
 
 	if (!f)
 		return;
-	/* Keep the first time and the strongest reason. */
-	if (!f->stale)
-		f->stale_since_ns = ns;
-	if (why > f->stale)
+	/* The strongest reason, from the first time it was given: what a
+	 * certain verdict counts starts with its proof, not with a rekey
+	 * that only made it likely (the peer may use the old SA until the
+	 * delete comes). */
+	if (why > f->stale) {
 		f->stale = why;
+		f->stale_since_ns = ns;
+		f->stale_packets = 0;
+		f->stale_frame = 0;
+		f->stale_ns = 0;
+	}
 }
 
 static void mark(struct engine *e, uint32_t spi, const struct addr *dst, int64_t ns, uint8_t why)

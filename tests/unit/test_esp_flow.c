@@ -199,6 +199,15 @@ static void test_pairing(void)
 	feed_esp(e, A4, B4, 0xa1, 3, 23 * SEC, 120);
 	is_int(engine_flow(e, a)->stale_packets, 1, "later packet counted stale");
 	is_int(engine_flow(e, a)->stale_frame, next_frame - 1, "its frame kept");
+	/* Replaced by a rekey, then deleted: the proof starts the count anew. */
+	esp_flow_mark_replaced(e, 0xa2, &B4, 30 * SEC);
+	feed_esp(e, A4, B4, 0xa2, 2, 32 * SEC, 120);
+	is_int(engine_flow(e, a2)->stale_packets, 1, "after a rekey: counted stale, likely");
+	esp_flow_mark_stale(e, 0xa2, &B4, 33 * SEC);
+	is_int(engine_flow(e, a2)->stale_since_ns, 33 * SEC, "then a delete: stale since the delete");
+	is_int(engine_flow(e, a2)->stale_packets, 0, "  counting from it");
+	feed_esp(e, A4, B4, 0xa2, 3, 35 * SEC, 120);
+	is_int(engine_flow(e, a2)->stale_packets, 1, "  a packet after its grace counts");
 	engine_free(e);
 
 	/* Without IKE, flows are paired by their addresses as the second
