@@ -582,7 +582,7 @@ s_ikev2_rekey() {
 }
 
 # A child SA rekey whose Delete never reaches the responder: once the tunnel
-# is up, the initiator's firewall drops the IKE INFORMATIONAL requests it
+# is up, the initiator's firewall drops every IKE INFORMATIONAL message it
 # sends (exchange type 37 on UDP 4500, after the non-ESP marker).  The
 # initiator moves to the new child SA; the responder waits for the Delete of
 # the old one and goes on answering with it.  Captured on the responder.

@@ -34,7 +34,10 @@ def with_critical_payload(msg):
     while np != 0:
         last = off
         np = msg[off]
-        off += struct.unpack(">H", msg[off + 2:off + 4])[0]
+        plen = struct.unpack(">H", msg[off + 2:off + 4])[0]
+        if plen < 4 or off + plen > len(msg):
+            raise SystemExit("bad payload length %d at offset %d" % (plen, off))
+        off += plen
     msg[last] = UNKNOWN_TYPE
     body = b"ikescope"
     msg += struct.pack(">BBH", 0, 0x80, 4 + len(body)) + body
