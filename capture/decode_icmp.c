@@ -92,8 +92,16 @@ static void icmp_quote_l4(struct cur *q, struct icmp_error *e)
 		} else if (e->q_sport != PORT_IKE && e->q_dport != PORT_IKE) {
 			return;
 		}
-		if (cur_copy(q, e->q_ike_ispi, 8))
-			e->q_has_ike = 1;
+		if (!cur_copy(q, e->q_ike_ispi, 8))
+			return;
+		e->q_has_ike = 1;
+		/* Responder SPI, next payload, version; then what names the
+		 * exchange the quoted message belongs to. */
+		cur_skip(q, 10);
+		e->q_ike_exch = cur_u8(q);
+		e->q_ike_flags = cur_u8(q);
+		e->q_ike_msgid = cur_be32(q);
+		e->q_has_msgid = !q->err;
 		break;
 	case IPPROTO_NUM_TCP:
 		e->q_sport = cur_be16(q);

@@ -18,9 +18,6 @@
 #define ICMP6_UNREACH 1
 #define ICMP6_TOO_BIG 2
 
-/* What an ICMP error says, in the terms the hints need. */
-enum icmp_kind { IK_OTHER, IK_NET, IK_HOST, IK_PROTO, IK_PORT, IK_ADMIN, IK_TOO_BIG };
-
 /* True the first time (code, a, b) is seen by this small direct-mapped memory. */
 static bool net_once(struct engine *e, unsigned code, const struct addr *a, const struct addr *b)
 {
@@ -201,6 +198,34 @@ static void note_port_closed(struct engine *e, uint32_t slot, const struct unit 
 	sa->port_closed_ns[i] = u->ts_ns;
 }
 
+/* The request an ICMP error quoted, when the quote reaches its message ID:
+ * the ladder shows what came back instead of an answer. IKEv2 says in its
+ * flags who sent it and that it is a request; an IKEv1 message is taken as
+ * a request of its sender. */
+static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u, enum icmp_kind k)
+{
+	const struct icmp_error *ic = &u->u.icmp;
+	struct ike_sa *sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
+	struct exch *x;
+	bool by_init;
+
+	if (!sa || !ic->q_has_msgid || memcmp(ic->q_ike_ispi, sa->ispi, sizeof(sa->ispi)) != 0)
+		return;
+	if (sa->version == 2) {
+		if (ic->q_ike_flags & IKE2_FLAG_RESPONSE)
+			return;
+		by_init = (ic->q_ike_flags & IKE2_FLAG_INITIATOR) != 0;
+	} else {
+		by_init = engine_addr_eq(&ic->q_src, &sa->init_ip);
+	}
+	x = ike_exch_of_request(sa, ic->q_ike_msgid, ic->q_ike_exch, by_init);
+	if (!x || x->icmp_frame)
+		return;
+	x->icmp_kind = (uint8_t)k;
+	x->icmp_frame = u->frame;
+	x->icmp_ns = u->ts_ns;
+}
+
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
@@ -212,6 +237,7 @@ static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_k
 
 	ttl_from_responder(e, slot, u);
 	note_port_closed(e, slot, u, k);
+	note_exchange(e, slot, u, k);
 	d = begin_net(e, slot, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, CONF_CERTAIN, &ic->q_src,
 		      ic->q_sport, &ic->q_dst, ic->q_dport);
 	if (!d)
@@ -320,6 +346,8 @@ void detect_icmp(struct engine *e, const struct unit *u)
 	if (k == IK_TOO_BIG) {
 		if (esp || ic->q_sport == PORT_NATT || ic->q_dport == PORT_NATT)
 			icmp_too_big(e, u);
+		if (ike)
+			note_exchange(e, icmp_sa(e, ic), u, k);
 		return;
 	}
 	if (ike || esp)

@@ -234,6 +234,9 @@ void detect_tcp_event(struct engine *e, const struct unit *u);
 
 /* detect_ike.c: IKE detectors, run when an exchange ends and at the end;
  * detect_notify.c: when a cleartext error notify arrives. */
+/* The exchange of a request (its message ID and type, sent by the SA's
+ * initiator or not) still in the SA's ring, or NULL. */
+struct exch *ike_exch_of_request(struct ike_sa *sa, uint32_t msg_id, uint8_t type, bool by_init);
 void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x);
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type);

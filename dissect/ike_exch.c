@@ -67,6 +67,13 @@ static void exch_end(struct engine *e, struct ike_sa *sa, struct exch *x)
 	detect_ike_exchange(e, sa, x);
 }
 
+struct exch *ike_exch_of_request(struct ike_sa *sa, uint32_t msg_id, uint8_t type, bool by_init)
+{
+	struct exch *x = exch_find(sa, msg_id, by_init);
+
+	return x && x->type == type ? x : NULL;
+}
+
 uint8_t ike_first_fragment_np(const struct ike_msg *m)
 {
 	return m->frag_num <= 1 ? m->sk_np : 0;

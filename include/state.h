@@ -60,6 +60,17 @@ enum exch_outcome {
 	EXO_REFUSED,      /* IKEv1: an encrypted informational from the peer instead of the response */
 };
 
+/* What an ICMP error says about the datagram it quotes. */
+enum icmp_kind {
+	IK_OTHER = 0,
+	IK_NET,      /* network unreachable (no route) */
+	IK_HOST,     /* host unreachable */
+	IK_PROTO,    /* protocol unreachable */
+	IK_PORT,     /* port unreachable: nothing listens there */
+	IK_ADMIN,    /* administratively prohibited (a firewall) */
+	IK_TOO_BIG,  /* fragmentation needed / packet too big */
+};
+
 #define EXCH_MAX_GAPS 8
 #define EXCH_FRAGS_TRACKED 64 /* IKE fragment numbers tracked per request: 1..64 */
 
@@ -77,6 +88,7 @@ struct exch {
 	uint8_t req_frags;     /* IKE fragments (SKF) of the request seen, and their total */
 	uint8_t req_frag_total;
 	uint8_t req_ip_frags;  /* IP fragments of the (reassembled) request */
+	uint8_t icmp_kind;     /* enum icmp_kind of the first ICMP error quoting the request */
 	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
@@ -89,6 +101,8 @@ struct exch {
 	uint32_t refuse_len;   /* an encrypted informational from the peer while this waited, */
 	uint64_t refuse_frame; /* IKEv1's way to refuse (0 if none): judged when the wait ends */
 	int64_t refuse_ns;
+	uint64_t icmp_frame;   /* that ICMP error (0 if none) */
+	int64_t icmp_ns;
 	uint64_t req_frame, req_frame_last, resp_frame;
 	int64_t req_ns, req_ns_last, resp_ns;
 	uint32_t gap_ms[EXCH_MAX_GAPS]; /* intervals between request copies */
@@ -329,5 +343,7 @@ const char *diag_confidence_name(unsigned conf);
 const char *capture_pos_name(unsigned pos);
 const char *sa_state_name(unsigned st);
 const char *exch_outcome_name(unsigned o);
+/* "port-unreachable", "admin-prohibited"... as the packet views name them. */
+const char *icmp_kind_name(unsigned k);
 
 #endif

@@ -123,6 +123,20 @@ static enum rcolor outcome_color(const struct exch *x)
 	}
 }
 
+/* What an ICMP error said instead of an answer, short enough for the lane. */
+static const char *icmp_words(unsigned k)
+{
+	switch (k) {
+	case IK_NET: return "network unreachable";
+	case IK_HOST: return "host unreachable";
+	case IK_PROTO: return "protocol unreachable";
+	case IK_PORT: return "port unreachable";
+	case IK_ADMIN: return "admin prohibited";
+	case IK_TOO_BIG: return "too big";
+	default: return "error";
+	}
+}
+
 static void exch_print(const struct rctx *r, const struct ike_sa *sa, const struct exch *x)
 {
 	char label[96], buf[96];
@@ -169,6 +183,10 @@ static void exch_print(const struct rctx *r, const struct ike_sa *sa, const stru
 		if (sa->version == 1 && x->step == 3 &&
 		    (x->type == IKE1_EXCH_AGGRESSIVE || x->type == IKE1_EXCH_QUICK))
 			note(r, "[third message seen: exchange complete]", RC_NONE);
+	} else if (x->icmp_frame && (x->outcome == EXO_TIMEOUT || x->outcome == EXO_PENDING)) {
+		snprintf(buf, sizeof(buf), "(no answer: ICMP %s, frame %" PRIu64 ")", icmp_words(x->icmp_kind),
+			 x->icmp_frame);
+		note(r, buf, RC_RED);
 	} else if (x->outcome == EXO_REFUSED) {
 		snprintf(buf, sizeof(buf), "(refused: encrypted INFORMATIONAL, frame %" PRIu64 ")", x->refuse_frame);
 		note(r, buf, RC_RED);

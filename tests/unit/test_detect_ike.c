@@ -256,7 +256,8 @@ static void send_esp(struct rig *r, uint8_t from, uint8_t to, uint32_t spi, uint
 /* ICMP port unreachable from host from, quoting a UDP datagram that host
  * to sent it, to port: with ispi, an IKE message of that SA; without, ESP
  * in UDP. */
-static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to, uint16_t port, uint8_t ispi)
+static void port_unreachable_unit(struct rig *r, uint8_t from, uint8_t to, uint16_t port, uint8_t ispi,
+				  struct unit *out)
 {
 	struct unit u;
 
@@ -279,7 +280,41 @@ static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to, uint1
 		u.u.icmp.q_has_ike = 1;
 		memset(u.u.icmp.q_ike_ispi, ispi, 8);
 	}
+	*out = u;
+}
+
+static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to, uint16_t port, uint8_t ispi)
+{
+	struct unit u;
+
+	port_unreachable_unit(r, from, to, port, ispi, &u);
 	engine_feed(r->e, &u);
+}
+
+/* An IKE_SA_INIT request from host 1 (message ID 0), then ICMP port
+ * unreachable from host 2 quoting an IKE header of that SA with these
+ * flags, message ID and exchange type. The frame the request's exchange
+ * keeps for it, 0 if none. */
+static uint64_t icmp_on_request(uint8_t flags, uint32_t msg_id, uint8_t exch)
+{
+	const struct ike_sa *sa = NULL;
+	struct unit u;
+	struct rig r;
+	uint64_t frame;
+
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xe9, 0, 0);
+	port_unreachable_unit(&r, 2, 1, 500, 0xe9, &u);
+	u.u.icmp.q_has_msgid = 1;
+	u.u.icmp.q_ike_flags = flags;
+	u.u.icmp.q_ike_msgid = msg_id;
+	u.u.icmp.q_ike_exch = exch;
+	engine_feed(r.e, &u);
+	for (uint32_t i = 0; i < engine_sa_slots(r.e) && !sa; i++)
+		sa = engine_sa(r.e, i);
+	frame = sa && sa->nexch && sa->ex[0].icmp_kind == IK_PORT ? sa->ex[0].icmp_frame : 0;
+	engine_free(r.e);
+	return frame;
 }
 
 /* An IKEv2 SA between hosts 1 and 2 up to an IKE_AUTH answer that carries
@@ -930,6 +965,13 @@ int main(void)
 	r.ns += 60000000000LL;
 	ike2_up(&r, 0xc8, 0xe8);
 	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "new IKE SA a minute later: no ike.sa_abandoned");
+
+	/* ICMP quoting a request up to its message ID marks that exchange. */
+	is_int(icmp_on_request(0x08, 0, 34), 2, "ICMP quoting the IKE_SA_INIT request: its exchange keeps the frame");
+	is_int(icmp_on_request(0x28, 0, 34), 0, "  quoting a response: no exchange marked");
+	is_int(icmp_on_request(0x00, 0, 34), 0, "  a request of the responder: not this one");
+	is_int(icmp_on_request(0x08, 5, 34), 0, "  another message ID: none");
+	is_int(icmp_on_request(0x08, 0, 35), 0, "  another exchange type: none");
 
 	/* UNSUPPORTED_CRITICAL_PAYLOAD: the payload type refused is named. */
 	rig_start(&r);

@@ -76,6 +76,12 @@ static void test_v4(struct decoder *d)
 	ok(!memcmp(e->q_src.a, a4_src, 4) && !memcmp(e->q_dst.a, a4_dst, 4), "  quoted addresses");
 	is_int(e->q_has_ike, 1, "  IKE SPI reached");
 	ok(!memcmp(e->q_ike_ispi, ike_sa_init_r, 8), "  initiator SPI recovered");
+	is_int(e->q_has_msgid, 1, "  the header up to the message ID reached");
+	is_int(e->q_ike_exch, ike_sa_init_r[18], "  quoted exchange type");
+	is_int(e->q_ike_flags, ike_sa_init_r[19], "  quoted flags");
+	is_int(e->q_ike_msgid, ((uint32_t)ike_sa_init_r[20] << 24) | ((uint32_t)ike_sa_init_r[21] << 16) |
+				  ((uint32_t)ike_sa_init_r[22] << 8) | ike_sa_init_r[23],
+	       "  quoted message ID");
 	is_int(e->q_has_spi, 0, "  no ESP SPI");
 	ok(!memcmp(g.u[0].src.a, router4, 4), "  unit src = the router");
 	ok(!memcmp(g.u[0].dst.a, a4_src, 4), "  unit dst = the ICMP destination");
@@ -135,12 +141,13 @@ static void test_v4(struct decoder *d)
 		n = icmp4(3, 3, 0, quote, cut);
 		run(d, n);
 		if ((cut < 22 && g.n != 0) ||
-		    (cut >= 22 && (g.n != 1 || g.u[0].u.icmp.q_has_ike != (cut >= 36)))) {
+		    (cut >= 22 && (g.n != 1 || g.u[0].u.icmp.q_has_ike != (cut >= 36) ||
+				   g.u[0].u.icmp.q_has_msgid != (cut >= 52)))) {
 			printf("# cut %zu: %d units\n", cut, g.n);
 			fine = false;
 		}
 	}
-	ok(fine, "quote cut at every length: unit once a port is in, SPI once reached");
+	ok(fine, "quote cut at every length: unit once a port is in, SPI once reached, message ID too");
 }
 
 static void test_v6(struct decoder *d)
