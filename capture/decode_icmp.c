@@ -95,13 +95,16 @@ static void icmp_quote_l4(struct cur *q, struct icmp_error *e)
 		if (!cur_copy(q, e->q_ike_ispi, 8))
 			return;
 		e->q_has_ike = 1;
-		/* Responder SPI, next payload, version; then what names the
-		 * exchange the quoted message belongs to. */
-		cur_skip(q, 10);
+		/* Responder SPI and next payload; then what names the message
+		 * and its exchange. */
+		cur_skip(q, 9);
+		e->q_ike_version = cur_u8(q);
 		e->q_ike_exch = cur_u8(q);
 		e->q_ike_flags = cur_u8(q);
 		e->q_ike_msgid = cur_be32(q);
 		e->q_has_msgid = !q->err;
+		if (e->q_has_msgid && cur_has(q, 4))
+			e->q_ike_len = cur_be32(q);
 		break;
 	case IPPROTO_NUM_TCP:
 		e->q_sport = cur_be16(q);

@@ -201,7 +201,10 @@ static void note_port_closed(struct engine *e, uint32_t slot, const struct unit 
 /* The request an ICMP error quoted, when the quote reaches its message ID:
  * the ladder shows what came back instead of an answer. IKEv2 says in its
  * flags who sent it and that it is a request; an IKEv1 message is taken as
- * a request of its sender. */
+ * a request of its sender. Requests sharing a message ID (IKEv1 Main Mode,
+ * an IKE_SA_INIT sent again after COOKIE) are told apart by the quoted
+ * length (an IKE fragment's is its own), and the error must come after the
+ * request. */
 static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
@@ -209,7 +212,8 @@ static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u,
 	struct exch *x;
 	bool by_init;
 
-	if (!sa || !ic->q_has_msgid || memcmp(ic->q_ike_ispi, sa->ispi, sizeof(sa->ispi)) != 0)
+	if (!sa || !ic->q_has_msgid || ic->q_ike_version >> 4 != sa->version ||
+	    memcmp(ic->q_ike_ispi, sa->ispi, sizeof(sa->ispi)) != 0)
 		return;
 	if (sa->version == 2) {
 		if (ic->q_ike_flags & IKE2_FLAG_RESPONSE)
@@ -219,7 +223,8 @@ static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u,
 		by_init = engine_addr_eq(&ic->q_src, &sa->init_ip);
 	}
 	x = ike_exch_of_request(sa, ic->q_ike_msgid, ic->q_ike_exch, by_init);
-	if (!x || x->icmp_frame)
+	if (!x || x->icmp_frame || !x->req_frame || u->frame <= x->req_frame ||
+	    (ic->q_ike_len && !x->req_frags && ic->q_ike_len != x->req_len))
 		return;
 	x->icmp_kind = (uint8_t)k;
 	x->icmp_frame = u->frame;

@@ -65,15 +65,6 @@ const char *exch_outcome_name(unsigned o)
 	return o < 5 ? n[o] : "unknown";
 }
 
-const char *icmp_kind_name(unsigned k)
-{
-	static const char *const n[] = { "icmp-error", "net-unreachable", "host-unreachable",
-					  "protocol-unreachable", "port-unreachable", "admin-prohibited",
-					  "packet-too-big" };
-
-	return k < 7 ? n[k] : "icmp-error";
-}
-
 /* IPv4 by hand: glibc's inet_ntop goes through sprintf, and the end of a
  * capture with many flows formats two addresses per diagnosis. */
 static bool ip4_text(const uint8_t a[4], char *buf, size_t len)

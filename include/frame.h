@@ -69,9 +69,10 @@ struct icmp_error {
 	uint8_t q_has_spi;
 	uint8_t q_has_ike;     /* quoted bytes reach the IKE initiator SPI */
 	uint8_t q_ike_ispi[8];
-	uint8_t q_has_msgid;   /* and the header's exchange type, flags and message ID */
-	uint8_t q_ike_exch, q_ike_flags;
+	uint8_t q_has_msgid;   /* and the header's version, exchange type, flags and message ID */
+	uint8_t q_ike_version, q_ike_exch, q_ike_flags;
 	uint32_t q_ike_msgid;
+	uint32_t q_ike_len;    /* and its length field, 0 when the quote ends before it */
 	uint16_t q_len;        /* original datagram length (from quoted IP header) */
 };
 

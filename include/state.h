@@ -343,7 +343,5 @@ const char *diag_confidence_name(unsigned conf);
 const char *capture_pos_name(unsigned pos);
 const char *sa_state_name(unsigned st);
 const char *exch_outcome_name(unsigned o);
-/* "port-unreachable", "admin-prohibited"... as the packet views name them. */
-const char *icmp_kind_name(unsigned k);
 
 #endif

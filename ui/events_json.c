@@ -105,7 +105,6 @@ static void exchange_print(struct json *j, const struct ike_sa *sa, const struct
 	if (x->icmp_frame) {
 		json_u64(j, "icmp_frame", x->icmp_frame);
 		ej_time(j, "icmp_time", x->icmp_ns);
-		json_str(j, "icmp_kind", icmp_kind_name(x->icmp_kind));
 	}
 	if (x->outcome == EXO_REFUSED) {
 		json_u64(j, "refusal_frame", x->refuse_frame);

@@ -291,11 +291,13 @@ static void send_port_unreachable(struct rig *r, uint8_t from, uint8_t to, uint1
 	engine_feed(r->e, &u);
 }
 
-/* An IKE_SA_INIT request from host 1 (message ID 0), then ICMP port
- * unreachable from host 2 quoting an IKE header of that SA with these
- * flags, message ID and exchange type. The frame the request's exchange
- * keeps for it, 0 if none. */
-static uint64_t icmp_on_request(uint8_t flags, uint32_t msg_id, uint8_t exch)
+/* A 28-byte request from host 1 (message ID 0): IKE_SA_INIT, or with ver 1
+ * Main Mode message 1. Then ICMP from host 2 (port unreachable, code 3, or
+ * fragmentation needed, code 4) quoting an IKE header of that SA with major
+ * version qver and these flags, message ID, exchange type and length. The frame the
+ * request's exchange keeps for it, 0 if none; *kind its icmp_kind. */
+static uint64_t icmp_on_request(uint8_t ver, uint8_t qver, uint8_t flags, uint32_t msg_id, uint8_t exch,
+				uint32_t len, uint8_t code, unsigned *kind)
 {
 	const struct ike_sa *sa = NULL;
 	struct unit u;
@@ -303,16 +305,23 @@ static uint64_t icmp_on_request(uint8_t flags, uint32_t msg_id, uint8_t exch)
 	uint64_t frame;
 
 	rig_start(&r);
-	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xe9, 0, 0);
+	if (ver == 1)
+		send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe9, 0, 0);
+	else
+		send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xe9, 0, 0);
 	port_unreachable_unit(&r, 2, 1, 500, 0xe9, &u);
+	u.u.icmp.code = code;
 	u.u.icmp.q_has_msgid = 1;
+	u.u.icmp.q_ike_version = (uint8_t)(qver << 4);
 	u.u.icmp.q_ike_flags = flags;
 	u.u.icmp.q_ike_msgid = msg_id;
 	u.u.icmp.q_ike_exch = exch;
+	u.u.icmp.q_ike_len = len;
 	engine_feed(r.e, &u);
 	for (uint32_t i = 0; i < engine_sa_slots(r.e) && !sa; i++)
 		sa = engine_sa(r.e, i);
-	frame = sa && sa->nexch && sa->ex[0].icmp_kind == IK_PORT ? sa->ex[0].icmp_frame : 0;
+	frame = sa && sa->nexch ? sa->ex[0].icmp_frame : 0;
+	*kind = sa && sa->nexch ? sa->ex[0].icmp_kind : IK_OTHER;
 	engine_free(r.e);
 	return frame;
 }
@@ -967,11 +976,22 @@ int main(void)
 	is_int(rig_end(&r, DIAG_IKE_SA_ABANDONED), 0, "new IKE SA a minute later: no ike.sa_abandoned");
 
 	/* ICMP quoting a request up to its message ID marks that exchange. */
-	is_int(icmp_on_request(0x08, 0, 34), 2, "ICMP quoting the IKE_SA_INIT request: its exchange keeps the frame");
-	is_int(icmp_on_request(0x28, 0, 34), 0, "  quoting a response: no exchange marked");
-	is_int(icmp_on_request(0x00, 0, 34), 0, "  a request of the responder: not this one");
-	is_int(icmp_on_request(0x08, 5, 34), 0, "  another message ID: none");
-	is_int(icmp_on_request(0x08, 0, 35), 0, "  another exchange type: none");
+	{
+		unsigned k;
+
+		is_int(icmp_on_request(2, 2, 0x08, 0, 34, 28, 3, &k), 2,
+		       "ICMP quoting the IKE_SA_INIT request: its exchange keeps the frame");
+		is_int(k, IK_PORT, "  and the kind: port unreachable");
+		is_int(icmp_on_request(2, 2, 0x08, 0, 34, 0, 4, &k), 2, "  fragmentation needed, no length quoted: marked");
+		is_int(k, IK_TOO_BIG, "  as too big");
+		is_int(icmp_on_request(2, 2, 0x28, 0, 34, 28, 3, &k), 0, "  quoting a response: no exchange marked");
+		is_int(icmp_on_request(2, 2, 0x00, 0, 34, 28, 3, &k), 0, "  a request of the responder: not this one");
+		is_int(icmp_on_request(2, 2, 0x08, 5, 34, 28, 3, &k), 0, "  another message ID: none");
+		is_int(icmp_on_request(2, 2, 0x08, 0, 35, 28, 3, &k), 0, "  another exchange type: none");
+		is_int(icmp_on_request(2, 2, 0x08, 0, 34, 900, 3, &k), 0, "  another length (another request with ID 0): none");
+		is_int(icmp_on_request(2, 1, 0x08, 0, 34, 28, 3, &k), 0, "  an IKEv1 header with this SPI: none");
+		is_int(icmp_on_request(1, 1, 0x00, 0, 2, 28, 3, &k), 2, "IKEv1: quoting Main Mode message 1 marks it");
+	}
 
 	/* UNSUPPORTED_CRITICAL_PAYLOAD: the payload type refused is named. */
 	rig_start(&r);

@@ -79,6 +79,10 @@ static void test_v4(struct decoder *d)
 	is_int(e->q_has_msgid, 1, "  the header up to the message ID reached");
 	is_int(e->q_ike_exch, ike_sa_init_r[18], "  quoted exchange type");
 	is_int(e->q_ike_flags, ike_sa_init_r[19], "  quoted flags");
+	is_int(e->q_ike_version, ike_sa_init_r[17], "  quoted version");
+	is_int(e->q_ike_len, ((uint32_t)ike_sa_init_r[24] << 24) | ((uint32_t)ike_sa_init_r[25] << 16) |
+				((uint32_t)ike_sa_init_r[26] << 8) | ike_sa_init_r[27],
+	       "  quoted IKE length");
 	is_int(e->q_ike_msgid, ((uint32_t)ike_sa_init_r[20] << 24) | ((uint32_t)ike_sa_init_r[21] << 16) |
 				  ((uint32_t)ike_sa_init_r[22] << 8) | ike_sa_init_r[23],
 	       "  quoted message ID");
@@ -118,6 +122,9 @@ static void test_v4(struct decoder *d)
 	e = one("admin prohibited quoting IKE on 4500");
 	is_int(e->q_has_ike, 1, "  IKE SPI after the marker");
 	ok(!memcmp(e->q_ike_ispi, ike_sa_init_r, 8), "  initiator SPI");
+	ok(e->q_has_msgid && e->q_ike_exch == ike_sa_init_r[18] && e->q_ike_flags == ike_sa_init_r[19] &&
+		   e->q_ike_len == ((uint32_t)ike_sa_init_r[26] << 8 | ike_sa_init_r[27]),
+	   "  the header after the marker: exchange, flags, length");
 
 	/* Time exceeded quoting raw ESP. */
 	q = mk_ip4(quote, 50, 8, 0, 0, esp_pkt, sizeof(esp_pkt));
@@ -142,12 +149,13 @@ static void test_v4(struct decoder *d)
 		run(d, n);
 		if ((cut < 22 && g.n != 0) ||
 		    (cut >= 22 && (g.n != 1 || g.u[0].u.icmp.q_has_ike != (cut >= 36) ||
-				   g.u[0].u.icmp.q_has_msgid != (cut >= 52)))) {
+				   g.u[0].u.icmp.q_has_msgid != (cut >= 52) ||
+				   (g.u[0].u.icmp.q_ike_len != 0) != (cut >= 56)))) {
 			printf("# cut %zu: %d units\n", cut, g.n);
 			fine = false;
 		}
 	}
-	ok(fine, "quote cut at every length: unit once a port is in, SPI once reached, message ID too");
+	ok(fine, "quote cut at every length: unit once a port is in, SPI once reached, message ID, length");
 }
 
 static void test_v6(struct decoder *d)
@@ -180,6 +188,8 @@ static void test_v6(struct decoder *d)
 	is_int(e->code, 1, "  code 1");
 	is_int(e->q_has_ike, 1, "  IKE SPI");
 	ok(!memcmp(e->q_ike_ispi, ike_sa_init_r, 8), "  initiator SPI");
+	ok(e->q_has_msgid && e->q_ike_exch == ike_sa_init_r[18] && e->q_ike_version == ike_sa_init_r[17],
+	   "  the header after the marker: version, exchange");
 
 	/* Port unreachable (code 4) quoting UDP 500 behind a destination options header. */
 	{
