@@ -184,7 +184,12 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 	}
 	if (type == N_INVALID_KE_PAYLOAD && sa->version == 1)
 		return;
-	d = diag_begin_sa(e, sa, DIAG_IKE_ERROR_NOTIFY, SEV_WARNING, CONF_CERTAIN);
+	/* An error answering IKE_SA_INIT, or any in IKEv1 phase 1, ends the
+	 * IKE SA before it exists: the tunnel does not come up. */
+	d = diag_begin_sa(e, sa, DIAG_IKE_ERROR_NOTIFY,
+			  phase1 || (ike_is_response(m) && m->exchange == IKE2_EXCH_SA_INIT) ? SEV_ERROR
+											: SEV_WARNING,
+			  CONF_CERTAIN);
 	if (!d)
 		return;
 	diag_evidence(d, u->frame, u->ts_ns);

@@ -504,6 +504,17 @@ int main(void)
 	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa5, 0, 0);
 	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xa5, 0, 36);
 	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 1, "other error notify: ike.error_notify");
+	is_int(r.got.severity[DIAG_IKE_ERROR_NOTIFY], SEV_ERROR, "  an error: it answers IKE_SA_INIT");
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 37, 0x08, 5, 0xa5, 0xc5, 0);
+	send_msg(&r, 2, 1, 2, 37, 0x20, 5, 0xa5, 0xc5, 36);
+	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 1, "the same in a cleartext INFORMATIONAL answer: ike.error_notify");
+	is_int(r.got.severity[DIAG_IKE_ERROR_NOTIFY], SEV_WARNING, "  a warning: the IKE SA was not refused");
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xa5, 0, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x1234, 0xa5, 0xc5, 18);
+	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 1, "IKEv1 INVALID_PROTOCOL_ID in Main Mode: ike.error_notify");
+	is_int(r.got.severity[DIAG_IKE_ERROR_NOTIFY], SEV_ERROR, "  an error: phase 1 ends there");
 	rig_start(&r);
 	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa6, 0, 0);
 	send_msg(&r, 2, 1, 2, 34, 0x20, 0, 0xa6, 0xc6, 16390);
