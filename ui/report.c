@@ -166,7 +166,7 @@ static void sa_details(const struct rctx *r, const struct ike_sa *sa)
 
 static void flow_print(const struct rctx *r, const struct esp_flow *f, const char *lead)
 {
-	char a[64], b[64], t1[32], t2[32], buf[384];
+	char a[64], b[64], t1[32], t2[32], sizes[40], buf[384];
 	uint64_t seen = f->packets + f->lost;
 	unsigned permille = seen ? (unsigned)(f->lost * 1000 / seen) : 0;
 	size_t n;
@@ -174,11 +174,15 @@ static void flow_print(const struct rctx *r, const struct esp_flow *f, const cha
 	fprintf(r->f, "  %s %s > %s  spi 0x%08" PRIx32 "  %s\n", lead,
 		endpoint_format(&f->src, f->sport, a, sizeof(a)),
 		endpoint_format(&f->dst, f->dport, b, sizeof(b)), f->spi, transport_label(f->transport));
+	if (f->size_min == f->size_max)
+		snprintf(sizes, sizeof(sizes), "size %" PRIu32 " B", f->size_min);
+	else
+		snprintf(sizes, sizeof(sizes), "sizes %" PRIu32 "-%" PRIu32 " B", f->size_min, f->size_max);
 	n = (size_t)snprintf(buf, sizeof(buf),
-			     "%" PRIu64 " packets, %" PRIu64 " bytes, sizes %" PRIu32 "-%" PRIu32
-			     " B, %s to %s; lost %" PRIu64 " (%u.%u%%), reordered %" PRIu64
-			     ", duplicates %" PRIu64 ", outside a 64/1024 window %" PRIu64 "/%" PRIu64,
-			     f->packets, f->bytes, f->size_min, f->size_max,
+			     "%" PRIu64 " packets, %" PRIu64 " bytes, %s, %s to %s; lost %" PRIu64
+			     " (%u.%u%%), reordered %" PRIu64 ", duplicates %" PRIu64
+			     ", outside a 64/1024 window %" PRIu64 "/%" PRIu64,
+			     f->packets, f->bytes, sizes,
 			     rel_time(r, f->first_ns, t1, sizeof(t1)), rel_time(r, f->last_ns, t2, sizeof(t2)),
 			     f->lost, permille / 10, permille % 10, f->reordered, f->duplicates, f->late64,
 			     f->late1024);
