@@ -203,15 +203,31 @@ void esp_flow_mark_replaced(struct engine *e, uint32_t spi, const struct addr *d
  * naming ESP SPIs, marks the flows towards its sender on them stale for
  * certain. */
 void ike_child_end(struct engine *e, const struct ike_msg *m, unsigned i, const struct unit *u);
+/* The flow slot for (dst, spi), or NO_SLOT (marks it recently used; drains
+ * the queue first). */
+uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
+
+/* esp_seq.c: a flow's sequence analysis. start: its first packet's number;
+ * update: each later one's, with the packet's frame and time as evidence. */
+void esp_seq_start(struct esp_flow *f, uint64_t top);
+void esp_seq_update(struct esp_flow *f, uint32_t seq32, uint64_t frame, int64_t ns);
+
+/* esp_pair.c: a flow's ties to its other direction and to an IKE SA. */
+/* A new flow (in slot) looks up its peers in the index, once: the latest
+ * IKE SA between them and the latest flow the other way. */
+void esp_flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f,
+			const struct esp_pending *p);
+/* Ties the flow to the SA in sa_slot (NO_SLOT: none) if that slot still
+ * holds an SA of its peers; returns it, or NULL. */
+struct ike_sa *esp_flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t sa_slot);
 /* Ties the latest flow each way between the SA's peers to it if they have
  * no SA, as the end of the capture would if the SA is still their latest:
  * an SA judged before the end (evicted) sees the ESP that came after it. */
 void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot);
-/* The flow slot for (dst, spi), or NO_SLOT (marks it recently used; drains
- * the queue first). */
-uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
 /* The flow's IKE SA if its slot still holds an SA of the same peers, else NULL. */
 struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f);
+/* The flow's other direction if its slot still holds it, else NULL. */
+struct esp_flow *esp_flow_reverse_mut(struct engine *e, const struct esp_flow *f);
 
 /* detect_net.c: ICMP errors, incomplete IP datagrams, TCP encapsulation. */
 void detect_icmp(struct engine *e, const struct unit *u);

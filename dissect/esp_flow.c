@@ -1,30 +1,16 @@
-/* esp_flow.c - ESP flows keyed by (destination, SPI) and their sequence
- * analysis against a receiver's anti-replay window (RFC 4303 section 3.4.3,
- * ESN inference as in appendix A2), pairing of the two directions of a child
- * SA, and the association with the IKE SA of the same peers.
+/* esp_flow.c - ESP flows keyed by (destination, SPI): their lookup, batched
+ * so that the memory of a batch's flows is fetched together, their counters,
+ * the marks of SAs ended by IKE, eviction and the end-of-capture pass. The
+ * sequence analysis is in esp_seq.c, the ties to the other direction and to
+ * the IKE SA in esp_pair.c.
  *
- * Per packet the work is one table lookup and at most 16 word clears;
- * nothing is allocated. Pairing is O(1): each IKE SA remembers the latest
- * flow slot from either side (ike_sa.esp_last), and the peer index the latest
- * flow each way between two addresses, so a new flow looks at the newest flow
- * of the other direction. */
+ * Per packet the work is one table lookup (usually none: a guess by SPI)
+ * and the sequence update; nothing is allocated. */
 #include "engine_int.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 
-#define WIN_BITS ESP_WIN_BITS
-/* A 32-bit value this close to the wrap, followed by one this small, is an
- * ESN rollover rather than a restart. */
-#define ESN_NEAR (1u << 20)
-/* A sequence falling back to this or lower after being far above the window
- * is a sender that started again (new SA with a reused SPI, rebooted peer). */
-#define RESTART_LOW 16
-#define RESTART_DROP (2 * WIN_BITS)
-/* A jump forward this large (16M packets) is not loss: the sender started
- * over elsewhere, or writes its counter in the wrong byte order (seen in the
- * wild: 1, 2, 3 as 0x01000000, 0x02000000, ...). */
-#define JUMP_MAX (1ull << 24)
 /* Packets in flight when an SA is deleted still arrive: only later ones count. */
 #define STALE_GRACE_NS 1000000000LL
 /* While packets flow, each flow's detectors run every this many packets:
@@ -48,42 +34,6 @@ uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi)
 	return table_find(e->flows, &k);
 }
 
-const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f)
-{
-	const struct ike_sa *sa;
-
-	if (f->sa == NO_SLOT)
-		return NULL;
-	/* The SA may have been evicted and its slot reused by other peers. */
-	sa = engine_sa(e, f->sa);
-	return sa && ike_sa_has_peers(sa, &f->src, &f->dst) ? sa : NULL;
-}
-
-struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
-{
-	return engine_flow_sa(e, f) ? engine_sa_mut(e, f->sa) : NULL;
-}
-
-const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f)
-{
-	const struct esp_flow *r;
-
-	if (f->reverse == NO_SLOT)
-		return NULL;
-	/* A flow paired one way (its partner kept an older pair) is not told
-	 * when its partner is evicted and the slot reused. */
-	r = engine_flow(e, f->reverse);
-	return r && r->spi == f->reverse_spi && engine_addr_eq(&r->src, &f->dst) &&
-			       engine_addr_eq(&r->dst, &f->src)
-		       ? r
-		       : NULL;
-}
-
-static struct esp_flow *flow_reverse_mut(struct engine *e, const struct esp_flow *f)
-{
-	return engine_flow_reverse(e, f) ? engine_flow_mut(e, f->reverse) : NULL;
-}
-
 static unsigned size_bucket(uint32_t n)
 {
 	static const uint32_t upper[ESP_SIZE_BUCKETS - 1] = { 128, 256, 512, 1024, 1280, 1400, 1500 };
@@ -93,190 +43,6 @@ static unsigned size_bucket(uint32_t n)
 		if (n < upper[i])
 			return i;
 	return ESP_SIZE_BUCKETS - 1;
-}
-
-/* The window is a ring of words indexed by sequence number (as in RFC 6479):
- * moving the top forward clears only the words it enters, so an in-order
- * packet costs a bit set, not a shift of the whole window. The ring holds
- * one word more than the window, so every number less than WIN_BITS below
- * the top keeps its word. */
-static uint64_t *win_word(struct esp_flow *f, uint64_t s)
-{
-	return &f->win[(s / 64) % ESP_WIN_WORDS];
-}
-
-static void win_advance(struct esp_flow *f, uint64_t s)
-{
-	uint64_t from = f->seq_top / 64, to = s / 64;
-
-	if (to - from >= ESP_WIN_WORDS)
-		memset(f->win, 0, sizeof(f->win));
-	else
-		for (uint64_t w = from + 1; w <= to; w++)
-			f->win[w % ESP_WIN_WORDS] = 0;
-	*win_word(f, s) |= 1ull << (s % 64);
-	f->seq_top = s;
-}
-
-static void win_reset(struct esp_flow *f, uint64_t top)
-{
-	memset(f->win, 0, sizeof(f->win));
-	*win_word(f, top) = 1ull << (top % 64);
-	f->seq_top = top;
-}
-
-/* The 64-bit sequence number the 32 bits on the wire most likely stand for. */
-static uint64_t seq_infer(const struct esp_flow *f, uint32_t seq, bool *rolled)
-{
-	uint64_t hi = f->seq_top >> 32;
-	uint32_t lo = (uint32_t)f->seq_top;
-
-	*rolled = false;
-	if (lo >= UINT32_MAX - ESN_NEAR && seq < ESN_NEAR) {
-		*rolled = true;
-		return ((hi + 1) << 32) | seq;
-	}
-	/* A late packet from just before a rollover. */
-	if (hi && lo < ESN_NEAR && seq > UINT32_MAX - ESN_NEAR)
-		return ((hi - 1) << 32) | seq;
-	return (hi << 32) | seq;
-}
-
-static void seq_update(struct esp_flow *f, const struct esp_pending *u, uint32_t seq32)
-{
-	bool rolled;
-	uint64_t s = seq_infer(f, seq32, &rolled), d, *w, bit;
-
-	if (s > f->seq_top) {
-		d = s - f->seq_top;
-		if (d >= JUMP_MAX) {
-			f->restarts++;
-			win_reset(f, s);
-			return;
-		}
-		if (rolled)
-			f->esn_rollovers++;
-		if (d > 1) {
-			f->lost += d - 1;
-			if (!f->gap_frame) {
-				f->gap_frame = u->frame;
-				f->gap_ns = u->ts_ns;
-			}
-		}
-		win_advance(f, s);
-		return;
-	}
-	d = f->seq_top - s;
-	if (seq32 <= RESTART_LOW && d >= RESTART_DROP) {
-		f->restarts++;
-		win_reset(f, seq32);
-		return;
-	}
-	if (d < WIN_BITS) {
-		w = win_word(f, s);
-		bit = 1ull << (s % 64);
-		if (*w & bit) {
-			if (!f->duplicates++) {
-				f->dup_frame = u->frame;
-				f->dup_ns = u->ts_ns;
-			}
-			return;
-		}
-		*w |= bit;
-		f->reordered++;
-		/* A late packet fills a gap counted as lost when it opened. */
-		if (f->lost)
-			f->lost--;
-	} else {
-		/* Beyond the window its bit is gone: a duplicate and a gap filler
-		 * look alike, so lost is left as it is. */
-		f->late1024++;
-	}
-	if (d >= 64) {
-		if (!f->late64++) {
-			f->late_frame = u->frame;
-			f->late_ns = u->ts_ns;
-		}
-	}
-}
-
-/* Makes a and b each other's reverse unless b is already paired both ways
- * with a newer partner: after a rekey the new pair takes over, and the old
- * flows keep pointing at each other. */
-static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint32_t cand)
-{
-	struct esp_flow *r = engine_flow_mut(e, cand), *rr;
-
-	if (!r || cand == slot || !engine_addr_eq(&r->src, &f->dst) || !engine_addr_eq(&r->dst, &f->src))
-		return;
-	f->reverse = cand;
-	f->reverse_spi = r->spi;
-	rr = flow_reverse_mut(e, r);
-	if (!rr || flow_reverse_mut(e, rr) != r) {
-		r->reverse = slot;
-		r->reverse_spi = f->spi;
-	}
-}
-
-/* Ties the flow to an IKE SA of its peers, if the slot still holds one. The
- * child SPIs are inside encrypted IKE: the association is by the peers'
- * addresses only. Every caller's slot comes from the index of these two
- * peers, so any slot at all means IKE was seen between them, even when its
- * SA has been evicted since. */
-static struct ike_sa *flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t sa_slot)
-{
-	struct ike_sa *sa;
-
-	if (sa_slot != NO_SLOT)
-		f->ike_seen = 1;
-	f->sa = sa_slot;
-	sa = esp_flow_sa(e, f);
-	if (!sa) {
-		f->sa = NO_SLOT;
-		return NULL;
-	}
-	f->sa_heuristic = 1;
-	sa->child_flows++;
-	return sa;
-}
-
-void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot)
-{
-	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
-
-	if (!pe || pe->sa != slot + 1)
-		return;
-	for (unsigned dir = 0; dir < 2; dir++) {
-		struct esp_flow *f = pe->flow[dir] ? engine_flow_mut(e, pe->flow[dir] - 1) : NULL;
-
-		/* The slot may hold another flow since an eviction. */
-		if (f && !esp_flow_sa(e, f) && ike_sa_has_peers(sa, &f->src, &f->dst))
-			flow_tie_sa(e, f, slot);
-	}
-}
-
-/* One lookup of the peer index gives a new flow the latest IKE SA of its
- * peers and the latest flow the other way, whatever SA that belongs to, so
- * flows without IKE seen are paired too. */
-static void flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f,
-			   const struct esp_pending *p)
-{
-	unsigned sa_dir;
-	struct peer_entry *pe = p->peers_ok ? peers_get(e, &p->pkey, p->peer_hash, true) : NULL;
-	struct ike_sa *sa;
-
-	if (!pe)
-		return;
-	sa = flow_tie_sa(e, f, pe->sa ? pe->sa - 1 : NO_SLOT);
-	if (sa) {
-		sa_dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
-		if (sa->esp_last[!sa_dir])
-			flow_pair(e, slot, f, sa->esp_last[!sa_dir] - 1);
-		sa->esp_last[sa_dir] = slot + 1;
-	}
-	if (f->reverse == NO_SLOT && pe->flow[!p->dir])
-		flow_pair(e, slot, f, pe->flow[!p->dir] - 1);
-	pe->flow[p->dir] = slot + 1;
 }
 
 /* The hashes a lookup in the flow table and, should the flow be new, in
@@ -330,7 +96,7 @@ static uint32_t flow_new(struct engine *e, const struct esp_pending *p)
 	f->reverse = NO_SLOT;
 	f->sa = NO_SLOT;
 	e->stats.flows++;
-	flow_associate(e, slot, f, p);
+	esp_flow_associate(e, slot, f, p);
 	return slot;
 }
 
@@ -388,9 +154,9 @@ static void flow_update(struct engine *e, struct esp_pending *p)
 	}
 	f = table_val(e->flows, slot);
 	if (f->packets++ == 0)
-		win_reset(f, p->seq);
+		esp_seq_start(f, p->seq);
 	else
-		seq_update(f, p, p->seq);
+		esp_seq_update(f, p->seq, p->frame, p->ts_ns);
 	f->bytes += p->size;
 	f->last_ns = p->ts_ns;
 	f->last_frame = p->frame;
@@ -567,8 +333,8 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	struct ike_sa *sa = esp_flow_sa(e, f);
 
 	detect_esp_flow(e, f, false);
-	r = flow_reverse_mut(e, f);
-	if (r && flow_reverse_mut(e, r) == f)
+	r = esp_flow_reverse_mut(e, f);
+	if (r && esp_flow_reverse_mut(e, r) == f)
 		r->reverse = NO_SLOT;
 	/* The slot is reused at once: the SA must not name it as its child. */
 	for (unsigned dir = 0; sa && dir < 2; dir++)
@@ -640,7 +406,7 @@ void esp_flow_sweep(struct engine *e, bool final)
 			 * to find its SA. */
 			if (!esp_flow_sa(e, f)) {
 				pe = a->lookup ? peers_get(e, &a->key, a->hash, false) : NULL;
-				flow_tie_sa(e, f, pe && pe->sa ? pe->sa - 1 :
+				esp_flow_tie_sa(e, f, pe && pe->sa ? pe->sa - 1 :
 						  a->lookup ? NO_SLOT :
 						  ike_sa_find_by_peers(e, &f->src, &f->dst));
 			}
