@@ -1,0 +1,165 @@
+/* detect_ike_final.c - the IKE detectors that judge a whole SA, once it
+ * ends (evicted, or the end of the capture): what its last exchanges and
+ * the ESP after them say (an IKE_AUTH refused by the initiator, a child SA
+ * refused inside IKE_AUTH, an SA dropped by its initiator), and whether an
+ * INVALID_KE_PAYLOAD retry went through. */
+#include "engine_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ike2.h"
+
+/* The IKE SA that retried after INVALID_KE_PAYLOAD: this one, or the new
+ * one it opened if that is still tracked (NULL if not). */
+static const struct ike_sa *ke_retry_sa(const struct engine *e, const struct ike_sa *sa)
+{
+	const struct ike_sa *r;
+
+	if (!sa->ke_retry_slot)
+		return sa;
+	r = engine_sa(e, sa->ke_retry_slot - 1);
+	if (!r || r->version != 2 || memcmp(r->ispi, sa->ke_retry_ispi, sizeof(r->ispi)) != 0)
+		return NULL;
+	return r;
+}
+
+/* The key exchange went through: the responder chose a proposal, whatever
+ * happened at authentication afterwards. */
+static bool key_exchange_done(const struct ike_sa *sa)
+{
+	return sa->have_chosen || (sa->state != SAS_CONNECTING && sa->state != SAS_FAILED);
+}
+
+static void invalid_ke(struct engine *e, struct ike_sa *sa)
+{
+	const struct ike_sa *retry = sa->invalid_ke_retried ? ke_retry_sa(e, sa) : NULL;
+	bool recovered = retry && key_exchange_done(retry);
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_INVALID_KE, recovered ? SEV_INFO : SEV_ERROR,
+					    CONF_CERTAIN);
+	const char *g = ike2_group_name(sa->invalid_ke_group);
+	char gb[16], in_sa[40] = "";
+
+	if (!d)
+		return;
+	if (!g) {
+		snprintf(gb, sizeof(gb), "group %u", sa->invalid_ke_group);
+		g = gb;
+	}
+	for (unsigned i = 0; i < sa->nnotify; i++)
+		if (sa->notify[i].type == N_INVALID_KE_PAYLOAD)
+			diag_evidence(d, sa->notify[i].frame, sa->notify[i].ns);
+	if (sa->ke_retry_slot)
+		snprintf(in_sa, sizeof(in_sa), " in a new IKE SA (SPI %02x%02x%02x%02x%02x%02x%02x%02x)",
+			 sa->ke_retry_ispi[0], sa->ke_retry_ispi[1], sa->ke_retry_ispi[2], sa->ke_retry_ispi[3],
+			 sa->ke_retry_ispi[4], sa->ke_retry_ispi[5], sa->ke_retry_ispi[6], sa->ke_retry_ispi[7]);
+	if (sa->invalid_ke_retried)
+		diag_evidence(d, sa->ke_retry_frame, sa->ke_retry_ns);
+	if (recovered)
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); the initiator retried with it%s and the key exchange went through",
+			     g, in_sa);
+	else if (sa->invalid_ke_retried && !retry)
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator retried with it%s, no longer tracked (--max-sas)",
+			     g, in_sa);
+	else
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator %s%s",
+			     g, sa->invalid_ke_retried ? "retried with it, without success" : "did not retry with it", in_sa);
+	if (recovered)
+		diag_hint(d, "Harmless but costs a round trip: put %s first in the initiator's IKE proposal.", g);
+	else
+		diag_hint(d, "The DH groups differ: add %s to the initiator's IKE proposal, or the initiator's group to the responder's.", g);
+	diag_commit(e, d);
+}
+
+/* A child SA refused inside IKE_AUTH (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
+ * leaves the IKE SA up: the answer lacks the SA and TS payloads, so it is
+ * clearly shorter than the request, and no ESP follows. */
+static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = NULL;
+	struct diagnosis *d;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->rekey_ns)
+		return false;
+	for (unsigned i = 0; i < sa->nexch; i++)
+		if (sa->ex[i].type == IKE2_EXCH_AUTH && sa->ex[i].outcome == EXO_ANSWERED)
+			auth = &sa->ex[i];
+	if (!auth || auth->req_frags || (uint64_t)auth->resp_len * 4 >= (uint64_t)auth->req_len * 3)
+		return false;
+	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return true;
+	detect_evidence_exch(d, auth);
+	diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
+		     auth->resp_len, auth->req_len);
+	diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
+	diag_commit(e, d);
+	return true;
+}
+
+/* An initiator that rejects the responder's authentication says so after
+ * the IKE_AUTH response, in an INFORMATIONAL of its own holding only a
+ * notify (AUTHENTICATION_FAILED, RFC 7296 section 2.21.2); the SA is then
+ * dead: no ESP, no exchange after it. */
+#define AUTH_REFUSAL_WINDOW_NS (1 * 1000000000LL)
+
+static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = NULL, *info;
+	struct diagnosis *d;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || sa->nexch < 2)
+		return false;
+	info = &sa->ex[sa->nexch - 1];
+	auth = &sa->ex[sa->nexch - 2];
+	if (auth->type != IKE2_EXCH_AUTH || auth->outcome != EXO_ANSWERED ||
+	    info->type != IKE2_EXCH_INFORMATIONAL || !info->by_initiator || !info->nreq ||
+	    info->req_sk_np != IKE2_PLD_N || info->req_frags || info->req_len >= IKE2_ERROR_ONLY_MAX ||
+	    info->req_ns - auth->resp_ns > AUTH_REFUSAL_WINDOW_NS)
+		return false;
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
+	if (!d)
+		return true;
+	detect_evidence_exch(d, auth);
+	diag_evidence(d, info->req_frame, info->req_ns);
+	diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
+		     info->req_len);
+	diag_hint(d, "Most often AUTHENTICATION_FAILED: the responder's identity, certificate or authentication method is not what the initiator requires. Compare the initiator's remote id and authentication (certificate or PSK, trusted CA) with what the responder presents; its log names the reason.");
+	diag_commit(e, d);
+	/* The exchanges showed an established SA; this verdict ends it. */
+	sa->state = SAS_FAILED;
+	return true;
+}
+
+/* An initiator that opens a new IKE SA to the same peer right after this
+ * one came up, without deleting it, and sends no ESP, dropped it on its
+ * side: most often it could not install the child SA it had negotiated. */
+static void ike2_abandoned(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth = sa->nexch ? &sa->ex[sa->nexch - 1] : NULL;
+	struct diagnosis *d;
+
+	if (!sa->restart_frame || sa->state != SAS_ESTABLISHED || sa->child_flows || !auth ||
+	    auth->type != IKE2_EXCH_AUTH || auth->outcome != EXO_ANSWERED)
+		return;
+	d = diag_begin_sa(e, sa, DIAG_IKE_SA_ABANDONED, SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return;
+	detect_evidence_exch(d, auth);
+	diag_evidence(d, sa->restart_frame, sa->restart_ns);
+	diag_message(d, "The IKE SA came up, but %.3f s later the initiator opened a new one to the same peer without deleting it, and no ESP followed: it dropped this SA on its side",
+		     detect_seconds(sa->restart_ns - auth->resp_ns));
+	diag_hint(d, "Look at the initiator's log right after the IKE SA was established: most often it failed to install the child SA (the kernel lacks the negotiated ESP algorithm or IPsec support, an XFRM or policy error), or could not use what was negotiated (narrowed traffic selectors, a virtual IP).");
+	diag_commit(e, d);
+}
+
+void detect_ike_final(struct engine *e, struct ike_sa *sa)
+{
+	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa) && !ike2_child_missing(e, sa))
+		ike2_abandoned(e, sa);
+	if (sa->version == 2 && sa->invalid_ke_group)
+		invalid_ke(e, sa);
+	if (sa->version == 1 && sa->state == SAS_ESTABLISHED)
+		detect_ike1_dpd(e, sa);
+	natd_diagnose(e, sa);
+}
