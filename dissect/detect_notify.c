@@ -4,9 +4,12 @@
  * authentication and version failures, unknown SPIs, refused selectors. */
 #include "engine_int.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cur.h"
+#include "ike1.h"
 #include "ike2.h"
 #include "names.h"
 #include "proposal.h"
@@ -30,10 +33,21 @@ static const struct ike_sa *chosen_elsewhere(struct engine *e, const struct ike_
 	return NULL;
 }
 
+/* The request this message answers, if an exchange took it as its answer
+ * (IKEv1: the informational that closed the exchange waiting on it). */
+static const struct exch *answered_by(const struct ike_sa *sa, const struct unit *u)
+{
+	for (unsigned i = sa->nexch; i-- > 0;)
+		if (sa->ex[i].resp_frame == u->frame && sa->ex[i].nreq)
+			return &sa->ex[i];
+	return NULL;
+}
+
 static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)
 {
 	char offer[160] = "", why[256] = "";
 	struct diagnosis *d;
+	const struct exch *x;
 	const struct ike_sa *good;
 	struct proposal_set peer;
 
@@ -41,7 +55,12 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 			  CONF_CERTAIN);
 	if (!d)
 		return;
-	diag_evidence(d, sa->first_frame, sa->first_ns);
+	/* The refused offer: a child SA's is its exchange's request, the IKE
+	 * SA's its first message. */
+	if (!child)
+		diag_evidence(d, sa->first_frame, sa->first_ns);
+	else if ((x = answered_by(sa, u)) != NULL)
+		diag_evidence(d, x->req_frame, x->req_ns);
 	diag_evidence(d, u->frame, u->ts_ns);
 	if (!child && sa->have_offer && sa->offered.n) {
 		size_t at = 0;
@@ -103,13 +122,43 @@ static void refused_payload(const struct ike_msg *m, char *buf, size_t len)
 	}
 }
 
+/* IKEv1's INVALID_SPI names the ESP or AH SPI its sender has no SA for
+ * (RFC 2408 section 3.14.1): the clause naming it, or "". */
+static void invalid_spi_named(const struct ike_msg *m, char *buf, size_t len)
+{
+	if (ike_is_v2(m))
+		return;
+	for (unsigned i = 0; i < m->npl; i++) {
+		struct ike1_notify n;
+		const uint8_t *body;
+		struct cur c;
+		size_t bl;
+
+		if (m->pl[i].type != IKE1_PLD_N || m->pl[i].notify != N_INVALID_SPI)
+			continue;
+		body = ike_payload_body(m, i, &bl);
+		if (!body)
+			return;
+		ike1_parse_notify(body, bl, &n);
+		c = cur_make(n.spi.p, n.spi.len);
+		if ((n.proto == IKE1_PROTO_ESP || n.proto == IKE1_PROTO_AH) && n.spi_size == 4 &&
+		    cur_has(&c, 4))
+			snprintf(buf, len, " for %s SPI 0x%08" PRIx32, n.proto == IKE1_PROTO_ESP ? "ESP" : "AH",
+				 cur_be32(&c));
+		return;
+	}
+}
+
 static void certain_notify(struct engine *e, struct ike_sa *sa, const struct unit *u, unsigned code,
 			   unsigned sev, const char *msg, const char *hint)
 {
 	struct diagnosis *d = diag_begin_sa(e, sa, code, sev, CONF_CERTAIN);
+	const struct exch *x = answered_by(sa, u);
 
 	if (!d)
 		return;
+	if (x)
+		diag_evidence(d, x->req_frame, x->req_ns);
 	diag_evidence(d, u->frame, u->ts_ns);
 	diag_message(d, "%s", msg);
 	diag_hint(d, "%s", hint);
@@ -119,8 +168,9 @@ static void certain_notify(struct engine *e, struct ike_sa *sa, const struct uni
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type)
 {
-	bool phase1 = sa->version == 1 && sa->state != SAS_ESTABLISHED;
+	bool phase1 = sa->version == 1 && !sa->established_frame;
 	char nb[48], eb[48], msg[DIAG_TEXT];
+	const struct exch *x;
 	struct diagnosis *d;
 
 	switch (type) {
@@ -159,8 +209,11 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 		return;
 	case N_INVALID_IKE_SPI:
 	case N_INVALID_SPI:
-		snprintf(msg, sizeof(msg), "%s from the %s: it has no SA for what it received",
-			 diag_notify_name(sa->version, type, nb, sizeof(nb)),
+		eb[0] = '\0';
+		if (type == N_INVALID_SPI)
+			invalid_spi_named(m, eb, sizeof(eb));
+		snprintf(msg, sizeof(msg), "%s%s from the %s: it has no SA for what it received",
+			 diag_notify_name(sa->version, type, nb, sizeof(nb)), eb,
 			 from_initiator(sa, u) ? "initiator" : "responder");
 		certain_notify(e, sa, u, DIAG_IKE_INVALID_SPI, SEV_WARNING, msg,
 			       "One side lost its SA state (restart, expiry) while the other still uses it: make sure DPD is on so stale SAs are cleaned up, and that rekey lifetimes are sane on both sides.");
@@ -192,6 +245,8 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 			  CONF_CERTAIN);
 	if (!d)
 		return;
+	if ((x = answered_by(sa, u)) != NULL)
+		diag_evidence(d, x->req_frame, x->req_ns);
 	diag_evidence(d, u->frame, u->ts_ns);
 	msg[0] = '\0';
 	if (type == N_UNSUPPORTED_CRITICAL_PAYLOAD)

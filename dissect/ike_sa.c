@@ -317,8 +317,11 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 		}
 		return;
 	}
+	/* After phase 1, a cleartext error concerns a child SA (Quick Mode
+	 * refused, an unknown ESP SPI): the ISAKMP SA stays up. */
 	if (err) {
-		set_state(e, sa, SAS_FAILED, u);
+		if (!sa->established_frame)
+			set_state(e, sa, SAS_FAILED, u);
 		return;
 	}
 	if ((m->exchange == IKE1_EXCH_MAIN || m->exchange == IKE1_EXCH_AGGRESSIVE) && !sa->v1_mode)

@@ -545,6 +545,29 @@ int main(void)
 	ike1_phase1(&r, 0xab, 0xcb);
 	send_msg(&r, 2, 1, 1, 5, 0, 0x78, 0xab, 0xcb, 18);
 	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "IKEv1 INVALID_ID_INFORMATION after phase 1: child.ts_unacceptable");
+	/* Two Quick Modes refused in turn: the first refusal does not end the
+	 * ISAKMP SA, and each names its request. */
+	rig_start(&r);
+	ike1_phase1(&r, 0xae, 0xce);
+	send_msg(&r, 1, 2, 1, 32, 1, 0x61, 0xae, 0xce, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x62, 0xae, 0xce, 14);
+	send_msg(&r, 1, 2, 1, 32, 1, 0x63, 0xae, 0xce, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0x64, 0xae, 0xce, 18);
+	{
+		const struct ike_sa *sa = NULL;
+		const struct diagnosis *d = NULL;
+
+		for (uint32_t i = 0; i < engine_sa_slots(r.e) && !sa; i++)
+			sa = engine_sa(r.e, i);
+		is_int(sa ? sa->state : -1, SAS_ESTABLISHED, "  the ISAKMP SA stays established");
+		for (size_t i = 0; i < engine_diag_count(r.e); i++)
+			if (engine_diag(r.e, i)->code == DIAG_CHILD_NO_PROPOSAL)
+				d = engine_diag(r.e, i);
+		ok(d && d->nevidence == 2 && d->frames[0] == 5 && d->frames[1] == 6,
+		   "  NO_PROPOSAL_CHOSEN's evidence: the Quick Mode request and the notify");
+	}
+	is_int(rig_end(&r, DIAG_CHILD_TS_UNACCEPTABLE), 1, "  the second refusal: child.ts_unacceptable");
+	is_int(r.got.codes[DIAG_IKE_ERROR_NOTIFY], 0, "  not an ike.error_notify");
 
 	/* IKEv1 Quick Mode answered at once by an encrypted informational and
 	 * never by message 2: refused, even in a capture that ends there. */
@@ -1016,6 +1039,14 @@ int main(void)
 	ok(strstr(diag_text(&r, DIAG_IKE_ERROR_NOTIFY), "does not support payload type 200, which") != NULL,
 	   "  an unnamed type by its number: %s", diag_text(&r, DIAG_IKE_ERROR_NOTIFY));
 	rig_end(&r, DIAG_IKE_ERROR_NOTIFY);
+
+	/* IKEv1 INVALID_SPI says which SPI. */
+	rig_start(&r);
+	ike1_phase1(&r, 0xd7, 0xe7);
+	send_v1_child_end(&r, 2, 1, 0xd7, 0xe7, 11, 3, 0xd1000001);
+	ok(strstr(diag_text(&r, DIAG_IKE_INVALID_SPI), "INVALID_SPI for ESP SPI 0xd1000001 from the responder") != NULL,
+	   "IKEv1 INVALID_SPI names the ESP SPI: %s", diag_text(&r, DIAG_IKE_INVALID_SPI));
+	rig_end(&r, DIAG_IKE_INVALID_SPI);
 
 	/* ESP on after a cleartext Delete or INVALID_SPI naming its SPI. */
 	is_int(stale_after_end(1, 0, 3, 0xd1000001), CONF_CERTAIN, "ESP after a Delete of its SPI: esp.stale_spi, certain");
