@@ -102,15 +102,35 @@ static struct tcp_stream *tcp_find(struct tcp_table *t, const struct pkt *k, uns
 	return NULL;
 }
 
+/* Nothing more can come on this side: it closed, and every byte before
+ * its FIN is here; or it was never seen, or lost its framing. */
+static bool tcp_dir_done(const struct tcp_dir *t)
+{
+	return !t->active || t->desync || (t->fin && !t->nooo && t->base + t->len == t->fin_seq);
+}
+
+static bool tcp_stream_done(const struct tcp_stream *s)
+{
+	return s->reset || (tcp_dir_done(&s->dir[0]) && tcp_dir_done(&s->dir[1]));
+}
+
+/* A free slot, else the least recently used of the streams that ended
+ * (kept to trim their late retransmissions), else of all: only that one
+ * is an eviction. */
 static struct tcp_stream *tcp_create(struct decoder *d, const struct pkt *k)
 {
 	struct tcp_table *t = d->tcp;
-	struct tcp_stream *s = NULL;
+	struct tcp_stream *s = NULL, *ended = NULL;
 	uint32_t i;
 
 	for (i = 0; i < t->n && !s; i++)
 		if (!t->s[i].used)
 			s = &t->s[i];
+	for (i = 0; i < t->n && !s; i++)
+		if (tcp_stream_done(&t->s[i]) && (!ended || t->s[i].lru < ended->lru))
+			ended = &t->s[i];
+	if (!s && ended)
+		s = ended;
 	if (!s) {
 		s = &t->s[0];
 		for (i = 1; i < t->n; i++)
@@ -142,10 +162,12 @@ static void tcp_dir_start(struct tcp_dir *t, uint32_t base, bool syn, bool initi
 	t->prefix_pending = initiator;
 }
 
-/* Adds [lo, hi) to the islands, merging; false when there are too many. */
-static bool tcp_island_add(struct tcp_dir *t, uint32_t lo, uint32_t hi)
+/* Adds [lo, hi), come at now, to the islands, merging; false when there
+ * are too many. */
+static bool tcp_island_add(struct tcp_dir *t, uint32_t lo, uint32_t hi, int64_t now)
 {
 	unsigned i, w = 0;
+	int64_t since = now;
 
 	for (i = 0; i < t->nooo; i++) {
 		struct tcp_range r = t->ooo[i];
@@ -156,10 +178,11 @@ static bool tcp_island_add(struct tcp_dir *t, uint32_t lo, uint32_t hi)
 		}
 		lo = r.lo < lo ? r.lo : lo;
 		hi = r.hi > hi ? r.hi : hi;
+		since = r.since < since ? r.since : since;
 	}
 	if (w == TCP_MAX_OOO)
 		return false;
-	t->ooo[w++] = (struct tcp_range){ lo, hi };
+	t->ooo[w++] = (struct tcp_range){ lo, hi, since };
 	t->nooo = (uint8_t)w;
 	return true;
 }
@@ -181,6 +204,42 @@ static void tcp_island_join(struct tcp_dir *t)
 			moved = true;
 			break;
 		}
+	}
+}
+
+/* The gap timeout runs from the oldest island still waiting, not from
+ * one the hole before it has since joined to the run. */
+static void tcp_island_age(struct tcp_dir *t)
+{
+	t->ooo_since = 0;
+	for (unsigned i = 0; i < t->nooo; i++)
+		if (!t->ooo_since || t->ooo[i].since < t->ooo_since)
+			t->ooo_since = t->ooo[i].since;
+}
+
+/* Copies the bytes of [off, off + n) not held yet. A byte sent twice with
+ * different data keeps its first copy, as a receiver does, whether or not
+ * a frame ended before it (retransmissions are trimmed the same way). */
+static void tcp_copy_new(struct tcp_dir *t, uint32_t off, const uint8_t *p, uint32_t n)
+{
+	uint32_t pos = off > t->len ? off : t->len, end = off + n;
+
+	while (pos < end) {
+		uint32_t next = end;
+		bool held = false;
+
+		for (unsigned i = 0; i < t->nooo && !held; i++) {
+			if (t->ooo[i].lo <= pos && pos < t->ooo[i].hi) {
+				pos = t->ooo[i].hi;
+				held = true;
+			} else if (t->ooo[i].lo > pos && t->ooo[i].lo < next) {
+				next = t->ooo[i].lo;
+			}
+		}
+		if (held)
+			continue;
+		memcpy(t->buf + pos, p + (pos - off), next - pos);
+		pos = next;
 	}
 }
 
@@ -210,6 +269,16 @@ static void tcp_dir_data(struct decoder *d, struct tcp_dir *t, const struct unit
 		n -= (uint32_t)-off;
 		off = 0;
 	}
+	/* Nothing is sent after a FIN: what a segment claims past it is not
+	 * stream data. */
+	if (t->fin) {
+		int64_t room = (int32_t)(t->fin_seq - t->base) - off;
+
+		if (room <= 0)
+			return;
+		if ((uint64_t)room < n)
+			n = (uint32_t)room;
+	}
 	if ((uint64_t)off + n > bufsize) {
 		if ((uint32_t)off <= t->len)
 			tcp_dir_desync(d, tmpl, t, TCPEV_OVERFLOW, n);
@@ -217,19 +286,21 @@ static void tcp_dir_data(struct decoder *d, struct tcp_dir *t, const struct unit
 			tcp_dir_desync(d, tmpl, t, TCPEV_GAP, (uint32_t)off - t->len);
 		return;
 	}
-	memcpy(t->buf + off, p, n);
+	tcp_copy_new(t, (uint32_t)off, p, n);
 	if ((uint32_t)off <= t->len) {
 		if ((uint32_t)off + n > t->len)
 			t->len = (uint32_t)off + n;
 		tcp_island_join(t);
-	} else if (!tcp_island_add(t, (uint32_t)off, (uint32_t)off + n)) {
+	} else if (!tcp_island_add(t, (uint32_t)off, (uint32_t)off + n, now)) {
 		tcp_dir_desync(d, tmpl, t, TCPEV_GAP, tcp_first_island(t) - t->len);
 		return;
 	}
-	if (!t->nooo)
-		t->ooo_since = 0;
-	else if (!t->ooo_since)
-		t->ooo_since = now;
+	tcp_island_age(t);
+}
+
+static bool tcp_dir_overdue(const struct tcp_dir *t, int64_t now)
+{
+	return t->active && !t->desync && t->nooo && now - TCP_GAP_TIMEOUT_NS >= t->ooo_since;
 }
 
 /* Checks a direction's islands against the gap timeout. */
@@ -238,22 +309,36 @@ static void tcp_dir_expire(struct decoder *d, struct tcp_stream *s, unsigned i, 
 	struct tcp_dir *t = &s->dir[i];
 	struct unit tmpl;
 
-	if (!t->active || t->desync || !t->nooo || now - TCP_GAP_TIMEOUT_NS < t->ooo_since)
+	if (!tcp_dir_overdue(t, now))
 		return;
 	tcp_unit_init(s, i, &tmpl);
 	tcp_dir_desync(d, &tmpl, t, TCPEV_GAP, tcp_first_island(t) - t->len);
 }
 
+/* Oldest hole first, so the order of the gap events does not depend on
+ * where the streams sit in the table. */
 void tcp_expire(struct decoder *d, int64_t now_ns)
 {
 	struct tcp_table *t = d->tcp;
-	uint32_t i;
 
-	for (i = 0; i < t->n; i++) {
-		if (!t->s[i].used)
-			continue;
-		tcp_dir_expire(d, &t->s[i], 0, now_ns);
-		tcp_dir_expire(d, &t->s[i], 1, now_ns);
+	for (;;) {
+		struct tcp_stream *oldest = NULL;
+		unsigned dir = 0;
+
+		for (uint32_t i = 0; i < t->n; i++) {
+			for (unsigned k = 0; k < 2 && t->s[i].used; k++) {
+				const struct tcp_dir *x = &t->s[i].dir[k];
+
+				if (tcp_dir_overdue(x, now_ns) &&
+				    (!oldest || x->ooo_since < oldest->dir[dir].ooo_since)) {
+					oldest = &t->s[i];
+					dir = k;
+				}
+			}
+		}
+		if (!oldest)
+			return;
+		tcp_dir_expire(d, oldest, dir, now_ns);
 	}
 }
 
@@ -294,15 +379,23 @@ void tcp_segment(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len
 	s->last_ns = k->u.ts_ns;
 	t = &s->dir[who];
 	tcp_unit_init(s, who, &tmpl);
+	/* After an RST, segments still in flight carry nothing to deliver:
+	 * their receiver has dropped the connection. As a receiver does (RFC
+	 * 5961 section 3.2), only an RST at the sender's next sequence number
+	 * counts: a guessed one does not blind the stream. */
 	if (flags & TCP_RST) {
-		tcp_stream_clear(s);
+		if (!t->active || seq == t->base + t->len)
+			s->reset = true;
 		return;
 	}
 	if (flags & TCP_SYN) {
 		/* A pure SYN comes from the connecting side; SYN-ACK from the server. */
+		s->reset = false;
 		tcp_dir_start(t, seq + 1, true, !(flags & TCP_ACK));
 		return;
 	}
+	if (s->reset)
+		return;
 	if (!t->active)
 		tcp_dir_start(t, seq, false, decoder_is_tcp_port(d, k->u.dport));
 	n = (uint32_t)cur_left(&c);
@@ -314,11 +407,10 @@ void tcp_segment(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len
 	    (int32_t)(seq + (uint32_t)(orig_len - hlen) - (t->base + t->len)) > 0)
 		tcp_dir_desync(d, &tmpl, t, TCPEV_GAP, (uint32_t)(orig_len - hlen - n));
 	tcp_dir_expire(d, s, who, k->u.ts_ns);
-	if (flags & TCP_FIN) {
-		if (t->nooo && !t->desync)
-			tcp_dir_desync(d, &tmpl, t, TCPEV_GAP, tcp_first_island(t) - t->len);
-		t->active = false;
-		if (!s->dir[!who].active)
-			tcp_stream_clear(s);
+	/* The stream stays: a retransmission after the FIN is trimmed like any
+	 * other, and a hole before it waits for the gap timeout. */
+	if ((flags & TCP_FIN) && !t->fin) {
+		t->fin = true;
+		t->fin_seq = seq + (uint32_t)(orig_len - hlen);
 	}
 }

@@ -13,6 +13,7 @@
 
 struct tcp_range {
 	uint32_t lo, hi; /* offsets from base */
+	int64_t since;   /* packet time its oldest bytes came */
 };
 
 /* The bytes one endpoint sent. */
@@ -22,6 +23,8 @@ struct tcp_dir {
 	bool initiator;       /* the connecting side: its stream starts with "IKETCP" */
 	bool prefix_pending;  /* prefix not yet checked */
 	bool desync;          /* framing lost after a gap: deliver nothing more */
+	bool fin;             /* a FIN came: nothing is sent at or after fin_seq */
+	uint32_t fin_seq;
 	uint8_t nooo;
 	uint32_t base;        /* sequence number of buf[0] */
 	uint32_t len;         /* contiguous bytes at buf */
@@ -36,6 +39,7 @@ struct tcp_stream {
 	uint8_t addr[2][16];  /* endpoint 0 = sender of the first segment seen */
 	uint16_t port[2];
 	uint64_t lru;
+	bool reset;           /* an RST ended it: only a new SYN starts it again */
 	uint64_t last_frame;
 	int64_t last_ns;
 	struct tcp_dir dir[2]; /* dir[i] = bytes sent by endpoint i */

@@ -255,10 +255,93 @@ static void test_table(void)
 	seg(d, true, 0xfffffff1u, TH_ACK, buf, 6 + lfike);
 	seg(d, true, 0xfffffff1u + 6 + (uint32_t)lfike, TH_ACK, fesp, lfesp);
 	ok(g.n == 3 && is_ike(1) && g.u[2].kind == UNIT_ESP, "sequence wrap: prefix, IKE, ESP");
-	seg(d, true, 0xfffffff1u, TH_RST, NULL, 0);
+	/* An RST off the sender's next sequence number is not believed. */
 	g.n = 0;
+	seg(d, true, 0xfffffff1u, TH_RST, NULL, 0);
 	seg(d, true, 0xfffffff1u + 6 + (uint32_t)(lfike + lfesp), TH_ACK, fike, lfike);
-	ok(g.n == 1 && is_ike(0), "after RST a segment starts a mid-stream stream");
+	ok(g.n == 1 && is_ike(0), "RST at an old sequence number: the stream goes on");
+	/* One at it ends the stream: a segment still in flight is not read. */
+	seg(d, true, 0xfffffff1u + 6 + (uint32_t)(2 * lfike + lfesp), TH_RST, NULL, 0);
+	g.n = 0;
+	seg(d, true, 0xfffffff1u + 6 + (uint32_t)(2 * lfike + lfesp), TH_ACK, fike, lfike);
+	is_int(g.n, 0, "after an RST at the next sequence number: nothing more");
+	seg(d, true, 77, TH_SYN, NULL, 0);
+	memcpy(buf, "IKETCP", 6);
+	memcpy(buf + 6, fike, lfike);
+	seg(d, true, 78, TH_ACK, buf, 6 + lfike);
+	ok(g.n == 2 && is_ike(1), "  until a new SYN");
+	decoder_free(d);
+}
+
+/* The closing of a stream: a FIN with a hole before it, retransmissions
+ * after it, bytes sent twice with different data, and the order of gap
+ * events across streams. */
+static void test_close(void)
+{
+	struct decoder *d = fresh(0);
+	uint8_t other[64];
+	uint32_t s0 = 101 + 6;
+
+	/* Data and FIN sent again after both sides closed: read once. */
+	seg(d, true, 100, TH_SYN, NULL, 0);
+	seg(d, false, 700, TH_SYN | TH_ACK, NULL, 0);
+	memcpy(buf, "IKETCP", 6);
+	memcpy(buf + 6, fike, lfike);
+	seg(d, true, 101, TH_ACK | TH_PSH, buf, 6 + lfike);
+	seg(d, true, s0 + (uint32_t)lfike, TH_ACK | TH_PSH | TH_FIN, fike, lfike);
+	seg(d, false, 701, TH_ACK | TH_FIN, NULL, 0);
+	ok(g.n == 3 && is_ike(1) && is_ike(2), "prefix and two frames, the second with the FIN");
+	g.n = 0;
+	seg(d, true, s0 + (uint32_t)lfike, TH_ACK | TH_PSH | TH_FIN, fike, lfike);
+	is_int(g.n, 0, "  the last segment sent again after the close: no second unit");
+	seg(d, true, s0 + 2 * (uint32_t)lfike + 1, TH_ACK, fesp, lfesp);
+	is_int(g.n, 0, "  bytes past the FIN: nothing");
+	decoder_free(d);
+
+	/* A FIN whose segment comes before the one ahead of it. */
+	d = fresh(0);
+	seg(d, true, 500, TH_ACK, fike, lfike);
+	seg(d, true, 500 + 2 * (uint32_t)lfike, TH_ACK | TH_FIN, fike, lfike);
+	seg(d, true, 500 + (uint32_t)lfike, TH_ACK, fike, lfike);
+	ok(g.n == 3 && is_ike(0) && is_ike(1) && is_ike(2), "FIN ahead of a missing segment: three frames, no gap");
+	decoder_free(d);
+
+	/* The gap timeout runs from the oldest island still waiting. */
+	d = fresh(0);
+	seg_cut(d, true, 500, TH_ACK, fike, lfike, SEC, 0);
+	seg_cut(d, true, 500 + 2 * (uint32_t)lfike, TH_ACK, fike, lfike, SEC + SEC / 10, 0);
+	seg_cut(d, true, 500 + 4 * (uint32_t)lfike, TH_ACK, fike, lfike, 10 * SEC, 0);
+	seg_cut(d, true, 500 + (uint32_t)lfike, TH_ACK, fike, lfike, 10 * SEC + SEC / 2, 0);
+	seg_cut(d, false, 7000, TH_ACK, NULL, 0, 11 * SEC + SEC / 5, 0);
+	seg_cut(d, true, 500 + 3 * (uint32_t)lfike, TH_ACK, fike, lfike, 11 * SEC + SEC / 2, 0);
+	is_int(g.n, 5, "an island joined at 10.5 s, another waiting since 10 s: no gap at 11.2 s");
+	decoder_free(d);
+
+	/* A byte sent twice with different data keeps its first copy. */
+	d = fresh(0);
+	memcpy(other, fike, lfike);
+	other[28] ^= 0x5a;    /* in the message ID */
+	seg(d, true, 500, TH_ACK, fike, 30);
+	seg(d, true, 500, TH_ACK, other, 30);
+	seg(d, true, 530, TH_ACK, fike + 30, lfike - 30);
+	ok(g.n == 1 && is_ike(0), "bytes sent again with other data: the first copy is kept");
+	decoder_free(d);
+
+	/* Gap events come oldest first, wherever their streams sit. */
+	d = fresh(0);
+	cport = 41001;
+	seg_cut(d, true, 500, TH_ACK, fike, lfike, SEC, 0);
+	cport = 41000;
+	seg_cut(d, true, 500, TH_ACK, fike, lfike, SEC, 0);
+	seg_cut(d, true, 500 + 2 * (uint32_t)lfike, TH_ACK, fike, lfike, SEC + SEC / 10, 0);
+	cport = 41001;
+	seg_cut(d, true, 500 + 2 * (uint32_t)lfike, TH_ACK, fike, lfike, 2 * SEC, 0);
+	cport = CPORT;
+	g.n = 0;
+	decoder_expire(d, INT64_MAX);
+	ok(g.n == 2 && is_event(0, TCPEV_GAP) && g.u[0].sport == 41000 && is_event(1, TCPEV_GAP) &&
+		   g.u[1].sport == 41001,
+	   "two holes at the end: the older stream's gap first");
 	decoder_free(d);
 }
 
@@ -269,5 +352,6 @@ int main(void)
 	test_gap();
 	test_bad();
 	test_table();
+	test_close();
 	return tap_done();
 }
