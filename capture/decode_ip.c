@@ -231,39 +231,45 @@ unsigned ip6_skip_ext(struct cur *c, uint8_t *nh)
 	return DERR_EXT_HEADER_LOOP;
 }
 
-static void ip6_fragment(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len)
+/* A fragment header at c. An atomic fragment (RFC 6946: a fragment header
+ * on a whole datagram) is passed over like any extension header: true, with
+ * c, orig_len and nh moved past it, so that a chain of them counts against
+ * the walk's limit instead of recursing. Otherwise false, the fragment
+ * handled. */
+static bool ip6_fragment(struct decoder *d, struct pkt *k, struct cur *c, size_t *orig_len,
+			 uint8_t *nh)
 {
 	struct frag_in in;
 	uint16_t offm;
 
-	in.proto = cur_u8(&c);
-	cur_skip(&c, 1);
-	offm = cur_be16(&c);
-	in.ident = cur_be32(&c);
-	if (c.err) {
+	in.proto = cur_u8(c);
+	cur_skip(c, 1);
+	offm = cur_be16(c);
+	in.ident = cur_be32(c);
+	if (c->err) {
 		decoder_error(d, k, DERR_TRUNCATED_IP, false);
-		return;
+		return false;
 	}
 	in.off = offm & 0xfff8;
 	in.more = offm & 1;
-	in.data = c;
-	orig_len -= 8;
-	/* RFC 6946 atomic fragment: a fragment header on a whole datagram. */
+	in.data = *c;
+	*orig_len -= 8;
 	if (!in.off && !in.more) {
-		ip6_walk(d, k, in.proto, c, orig_len);
-		return;
+		*nh = in.proto;
+		return true;
 	}
 	/* A fragment inside a reassembled datagram would reassemble into the
 	 * buffer being read; no sender does that. */
-	if (k->u.ip_frags || cur_left(&c) < orig_len) {
+	if (k->u.ip_frags || cur_left(c) < *orig_len) {
 		decoder_error(d, k, k->u.ip_frags ? DERR_BAD_IP_HEADER : DERR_TRUNCATED_IP, false);
-		return;
+		return false;
 	}
-	if (in.more && orig_len % 8) {
+	if (in.more && *orig_len % 8) {
 		decoder_error(d, k, DERR_BAD_IP_HEADER, false);
-		return;
+		return false;
 	}
 	ipfrag_add(d, k, &in);
+	return false;
 }
 
 void ip6_walk(struct decoder *d, struct pkt *k, uint8_t nh, struct cur c, size_t orig_len)
@@ -290,8 +296,9 @@ void ip6_walk(struct decoder *d, struct pkt *k, uint8_t nh, struct cur c, size_t
 			nh = next;
 			break;
 		case IP6_NH_FRAGMENT:
-			ip6_fragment(d, k, c, orig_len);
-			return;
+			if (!ip6_fragment(d, k, &c, &orig_len, &nh))
+				return;
+			break;
 		case IP6_NH_NONE:
 			return;
 		default:

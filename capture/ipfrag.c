@@ -466,7 +466,9 @@ void ipfrag_add(struct decoder *d, struct pkt *k, const struct frag_in *in)
 		g->have_last = 1;
 		g->total = hi;
 	}
-	if (lo == 0 && !g->have_first) {
+	/* The first fragment with data: an empty one at offset 0 would hide
+	 * the real first one's ports. */
+	if (lo == 0 && len && !g->have_first) {
 		g->have_first = 1;
 		g->ttl = k->u.ttl;
 		g->proto = in->proto;

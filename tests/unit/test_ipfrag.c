@@ -246,10 +246,52 @@ static void test_v6(void)
 	is_int(g.n == 1 ? g.u[0].kind : 0, UNIT_IKE, "v6 atomic fragment decoded directly");
 	is_int(g.u[0].ip_frags, 0, "  not counted as fragmented");
 
+	/* A chain of atomic fragments counts against the header limit, as a
+	 * chain of other extension headers does (and is walked, not recursed). */
+	{
+		static uint8_t chain[8 * 40 + 200];
+		unsigned hops[2] = { 4, 30 };
+
+		for (unsigned h = 0; h < 2; h++) {
+			size_t at = 0;
+
+			g.n = 0;
+			for (unsigned i = 0; i < hops[h]; i++, at += 8) {
+				memset(chain + at, 0, 8);
+				chain[at] = i + 1 < hops[h] ? 44 : 17;
+				put32(chain + at + 4, 100 + i);
+			}
+			memcpy(chain + at, dgram, dlen);
+			n = mk_ip6(ip, 44, chain, at + dlen);
+			decoder_frame(d, LINKTYPE_RAW, ip, (uint32_t)n, (uint32_t)n, SEC, 60 + h);
+			if (h == 0)
+				is_int(g.n == 1 ? g.u[0].kind : 0, UNIT_IKE, "v6 four atomic fragment headers: decoded");
+			else
+				is_int(g.n, 0, "v6 thirty atomic fragment headers: no unit (ext_header_loop)");
+		}
+	}
+
 	g.n = 0;
 	frag6(d, 0x1237, 24, 24, false, 2 * SEC);
 	decoder_expire(d, INT64_MAX);
 	is_int(g.n, 2, "v6 incomplete datagrams expire at end of input");
+	decoder_free(d);
+}
+
+/* An empty fragment at offset 0 (MF set) does not stand for the first
+ * fragment: the ports come from the one with data. */
+static void test_empty_first(void)
+{
+	struct decoder *d = fresh(0, 0);
+	size_t n;
+
+	dgram_ike();
+	n = mk_ip4(ip, 17, 7, 0x2000, 0, dgram, 0);
+	decoder_frame(d, LINKTYPE_RAW, ip, (uint32_t)n, (uint32_t)n, SEC, ++frame_no);
+	frag4(d, 7, 0, 24, true, SEC);
+	decoder_expire(d, INT64_MAX);
+	ok(g.n == 1 && g.u[0].kind == UNIT_FRAG_EXPIRED, "empty first fragment, then the real one: incomplete");
+	is_int(g.n == 1 ? g.u[0].sport : 0, 500, "  the ports of the fragment with data");
 	decoder_free(d);
 }
 
@@ -308,6 +350,7 @@ int main(void)
 	test_expire();
 	test_pool();
 	test_v6();
+	test_empty_first();
 	test_esp();
 	test_expired_first_bytes();
 	return tap_done();
