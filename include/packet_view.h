@@ -16,6 +16,8 @@ const char *time_of_day(int64_t ts_ns, char *buf, size_t len);
 /* Writes ISO 8601 UTC with microseconds into buf. */
 const char *time_iso(int64_t ts_ns, char *buf, size_t len);
 const char *ike_exchange_label(const struct ike_msg *m);
+/* The same from a major version and an exchange type (NULL if unknown). */
+const char *ike_exchange_label_of(unsigned major, unsigned exchange);
 const char *ike_payload_label(const struct ike_msg *m, unsigned type);
 const char *ike_notify_label(const struct ike_msg *m, unsigned type);
 const char *ike_notify_full_name(const struct ike_msg *m, unsigned type);

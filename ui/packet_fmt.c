@@ -93,9 +93,14 @@ const char *time_iso(int64_t ts_ns, char *buf, size_t len)
 	return buf;
 }
 
+const char *ike_exchange_label_of(unsigned major, unsigned exchange)
+{
+	return major == 2 ? ike2_exchange_name(exchange) : ike1_exchange_abbrev(exchange);
+}
+
 const char *ike_exchange_label(const struct ike_msg *m)
 {
-	return m->major == 2 ? ike2_exchange_name(m->exchange) : ike1_exchange_abbrev(m->exchange);
+	return ike_exchange_label_of(m->major, m->exchange);
 }
 
 const char *ike_payload_label(const struct ike_msg *m, unsigned type)

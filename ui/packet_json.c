@@ -120,6 +120,16 @@ static void json_icmp(struct json *j, const struct icmp_error *ic)
 		json_spi32(j, "quoted_esp_spi", ic->q_esp_spi);
 	if (ic->q_has_ike)
 		json_hex(j, "quoted_ike_ispi", ic->q_ike_ispi, 8);
+	if (ic->q_has_ike && ic->q_has_msgid) {
+		json_u64(j, "quoted_ike_version", ic->q_ike_version >> 4);
+		json_u64(j, "quoted_ike_exchange", ic->q_ike_exch);
+		json_name_or_num(j, "quoted_ike_exchange_name",
+				 ike_exchange_label_of(ic->q_ike_version >> 4, ic->q_ike_exch), ic->q_ike_exch);
+		json_u64(j, "quoted_ike_flags", ic->q_ike_flags);
+		json_u64(j, "quoted_ike_msg_id", ic->q_ike_msgid);
+		if (ic->q_ike_len)
+			json_u64(j, "quoted_ike_length", ic->q_ike_len);
+	}
 	json_obj_end(j);
 }
 

@@ -96,6 +96,25 @@ static void print_ike(FILE *f, const struct ike_msg *m)
 		fprintf(f, " malformed: %s at offset %" PRIu32, ike_perr_text(m->err), m->err_off);
 }
 
+/* The quoted IKE header as far as the quote goes: which request (or
+ * response) the error answered. */
+static void print_quoted_ike(FILE *f, const struct icmp_error *ic)
+{
+	unsigned major = ic->q_ike_version >> 4;
+	const char *ex = ike_exchange_label_of(major, ic->q_ike_exch);
+
+	fprintf(f, " IKEv%u", major);
+	if (ex)
+		fprintf(f, " %s", ex);
+	else
+		fprintf(f, " exchange(%u)", ic->q_ike_exch);
+	if (major == 2)
+		fprintf(f, " %s", (ic->q_ike_flags & IKE2_FLAG_RESPONSE) ? "response" : "request");
+	fprintf(f, " %" PRIu32, ic->q_ike_msgid);
+	if (ic->q_ike_len)
+		fprintf(f, " (%" PRIu32 ")", ic->q_ike_len);
+}
+
 static void print_icmp(FILE *f, const struct icmp_error *ic)
 {
 	char src[64], dst[64];
@@ -111,6 +130,8 @@ static void print_icmp(FILE *f, const struct icmp_error *ic)
 		fputs(" ike ", f);
 		text_hex(f, ic->q_ike_ispi, 8, 0);
 		fputs("_i", f);
+		if (ic->q_has_msgid)
+			print_quoted_ike(f, ic);
 	} else
 		fprintf(f, " proto %u", ic->q_proto);
 }
