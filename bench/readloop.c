@@ -48,6 +48,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	capture_file_close(&f);
-	bench_report(libpcap_default ? "readloop_libpcap_default" : "readloop", n, bench_now() - t0, check);
+	bench_report(libpcap_default ? "readloop_libpcap_default" : "readloop", n, bench_now() - t0, check, "");
 	return 0;
 }

@@ -324,7 +324,12 @@ static void *reader_main(void *arg)
 {
 	struct capture *c = arg;
 
+	struct timespec cpu;
+
 	c->read_rc = read_frames(c);
+	/* Before the close: capture_run reads it once the ring is done. */
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0)
+		c->st.reader_cpu_ns = (uint64_t)cpu.tv_sec * 1000000000u + (uint64_t)cpu.tv_nsec;
 	unit_ring_close(c->ring);
 	return NULL;
 }
@@ -421,6 +426,7 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
 	s->bytes = __atomic_load_n(&c->st.bytes, __ATOMIC_RELAXED);
 	s->ps_recv = c->st.ps_recv;
 	s->ps_drop = c->st.ps_drop;
+	s->reader_cpu_ns = c->threaded ? 0 : c->st.reader_cpu_ns;
 	s->ps_ifdrop = c->st.ps_ifdrop;
 	s->live = c->st.live;
 }

@@ -87,6 +87,7 @@ struct capture_stats {
 	uint64_t bytes;
 	uint32_t ps_recv, ps_drop, ps_ifdrop; /* live only: kernel counters */
 	bool live;
+	uint64_t reader_cpu_ns; /* CPU time of the reading thread, once capture_run returned */
 };
 
 struct capture;
