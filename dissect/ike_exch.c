@@ -27,15 +27,22 @@ static uint64_t message_hash(const struct engine *e, const struct unit *u)
 	return h ^ u->orig_len;
 }
 
-/* The exchange ring keeps the latest SA_MAX_EXCH exchanges. */
+/* The exchange ring keeps the latest SA_MAX_EXCH exchanges. A full one
+ * gives up its oldest ended exchange: one still waiting for its answer
+ * keeps its copies and its verdict to come. Only when all wait does the
+ * oldest go. */
 static struct exch *exch_new(struct ike_sa *sa, const struct ike_msg *m, bool by_init)
 {
 	struct exch *x;
 
 	if (sa->nexch == SA_MAX_EXCH) {
-		if (sa->ex[0].outcome == EXO_PENDING && sa->pending)
+		unsigned old = 0;
+
+		while (old < SA_MAX_EXCH - 1u && sa->ex[old].outcome == EXO_PENDING)
+			old++;
+		if (sa->ex[old].outcome == EXO_PENDING && sa->pending)
 			sa->pending--;
-		memmove(&sa->ex[0], &sa->ex[1], sizeof(sa->ex[0]) * (SA_MAX_EXCH - 1));
+		memmove(&sa->ex[old], &sa->ex[old + 1], sizeof(sa->ex[0]) * (SA_MAX_EXCH - 1 - old));
 		sa->nexch--;
 	}
 	x = &sa->ex[sa->nexch++];
@@ -52,6 +59,18 @@ static struct exch *exch_find(struct ike_sa *sa, uint32_t msg_id, bool by_init)
 {
 	for (int i = sa->nexch - 1; i >= 0; i--)
 		if (sa->ex[i].msg_id == msg_id && sa->ex[i].by_initiator == by_init)
+			return &sa->ex[i];
+	return NULL;
+}
+
+/* An exchange of this message ID and side whose answer these bytes repeat:
+ * a copy of an old answer comes back late (its request was sent again)
+ * after a newer request with the same ID. */
+static struct exch *exch_answered_by(struct ike_sa *sa, uint32_t msg_id, bool by_init, uint64_t hash)
+{
+	for (int i = sa->nexch - 1; i >= 0; i--)
+		if (sa->ex[i].msg_id == msg_id && sa->ex[i].by_initiator == by_init && sa->ex[i].nresp &&
+		    sa->ex[i].resp_hash == hash)
 			return &sa->ex[i];
 	return NULL;
 }
@@ -195,8 +214,12 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			x->req_ip_frags = u->ip_frags;
 			x->req_sk_np = ike_first_fragment_np(m);
 			x->nreq = 1;
-			x->outcome = EXO_PENDING;
-			sa->pending++;
+			/* A capture that began between a request and its answer
+			 * sees the answer first: the exchange stays answered. */
+			if (!x->nresp) {
+				x->outcome = EXO_PENDING;
+				sa->pending++;
+			}
 		}
 	} else {
 		/* Packet time can run backwards in merged captures: no negative gaps. */
@@ -255,18 +278,40 @@ static void rejudge_timeouts(struct engine *e, struct ike_sa *sa, const struct e
 	}
 }
 
-static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
-			 const struct unit *u, const struct ike_msg *m)
+/* Whether this response datagram begins another copy of the response: an
+ * unfragmented one always does; an IKE fragment when its number is one the
+ * copy arriving now already holds (as for requests, add_fragment). */
+static bool response_copy(struct exch *x, const struct ike_msg *m)
+{
+	uint32_t bit = m->frag_num && m->frag_num <= 32 ? 1u << (m->frag_num - 1) : 0;
+
+	if (!m->frag_num)
+		return true;
+	if (x->nresp && !(x->resp_frag_copy & bit)) {
+		x->resp_frag_copy |= bit;
+		return false;
+	}
+	x->resp_frag_copy = bit;
+	return true;
+}
+
+/* Returns whether this was the exchange's first response, whose hash then
+ * tells its copies. */
+static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
+			 const struct unit *u, const struct ike_msg *m, uint64_t hash)
 {
 	bool late = x->outcome == EXO_TIMEOUT || x->outcome == EXO_REFUSED;
 
+	if (!response_copy(x, m))
+		return false;
 	if (x->nresp < UINT8_MAX)
 		x->nresp++;
 	if (x->nresp > 1)
-		return;
+		return false;
 	x->resp_frame = u->frame;
 	x->resp_ns = u->ts_ns;
 	x->resp_len = (uint32_t)u->orig_len;
+	x->resp_hash = hash;
 	x->resp_sk_np = ike_first_fragment_np(m);
 	x->resp_notify = ike_first_error_notify(m);
 	if (x->outcome == EXO_PENDING && x->nreq && sa->pending)
@@ -281,6 +326,7 @@ static void add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 		rejudge_timeouts(e, sa, x);
 	}
 	exch_end(e, sa, x);
+	return true;
 }
 
 /* A child rekey (CREATE_CHILD_SA opening with N(REKEY_SA), answered with an
@@ -339,14 +385,20 @@ static bool track_ike2(struct engine *e, struct ike_sa *sa, const struct unit *u
 			x = exch_new(sa, m, by_init);
 		add_request(e, sa, x, u, m, h);
 	} else {
+		uint64_t h = message_hash(e, u);
+		struct exch *old = exch_answered_by(sa, m->msg_id, by_init, h);
+
+		if (old) {
+			add_response(e, sa, old, u, m, h);
+			return true;
+		}
 		if (!x) {
 			x = exch_new(sa, m, by_init);
 			x->outcome = EXO_PENDING;
 		}
 		if (answer_set_aside(x, u))
 			return false;
-		add_response(e, sa, x, u, m);
-		if (x->nresp == 1)
+		if (add_response(e, sa, x, u, m, h))
 			child_rekeyed(e, sa, x);
 	}
 	return true;
@@ -402,16 +454,21 @@ static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		add_request(e, sa, mine, u, m, h);
 		return true;
 	}
-	if (theirs && theirs->nresp && theirs->resp_hash == h) {
-		if (theirs->nresp < UINT8_MAX)
-			theirs->nresp++;
+	/* An answer again (the newest, or an older one of the same message
+	 * ID that its requester sent again), or the later IKE fragments of
+	 * the newest (counted as copies by their numbers). */
+	if ((x = exch_answered_by(sa, m->msg_id, !from_init, h)) != NULL) {
+		add_response(e, sa, x, u, m, h);
+		return true;
+	}
+	if (theirs && theirs->nresp && m->frag_num > 1 && theirs->resp_frag_copy) {
+		add_response(e, sa, theirs, u, m, h);
 		return true;
 	}
 	if (theirs && theirs->nreq && theirs->nresp == 0 && (!mine || mine < theirs)) {
 		if (answer_set_aside(theirs, u))
 			return false;
-		add_response(e, sa, theirs, u, m);
-		theirs->resp_hash = h;
+		add_response(e, sa, theirs, u, m, h);
 		return true;
 	}
 	if (mine && mine->nresp &&

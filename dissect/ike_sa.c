@@ -132,15 +132,22 @@ static bool sent_by_initiator(const struct ike_sa *sa, const struct unit *u, con
 	return true;
 }
 
-static void update_endpoints(struct ike_sa *sa, const struct unit *u, bool from_init)
+static void update_endpoints(struct ike_sa *sa, const struct unit *u, const struct ike_msg *m,
+			     bool from_init)
 {
 	uint16_t my_port = from_init ? sa->init_port : sa->resp_port;
+	bool seen = sa->msgs_from_init + sa->msgs_from_resp > 0;
 
 	if (u->transport == TR_UDP4500 && sa->transport == TR_UDP500)
 		sa->moved_to_4500 = 1;
 	else if (u->sport != my_port && !(u->transport == TR_UDP4500 && sa->moved_to_4500 &&
 					  u->sport == 4500))
-		sa->port_changed = sa->msgs_from_init + sa->msgs_from_resp > 0;
+		sa->port_changed = seen;
+	/* An IKEv2 request from a new address: MOBIKE (RFC 4555) or a NAT
+	 * that rebound. An answer from elsewhere is another story (reply_moved). */
+	if (seen && m->major == 2 && !(m->flags & IKE2_FLAG_RESPONSE) &&
+	    !engine_addr_eq(&u->src, from_init ? &sa->init_ip : &sa->resp_ip))
+		sa->port_changed = 1;
 	if (u->transport == TR_TCP)
 		sa->tcp = 1;
 	sa->transport = u->transport;
@@ -282,6 +289,14 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 	}
 }
 
+static bool ike2_protected(const struct ike_msg *m)
+{
+	for (unsigned i = 0; i < m->npl; i++)
+		if (m->pl[i].type == IKE2_PLD_SK || m->pl[i].type == IKE2_PLD_SKF)
+			return true;
+	return false;
+}
+
 /* State as far as the cleartext shows it. */
 static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit *u,
 			  const struct ike_msg *m, bool from_init)
@@ -292,6 +307,12 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 	if (sa->state == SAS_FAILED || sa->state == SAS_DELETED)
 		return;
 	if (m->major == 2) {
+		/* An SA first seen after its IKE_AUTH (the capture began later,
+		 * or an IKE rekey made it) is up once a protected exchange of it
+		 * is answered: only an established SA has the keys. */
+		if (sa->state == SAS_CONNECTING && response && ike2_protected(m) &&
+		    (m->exchange == IKE2_EXCH_CREATE_CHILD || m->exchange == IKE2_EXCH_INFORMATIONAL))
+			set_state(e, sa, SAS_ESTABLISHED, u);
 		if (m->exchange == IKE2_EXCH_SA_INIT && response) {
 			if (err == IKE2_N_INVALID_KE_PAYLOAD || err == 0) {
 				for (unsigned i = 0; i < m->npl; i++)
@@ -388,7 +409,7 @@ void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg 
 	if (memcmp(m->rspi, zero, 8) != 0)
 		memcpy(sa->rspi, m->rspi, 8);
 	from_init = sent_by_initiator(sa, u, m);
-	update_endpoints(sa, u, from_init);
+	update_endpoints(sa, u, m, from_init);
 	/* Before this message indexes its own SA, the peer index names the
 	 * latest other one of the two hosts. */
 	if (m->major == 2 && m->exchange == IKE2_EXCH_SA_INIT && from_init && !m->encrypted &&

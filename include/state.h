@@ -98,6 +98,7 @@ struct exch {
 	uint8_t diag_sev;      /* an answer after all resolves it (and its severity) */
 	uint32_t diag_at;      /* where it is kept for the report + 1, 0 if not kept */
 	uint32_t req_len, resp_len;
+	uint32_t resp_frag_copy; /* IKE fragment numbers 1..32 of the response copy arriving now */
 	uint32_t refuse_len;   /* an encrypted informational from the peer while this waited, */
 	uint64_t refuse_frame; /* IKEv1's way to refuse (0 if none): judged when the wait ends */
 	int64_t refuse_ns;

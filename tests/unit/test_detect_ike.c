@@ -464,9 +464,146 @@ static unsigned rig_end(struct rig *r, unsigned code)
 	return n;
 }
 
+/* The SA whose initiator SPI is eight bytes of ispi, NULL if none. */
+static const struct ike_sa *rig_sa(struct rig *r, uint8_t ispi)
+{
+	for (uint32_t i = 0; i < engine_sa_slots(r->e); i++) {
+		const struct ike_sa *sa = engine_sa(r->e, i);
+
+		if (sa && sa->ispi[0] == ispi)
+			return sa;
+	}
+	return NULL;
+}
+
+/* The SA's exchange whose first request copy was frame, NULL if none. */
+static const struct exch *rig_exch(const struct ike_sa *sa, uint64_t frame)
+{
+	for (unsigned i = 0; sa && i < sa->nexch; i++)
+		if (sa->ex[i].req_frame == frame)
+			return &sa->ex[i];
+	return NULL;
+}
+
+/* One IKEv1 fragment (the Cisco format strongSwan speaks: payload 132,
+ * fragment ID, number, last flag) of a Main Mode message. */
+static void send_v1_frag(struct rig *r, uint8_t from, uint8_t to, uint8_t ispi, uint8_t rspi,
+			 uint8_t num, bool last)
+{
+	uint8_t m[28 + 8 + 24];
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = 132;
+	m[17] = 0x10;
+	m[18] = 2;
+	m[27] = sizeof(m);
+	m[31] = 8 + 24;
+	m[33] = from;      /* fragment ID: one per message */
+	m[34] = num;
+	m[35] = last;
+	memset(m + 36, num, 24);
+	feed(r, from, to, m, sizeof(m));
+}
+
+/* Requests and answers in odd orders: each answer goes with its request. */
+static void test_pairing(void)
+{
+	const struct ike_sa *sa;
+	const struct exch *x;
+	struct rig r;
+
+	/* The capture begins between IKE_AUTH and its answer: the answer,
+	 * then the request sent again, answered again. */
+	rig_start(&r);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xf1, 0xe1, 36, 120);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xf1, 0xe1, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xf1, 0xe1, 36, 120);
+	sa = rig_sa(&r, 0xf1);
+	x = sa && sa->nexch ? &sa->ex[0] : NULL;
+	ok(x && sa->nexch == 1 && x->outcome == EXO_ANSWERED && x->nresp == 2 && !sa->pending,
+	   "answer before its request: the exchange stays answered");
+	is_int(rig_end(&r, DIAG_IKE_AUTH_STALL), 0, "  no ike.auth_stall");
+
+	/* IKE_SA_INIT sent twice, INVALID_KE, the retry, then INVALID_KE again
+	 * for the first request's copy, then the retry's answer. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xf2, 0, 14, 0);
+	send_sa_init(&r, 1, 2, false, 0xf2, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xf2, 0, 0, 19);
+	send_sa_init(&r, 1, 2, false, 0xf2, 0, 19, 0);
+	send_sa_init(&r, 2, 1, true, 0xf2, 0, 0, 19);
+	send_sa_init(&r, 2, 1, true, 0xf2, 0xe2, 0, 0);
+	sa = rig_sa(&r, 0xf2);
+	x = rig_exch(sa, 4);
+	ok(x && x->outcome == EXO_ANSWERED && !x->resp_notify && x->resp_frame == 6,
+	   "late copy of INVALID_KE: the retry is answered by its own response");
+	x = rig_exch(sa, 1);
+	is_int(x ? x->nresp : 0, 2, "  the copy counts for the first request");
+	rig_end(&r, 0);
+
+	/* IKEv1 Main Mode: message 2 comes again after message 3 went out. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xf3, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xf3, 0xe3, 0);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xf3, 0xe3, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xf3, 0xe3, 0);
+	send_msg(&r, 2, 1, 1, 2, 1, 0, 0xf3, 0xe3, 0);
+	sa = rig_sa(&r, 0xf3);
+	x = rig_exch(sa, 3);
+	ok(x && x->resp_frame == 5, "IKEv1: an old answer sent again is not the next request's answer");
+	x = rig_exch(sa, 1);
+	is_int(x ? x->nresp : 0, 2, "  it counts for its own request");
+	rig_end(&r, 0);
+
+	/* IKEv1 Main Mode message 5 and its answer, each in IKE fragments. */
+	rig_start(&r);
+	ike1_phase1(&r, 0xf4, 0xe4);
+	send_v1_frag(&r, 1, 2, 0xf4, 0xe4, 1, false);
+	send_v1_frag(&r, 1, 2, 0xf4, 0xe4, 2, true);
+	send_v1_frag(&r, 2, 1, 0xf4, 0xe4, 1, false);
+	send_v1_frag(&r, 2, 1, 0xf4, 0xe4, 2, false);
+	send_v1_frag(&r, 2, 1, 0xf4, 0xe4, 3, true);
+	sa = rig_sa(&r, 0xf4);
+	x = rig_exch(sa, 5);
+	ok(x && x->outcome == EXO_ANSWERED && x->nresp == 1, "IKEv1 answer in three fragments: one response");
+	ok(sa && sa->ex[sa->nexch - 1].req_frame == 5, "  and no request of the responder's");
+	is_int(rig_end(&r, DIAG_IKE_FRAGMENT_LOSS), 0, "  no ike.fragment_loss");
+
+	/* A full exchange ring keeps the request still waiting. */
+	rig_start(&r);
+	ike2_up(&r, 0xf5, 0xe5);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xf5, 0xe5, 0, 80);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xf5, 0xe5, 0, 80);
+	for (uint32_t id = 3; id < 3 + SA_MAX_EXCH; id++) {
+		send_sk(&r, 1, 2, 37, 0x08, id, 0xf5, 0xe5, 41, 96);
+		send_sk(&r, 2, 1, 37, 0x20, id, 0xf5, 0xe5, 41, 96);
+	}
+	sa = rig_sa(&r, 0xf5);
+	x = rig_exch(sa, 5);
+	ok(x && x->msg_id == 2 && x->nreq == 2 && x->outcome == EXO_PENDING,
+	   "%u exchanges after an unanswered one: it is kept, waiting", SA_MAX_EXCH);
+	rig_end(&r, 0);
+
+	/* MOBIKE: the initiator's requests come from a new address. */
+	rig_start(&r);
+	ike2_up(&r, 0xf6, 0xe6);
+	send_sk(&r, 1, 2, 37, 0x08, 2, 0xf6, 0xe6, 0, 80);
+	send_sk(&r, 2, 1, 37, 0x20, 2, 0xf6, 0xe6, 0, 80);
+	sa = rig_sa(&r, 0xf6);
+	ok(sa && !sa->port_changed, "same addresses and ports: no change");
+	send_sk(&r, 3, 2, 37, 0x08, 3, 0xf6, 0xe6, 41, 96);
+	sa = rig_sa(&r, 0xf6);
+	ok(sa && sa->port_changed, "a request from a new address, same ports: endpoints changed");
+	rig_end(&r, 0);
+}
+
 int main(void)
 {
 	struct rig r;
+
+	test_pairing();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);

@@ -99,6 +99,7 @@ static void test_fragments(void)
 	is_int(auth->req_frags, 6, "  six request fragments");
 	is_int(auth->req_frag_total, 6, "  total 6");
 	is_int(auth->outcome, EXO_ANSWERED, "  answered");
+	is_int(auth->nresp, 1, "  the answer's six fragments are one response, not copies");
 	is_int(sa->retransmits, 0, "  no retransmissions");
 	is_int(sa->state, SAS_ESTABLISHED, "  established");
 	engine_free(e);
@@ -119,6 +120,26 @@ static void test_invalid_ke(void)
 	is_int(sa->invalid_ke_group, 19, "  responder asked for ecp256");
 	ok(sa->invalid_ke_retried, "  initiator retried with it");
 	is_int(sa->state, SAS_ESTABLISHED, "  established");
+	engine_free(e);
+}
+
+/* An IKE rekey makes a new IKE SA whose first exchanges are protected:
+ * it is up, not "connecting" for ever. */
+static void test_rekey_states(void)
+{
+	struct engine *e = run("ikev2-rekey.pcap");
+	unsigned n = 0, up = 0;
+
+	for (uint32_t i = 0; i < engine_sa_slots(e); i++) {
+		const struct ike_sa *sa = engine_sa(e, i);
+
+		if (!sa)
+			continue;
+		n++;
+		up += sa->state == SAS_ESTABLISHED;
+	}
+	is_int(n, 2, "ikev2-rekey: the IKE SA and the one its rekey made");
+	is_int(up, 2, "  both established");
 	engine_free(e);
 }
 
@@ -449,6 +470,7 @@ int main(void)
 	test_no_response();
 	test_fragments();
 	test_invalid_ke();
+	test_rekey_states();
 	test_ikev1();
 	test_psk_mismatch_v1();
 	return tap_done();
