@@ -403,8 +403,9 @@ void esp_flow_sweep(struct engine *e, bool final)
 				continue;
 			/* IKE may have come after the flow's first packet (a
 			 * rekey, a capture started mid-tunnel): one more chance
-			 * to find its SA. */
-			if (!esp_flow_sa(e, f)) {
+			 * to find its SA. One tied to an SA since evicted keeps
+			 * none: a later SA of its peers is not its own. */
+			if (f->sa == NO_SLOT) {
 				pe = a->lookup ? peers_get(e, &a->key, a->hash, false) : NULL;
 				esp_flow_tie_sa(e, f, pe && pe->sa ? pe->sa - 1 :
 						  a->lookup ? NO_SLOT :

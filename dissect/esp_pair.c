@@ -6,15 +6,21 @@
  * change hands on eviction, so every tie is checked when it is followed. */
 #include "engine_int.h"
 
+static uint16_t sa_tag_of(const struct ike_sa *sa)
+{
+	return (uint16_t)(sa->ispi[0] << 8 | sa->ispi[1]);
+}
+
 const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f)
 {
 	const struct ike_sa *sa;
 
 	if (f->sa == NO_SLOT)
 		return NULL;
-	/* The SA may have been evicted and its slot reused by other peers. */
+	/* The SA may have been evicted and its slot reused, by other peers or
+	 * by a later SA of the same two. */
 	sa = engine_sa(e, f->sa);
-	return sa && ike_sa_has_peers(sa, &f->src, &f->dst) ? sa : NULL;
+	return sa && ike_sa_has_peers(sa, &f->src, &f->dst) && sa_tag_of(sa) == f->sa_tag ? sa : NULL;
 }
 
 struct ike_sa *esp_flow_sa(struct engine *e, const struct esp_flow *f)
@@ -67,16 +73,16 @@ static void flow_pair(struct engine *e, uint32_t slot, struct esp_flow *f, uint3
  * SA has been evicted since. */
 struct ike_sa *esp_flow_tie_sa(struct engine *e, struct esp_flow *f, uint32_t sa_slot)
 {
-	struct ike_sa *sa;
+	struct ike_sa *sa = sa_slot != NO_SLOT ? engine_sa_mut(e, sa_slot) : NULL;
 
 	if (sa_slot != NO_SLOT)
 		f->ike_seen = 1;
-	f->sa = sa_slot;
-	sa = esp_flow_sa(e, f);
-	if (!sa) {
+	if (!sa || !ike_sa_has_peers(sa, &f->src, &f->dst)) {
 		f->sa = NO_SLOT;
 		return NULL;
 	}
+	f->sa = sa_slot;
+	f->sa_tag = sa_tag_of(sa);
 	f->sa_heuristic = 1;
 	sa->child_flows++;
 	return sa;
@@ -91,8 +97,9 @@ void esp_flow_tie_orphans(struct engine *e, struct ike_sa *sa, uint32_t slot)
 	for (unsigned dir = 0; dir < 2; dir++) {
 		struct esp_flow *f = pe->flow[dir] ? engine_flow_mut(e, pe->flow[dir] - 1) : NULL;
 
-		/* The slot may hold another flow since an eviction. */
-		if (f && !esp_flow_sa(e, f) && ike_sa_has_peers(sa, &f->src, &f->dst))
+		/* The slot may hold another flow since an eviction; a flow
+		 * whose own SA was evicted is not this one's. */
+		if (f && f->sa == NO_SLOT && ike_sa_has_peers(sa, &f->src, &f->dst))
 			esp_flow_tie_sa(e, f, slot);
 	}
 }

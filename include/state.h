@@ -256,6 +256,7 @@ struct esp_flow {
 	uint16_t sport, dport;
 	uint16_t frags_lost;          /* larger packets that reached here as incomplete IP fragments */
 	uint16_t mtu_refused;         /* datagram length an ICMP "too big" refused, while mtu_diag stands */
+	uint16_t sa_tag;              /* two bytes of that SA's initiator SPI: its slot may change hands */
 	uint32_t mtu_diag;            /* where that esp.mtu_blackhole is kept + 1 (diag_commit), 0 if none */
 	int64_t first_ns;
 	uint64_t first_frame;

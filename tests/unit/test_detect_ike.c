@@ -586,6 +586,36 @@ static void test_pairing(void)
 	   "%u exchanges after an unanswered one: it is kept, waiting", SA_MAX_EXCH);
 	rig_end(&r, 0);
 
+	/* An SA evicted for a later one of the same peers keeps its ESP:
+	 * the new SA in its slot does not inherit it. */
+	rig_start(&r);
+	engine_free(r.e);
+	{
+		struct engine_config cfg;
+		struct event_sink sink = { catch_diag, &r.got };
+		const struct ike_sa *own[2] = { NULL, NULL };
+
+		engine_config_defaults(&cfg);
+		cfg.max_sas = 1;
+		r.e = engine_new(&cfg, &sink);
+		ike2_up(&r, 0xf7, 0xe7);
+		send_esp(&r, 1, 2, 0x1000, 1);
+		send_esp(&r, 2, 1, 0x2000, 1);
+		ike2_up(&r, 0xf8, 0xe8);
+		send_esp(&r, 1, 2, 0x3000, 1);
+		send_esp(&r, 2, 1, 0x4000, 1);
+		engine_flush(r.e);
+		for (uint32_t i = 0; i < engine_flow_slots(r.e); i++) {
+			const struct esp_flow *f = engine_flow(r.e, i);
+
+			if (f && (f->spi == 0x1000 || f->spi == 0x3000))
+				own[f->spi == 0x3000] = engine_flow_sa(r.e, f);
+		}
+		ok(!own[0], "the evicted SA's ESP is not the new SA's");
+		ok(own[1] && own[1]->ispi[0] == 0xf8, "  the new SA's own ESP is");
+	}
+	rig_end(&r, 0);
+
 	/* MOBIKE: the initiator's requests come from a new address. */
 	rig_start(&r);
 	ike2_up(&r, 0xf6, 0xe6);
