@@ -345,6 +345,13 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 			set_state(e, sa, SAS_FAILED, u);
 		return;
 	}
+	/* A Delete of the ISAKMP SA itself, sent in clear. */
+	for (unsigned i = 0; i < m->npl; i++) {
+		if (m->pl[i].type == IKE1_PLD_D && m->pl[i].proto == IKE1_PROTO_ISAKMP && !m->pl[i].bad) {
+			set_state(e, sa, SAS_DELETED, u);
+			return;
+		}
+	}
 	if ((m->exchange == IKE1_EXCH_MAIN || m->exchange == IKE1_EXCH_AGGRESSIVE) && !sa->v1_mode)
 		sa->v1_mode = m->exchange;
 	if (m->exchange == IKE1_EXCH_MAIN && response) {

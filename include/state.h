@@ -120,7 +120,7 @@ enum sa_state {
 	SAS_AUTHENTICATING, /* IKE_SA_INIT / phase 1 keying done, authentication in progress */
 	SAS_ESTABLISHED,    /* authentication answered without a visible error */
 	SAS_FAILED,         /* an error ended the negotiation */
-	SAS_DELETED,        /* a delete was exchanged (IKEv1 cleartext or inferred IKEv2) */
+	SAS_DELETED,        /* a Delete of the IKE SA was seen (IKEv1 in clear; IKEv2 deletes are encrypted) */
 };
 
 /* Where the capture point sits relative to the peers (inferred). */

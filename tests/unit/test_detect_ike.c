@@ -616,6 +616,19 @@ static void test_pairing(void)
 	}
 	rig_end(&r, 0);
 
+	/* IKEv1: a Delete of the ISAKMP SA in clear ends it; one of an ESP
+	 * SA does not. */
+	for (uint8_t proto = 1; proto <= 3; proto += 2) {
+		rig_start(&r);
+		ike1_phase1(&r, 0xf9, 0xe9);
+		send_v1_child_end(&r, 1, 2, 0xf9, 0xe9, 0, proto, 0x11223344);
+		sa = rig_sa(&r, 0xf9);
+		is_int(sa ? sa->state : -1, proto == 1 ? SAS_DELETED : SAS_ESTABLISHED,
+		       proto == 1 ? "IKEv1 Delete of the ISAKMP SA in clear: deleted"
+				  : "  a Delete of an ESP SA: still established");
+		rig_end(&r, 0);
+	}
+
 	/* MOBIKE: the initiator's requests come from a new address. */
 	rig_start(&r);
 	ike2_up(&r, 0xf6, 0xe6);
