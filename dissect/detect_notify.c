@@ -95,58 +95,52 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 	diag_commit(e, d);
 }
 
+/* The body of m's first notify payload of this type, or NULL. */
+static const uint8_t *notify_body(const struct ike_msg *m, uint16_t type, size_t *len)
+{
+	unsigned pld = ike_is_v2(m) ? IKE2_PLD_N : IKE1_PLD_N;
+
+	for (unsigned i = 0; i < m->npl; i++)
+		if (m->pl[i].type == pld && m->pl[i].notify == type)
+			return ike_payload_body(m, i, len);
+	return NULL;
+}
+
 /* IKEv2's UNSUPPORTED_CRITICAL_PAYLOAD carries the refused payload type in
  * its one-byte data (RFC 7296 section 3.10.1): the clause naming it, or "". */
 static void refused_payload(const struct ike_msg *m, char *buf, size_t len)
 {
-	if (!ike_is_v2(m))
-		return;
-	for (unsigned i = 0; i < m->npl; i++) {
-		struct ike2_notify n;
-		const uint8_t *body;
-		const char *name;
-		size_t bl;
+	struct ike2_notify n;
+	const uint8_t *body;
+	const char *name;
+	size_t bl;
 
-		if (m->pl[i].type != IKE2_PLD_N || m->pl[i].notify != N_UNSUPPORTED_CRITICAL_PAYLOAD)
-			continue;
-		body = ike_payload_body(m, i, &bl);
-		if (!body)
-			return;
-		ike2_parse_notify(body, bl, &n);
-		if (n.data.len != 1)
-			return;
-		name = ike2_payload_name(n.data.p[0]);
-		snprintf(buf, len, ": the peer does not support payload type %u%s%s%s, which the sender marked critical",
-			 n.data.p[0], name ? " (" : "", name ? name : "", name ? ")" : "");
+	if (!ike_is_v2(m) || !(body = notify_body(m, N_UNSUPPORTED_CRITICAL_PAYLOAD, &bl)))
 		return;
-	}
+	ike2_parse_notify(body, bl, &n);
+	if (n.data.len != 1)
+		return;
+	name = ike2_payload_name(n.data.p[0]);
+	snprintf(buf, len, ": the peer does not support payload type %u%s%s%s, which the sender marked critical",
+		 n.data.p[0], name ? " (" : "", name ? name : "", name ? ")" : "");
 }
 
 /* IKEv1's INVALID_SPI names the ESP or AH SPI its sender has no SA for
  * (RFC 2408 section 3.14.1): the clause naming it, or "". */
 static void invalid_spi_named(const struct ike_msg *m, char *buf, size_t len)
 {
-	if (ike_is_v2(m))
-		return;
-	for (unsigned i = 0; i < m->npl; i++) {
-		struct ike1_notify n;
-		const uint8_t *body;
-		struct cur c;
-		size_t bl;
+	struct ike1_notify n;
+	const uint8_t *body;
+	struct cur c;
+	size_t bl;
 
-		if (m->pl[i].type != IKE1_PLD_N || m->pl[i].notify != N_INVALID_SPI)
-			continue;
-		body = ike_payload_body(m, i, &bl);
-		if (!body)
-			return;
-		ike1_parse_notify(body, bl, &n);
-		c = cur_make(n.spi.p, n.spi.len);
-		if ((n.proto == IKE1_PROTO_ESP || n.proto == IKE1_PROTO_AH) && n.spi_size == 4 &&
-		    cur_has(&c, 4))
-			snprintf(buf, len, " for %s SPI 0x%08" PRIx32, n.proto == IKE1_PROTO_ESP ? "ESP" : "AH",
-				 cur_be32(&c));
+	if (ike_is_v2(m) || !(body = notify_body(m, N_INVALID_SPI, &bl)))
 		return;
-	}
+	ike1_parse_notify(body, bl, &n);
+	c = cur_make(n.spi.p, n.spi.len);
+	if ((n.proto == IKE1_PROTO_ESP || n.proto == IKE1_PROTO_AH) && n.spi_size == 4 && cur_has(&c, 4))
+		snprintf(buf, len, " for %s SPI 0x%08" PRIx32, n.proto == IKE1_PROTO_ESP ? "ESP" : "AH",
+			 cur_be32(&c));
 }
 
 static void certain_notify(struct engine *e, struct ike_sa *sa, const struct unit *u, unsigned code,
