@@ -154,7 +154,7 @@ static void detect_one_way(struct engine *e, struct esp_flow *f)
 static void detect_loss(struct engine *e, struct esp_flow *f, bool final)
 {
 	const struct ike_sa *sa = esp_flow_sa(e, f);
-	uint64_t total = f->packets + f->lost;
+	uint64_t total = engine_flow_expected(f);
 	struct flow_text t;
 	struct diagnosis *d;
 

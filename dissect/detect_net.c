@@ -346,7 +346,11 @@ void detect_icmp(struct engine *e, const struct unit *u)
 		   ic->q_proto == PROTO_TCP;
 	bool esp = ic->q_has_spi;
 
-	if (k == IK_OTHER)
+	/* An error goes back to the sender of what it quotes (NAT rewrites
+	 * both alike); one that does not, or a path MTU the refused datagram
+	 * fits, is not about that traffic. */
+	if (k == IK_OTHER || !engine_addr_eq(&u->dst, &ic->q_src) ||
+	    (k == IK_TOO_BIG && ic->mtu && ic->q_len && ic->mtu >= ic->q_len))
 		return;
 	if (k == IK_TOO_BIG) {
 		if (esp || ic->q_sport == PORT_NATT || ic->q_dport == PORT_NATT)
@@ -377,7 +381,7 @@ static void esp_fragments_vanish(struct engine *e, const struct unit *u, const c
 	char total[24];
 	struct diagnosis *d;
 
-	if (!f || !f->packets || fr->end == FRAG_EVICTED ||
+	if (!f || !f->packets ||
 	    (fr->end == FRAG_CAPTURE_END && e->now_ns - fr->last_ns < FRAG_SETTLED_NS) ||
 	    esp_len <= f->size_max)
 		return;
@@ -412,7 +416,9 @@ void detect_frag_expired(struct engine *e, const struct unit *u)
 
 	/* Without the first fragment the protocol is unknown: between IKE
 	 * peers it is most likely theirs. */
-	if (!ike && !esp && !(fr->proto == 0 && sa))
+	/* A datagram a full reassembly pool pushed out may yet have been
+	 * whole: no loss on the path is known. */
+	if ((!ike && !esp && !(fr->proto == 0 && sa)) || fr->end == FRAG_EVICTED)
 		return;
 	if (sa)
 		sa->ip_frag_lost++;

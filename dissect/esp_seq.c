@@ -124,3 +124,17 @@ void esp_seq_update(struct esp_flow *f, uint32_t seq32, uint64_t frame, int64_t 
 		}
 	}
 }
+
+uint64_t engine_flow_expected(const struct esp_flow *f)
+{
+	uint64_t once = f->packets > f->duplicates ? f->packets - f->duplicates : 0;
+
+	return once + f->lost;
+}
+
+unsigned engine_flow_loss_permille(const struct esp_flow *f)
+{
+	uint64_t n = engine_flow_expected(f);
+
+	return n ? (unsigned)((f->lost * 1000 + n / 2) / n) : 0;
+}

@@ -69,6 +69,10 @@ const struct esp_flow *engine_flow(const struct engine *e, uint32_t slot);
 /* The flow's IKE SA, or NULL: none tied, or its slot since given to
  * another SA (after an eviction). */
 const struct ike_sa *engine_flow_sa(const struct engine *e, const struct esp_flow *f);
+/* The sequence numbers a flow's sender used (each counted once, however
+ * often it was captured), and the share of them missing, per 1000, rounded. */
+uint64_t engine_flow_expected(const struct esp_flow *f);
+unsigned engine_flow_loss_permille(const struct esp_flow *f);
 /* The flow's other direction, or NULL: none paired, or its slot since given
  * to another flow (after an eviction). */
 const struct esp_flow *engine_flow_reverse(const struct engine *e, const struct esp_flow *f);

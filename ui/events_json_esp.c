@@ -24,11 +24,9 @@ static void esp_rates(struct json *j, const struct esp_flow *f)
 
 static void esp_sequence(struct json *j, const struct esp_flow *f)
 {
-	uint64_t seen = f->packets + f->lost;
-
 	json_u64(j, "seq_highest", f->seq_top);
 	json_u64(j, "lost", f->lost);
-	json_u64(j, "loss_permille", seen ? f->lost * 1000 / seen : 0);
+	json_u64(j, "loss_permille", engine_flow_loss_permille(f));
 	json_u64(j, "reordered", f->reordered);
 	json_u64(j, "duplicates", f->duplicates);
 	json_u64(j, "late64", f->late64);

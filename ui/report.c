@@ -167,8 +167,7 @@ static void sa_details(const struct rctx *r, const struct ike_sa *sa)
 static void flow_print(const struct rctx *r, const struct esp_flow *f, const char *lead)
 {
 	char a[64], b[64], t1[32], t2[32], sizes[40], buf[384];
-	uint64_t seen = f->packets + f->lost;
-	unsigned permille = seen ? (unsigned)(f->lost * 1000 / seen) : 0;
+	unsigned permille = engine_flow_loss_permille(f);
 	size_t n;
 
 	fprintf(r->f, "  %s %s > %s  spi 0x%08" PRIx32 "  %s\n", lead,

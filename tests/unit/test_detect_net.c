@@ -132,6 +132,31 @@ static void test_icmp_ttl(void)
 	}
 }
 
+/* ICMP errors that are not about the traffic they quote. */
+static void test_icmp_not_ours(void)
+{
+	struct engine *e = eng_new(0);
+	struct icmp_error ic = quote(3, 4, A4, B4, 17, 4500, 4500);
+
+	feed_esp(e, A4, B4, 0xf0474e5d, 1, 10 * SEC, 1300);
+	ic.q_has_spi = 1;
+	ic.q_esp_spi = 0xf0474e5d;
+	ic.mtu = 1500;
+	ic.q_len = 1400;
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 0, "frag needed with an MTU the datagram fits: ignored");
+	ic.mtu = 1400;
+	ic.q_len = 1500;
+	feed_icmp(e, R4, C4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 0, "frag needed sent to another host than the quoted sender: ignored");
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 1, "  the same to the sender: said");
+	ic = quote(3, 3, A4, B4, 17, 500, 500);
+	feed_icmp(e, B4, C4, &ic);
+	is_int(rec.by_code[DIAG_IKE_PEER_UNREACHABLE], 0, "port unreachable to another host: ignored");
+	engine_free(e);
+}
+
 static void test_mtu(void)
 {
 	struct engine *e = eng_new(0);
@@ -174,6 +199,7 @@ static void test_mtu(void)
 	ic.q_has_spi = 1;
 	ic.q_esp_spi = 0x99;
 	ic.mtu = 1280;
+	ic.q_len = 1400;
 	feed_icmp(e, R4, A4, &ic);
 	/* Three events so far: the first one made and resolved, then this. */
 	d = &rec.kept[rec.ndiag - 1];
@@ -246,6 +272,17 @@ static void test_frag(void)
 	d = &rec.kept[rec.ndiag - 1];
 	ok(rec.by_code[DIAG_IP_FRAGMENT_LOSS] == 2 && has(d, "ESP datagram") && has(d, "lower the MTU"),
 	   "ESP fragments lost without SA");
+	engine_free(e);
+
+	/* Pushed out of a full reassembly pool: no loss known on the path. */
+	e = eng_new(0);
+	{
+		struct unit u = frag_unit(A4, B4, 17, 4500, true);
+
+		u.u.frag.end = FRAG_EVICTED;
+		engine_feed(e, &u);
+	}
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0, "datagram evicted from the reassembly pool: no ip.fragment_loss");
 	engine_free(e);
 }
 
@@ -398,6 +435,7 @@ int main(void)
 {
 	test_icmp();
 	test_icmp_ttl();
+	test_icmp_not_ours();
 	test_mtu();
 	test_frag();
 	test_esp_frag_vanish();
