@@ -153,9 +153,9 @@ void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 }
 
 /* IKEv1 liveness checks are encrypted informationals: several in a row from
- * one side with nothing from the other side since is a dead peer. Three at
- * least, as a teardown sends two (Delete for the child SA, then for the
- * ISAKMP SA); two are enough when the silent peer's ESP had stopped before
+ * one side, over a second or more, with nothing from the other side since
+ * is a dead peer. Three at least, as a teardown sends two or more at once
+ * (Deletes for the child SAs, then for the ISAKMP SA); two are enough when the silent peer's ESP had stopped before
  * them while the sender's went on past the first of them by a second or
  * more (strongSwan, its dpd_timeout unset, gives up after two; a teardown
  * ends the sender's ESP too). */
@@ -179,6 +179,10 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 		n += x->nreq;
 	}
 	if (n < 2 || !first)
+		return;
+	/* Checks wait for their answer, a second or more apart; Deletes for
+	 * several child SAs and the ISAKMP SA leave together. */
+	if (last->req_ns_last - first->req_ns < SECOND_NS)
 		return;
 	if ((first->by_initiator ? sa->last_resp_ns : sa->last_init_ns) >= first->req_ns)
 		return;

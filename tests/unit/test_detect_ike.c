@@ -629,6 +629,21 @@ static void test_pairing(void)
 		rig_end(&r, 0);
 	}
 
+	/* IKEv1 teardown of two child SAs and the ISAKMP SA: three encrypted
+	 * informationals at once are Deletes, not liveness checks. */
+	rig_start(&r);
+	ike1_phase1(&r, 0xfa, 0xea);
+	for (uint32_t id = 0x71; id <= 0x73; id++) {
+		send_msg(&r, 1, 2, 1, 5, 1, id, 0xfa, 0xea, 0);
+		r.ns -= 490000000LL;
+	}
+	is_int(rig_end(&r, DIAG_IKE_DPD_TIMEOUT), 0, "IKEv1: three informationals within 20 ms: a teardown, no ike.dpd_timeout");
+	rig_start(&r);
+	ike1_phase1(&r, 0xfb, 0xeb);
+	for (uint32_t id = 0x71; id <= 0x73; id++)
+		send_msg(&r, 1, 2, 1, 5, 1, id, 0xfb, 0xeb, 0);
+	is_int(rig_end(&r, DIAG_IKE_DPD_TIMEOUT), 1, "  three 0.5 s apart: ike.dpd_timeout");
+
 	/* MOBIKE: the initiator's requests come from a new address. */
 	rig_start(&r);
 	ike2_up(&r, 0xf6, 0xe6);
