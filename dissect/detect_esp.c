@@ -64,6 +64,41 @@ static bool latest_flow(struct engine *e, const struct esp_flow *r, uint32_t slo
 	return !pe->flow[dir] || pe->flow[dir] == slot + 1;
 }
 
+/* ESP came back between f's two hosts while f ran, on a flow the pairing
+ * did not give f: with several child SAs whose flows start in any order,
+ * which one answers which is not visible, but the peer is up and sends. */
+static bool other_way_overlaps(struct engine *e, const struct esp_flow *f)
+{
+	const struct peer_entry *pe = peers_find(e, &f->src, &f->dst);
+	const struct esp_flow *o;
+	struct peer_key k;
+	unsigned dir;
+
+	if (!pe || !peers_key(&f->src, &f->dst, &k, &dir) || !pe->flow[!dir])
+		return false;
+	o = engine_flow(e, pe->flow[!dir] - 1);
+	return o && engine_addr_eq(&o->src, &f->dst) && engine_addr_eq(&o->dst, &f->src) &&
+	       o->first_ns <= f->last_ns && o->last_ns >= f->first_ns;
+}
+
+/* Another flow the same way as f began while f ran and is the latest that
+ * way: a second child SA between the two hosts, so which flow of the other
+ * direction is f's own is not known (after a rekey, f is stale anyway:
+ * esp.stale_spi's to judge). */
+static bool sibling_same_way(struct engine *e, const struct esp_flow *f)
+{
+	const struct peer_entry *pe = peers_find(e, &f->src, &f->dst);
+	const struct esp_flow *o;
+	struct peer_key k;
+	unsigned dir;
+
+	if (!pe || !peers_key(&f->src, &f->dst, &k, &dir) || !pe->flow[dir])
+		return false;
+	o = engine_flow(e, pe->flow[dir] - 1);
+	return o && o != f && engine_addr_eq(&o->src, &f->src) && engine_addr_eq(&o->dst, &f->dst) &&
+	       o->first_ns > f->first_ns && o->first_ns <= f->last_ns;
+}
+
 /* The other direction of f carried traffic, then went silent while f went
  * on: one peer lost the SA, or its packets no longer get here. */
 static void detect_stopped(struct engine *e, const struct esp_flow *f, uint32_t rslot)
@@ -80,7 +115,7 @@ static void detect_stopped(struct engine *e, const struct esp_flow *f, uint32_t 
 		return;
 	if ((double)f->packets * (double)silence / (double)span < ONE_WAY_MIN_PACKETS)
 		return;
-	if (!latest_flow(e, r, rslot))
+	if (!latest_flow(e, r, rslot) || sibling_same_way(e, f))
 		return;
 	d = diag_begin_flow(e, r, DIAG_ESP_ONE_WAY, SEV_WARNING, CONF_LIKELY);
 	if (!d)
@@ -116,7 +151,7 @@ static void detect_one_way(struct engine *e, struct esp_flow *f)
 		detect_stopped(e, f, f->reverse);
 		return;
 	}
-	if (f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS)
+	if (f->packets < ONE_WAY_MIN_PACKETS || span < ONE_WAY_MIN_NS || other_way_overlaps(e, f))
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_ONE_WAY, SEV_WARNING, CONF_LIKELY);
 	if (!d)

@@ -224,6 +224,30 @@ static void test_one_way_stopped(void)
 	engine_free(e);
 }
 
+/* Two child SAs between the same hosts, whose flows start A to B first:
+ * child 1 (0x1001 / 0x2002) for 60 s, child 2 (0x3003 / 0x4004) for 20 s.
+ * Pairing by arrival cannot tell which flow answers which: a healthy
+ * tunnel, no esp.one_way (neither "no ESP back" nor "stopped"). */
+static void test_two_children(void)
+{
+	struct engine *e = eng_new(0);
+
+	for (uint32_t s = 1; s <= 60; s++) {
+		int64_t t = 100 * SEC + (int64_t)s * SEC;
+
+		feed_esp(e, A4, B4, 0x1001, s, t, 120);
+		if (s <= 20)
+			feed_esp(e, A4, B4, 0x3003, s, t + 1000, 120);
+		if (s > 1)
+			feed_esp(e, B4, A4, 0x2002, s - 1, t + 2000, 120);
+		if (s > 1 && s <= 20)
+			feed_esp(e, B4, A4, 0x4004, s - 1, t + 3000, 120);
+	}
+	engine_finish(e);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "two child SAs, both ways: no esp.one_way");
+	engine_free(e);
+}
+
 /* A flow paired one way (its partner kept an older pair) must not take
  * whatever flow gets its partner's slot after an eviction for its other
  * direction. */
@@ -474,6 +498,7 @@ int main(void)
 	test_reverse_after_eviction();
 	test_one_way();
 	test_one_way_stopped();
+	test_two_children();
 	test_loss();
 	test_replay();
 	test_stale();
