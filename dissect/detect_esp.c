@@ -266,11 +266,16 @@ static void detect_replay(struct engine *e, struct esp_flow *f, bool final)
 			     "counter%s",
 			  t.dst, between ? "; also see the reordering: a 64-packet replay window drops "
 					   "late packets that a 1024-packet one accepts" : "");
-	else
+	else if (between)
 		diag_hint(d, "A receiver with a 64-packet replay window drops %" PRIu64 " packets that a "
 			     "1024-packet window accepts: raise the replay window on %s (strongSwan "
 			     "replay_window, libreswan replay-window) or find the reordering on the path",
 			  between, t.dst);
+	else
+		diag_hint(d, "These packets come more than 1024 behind the newest, later than any replay "
+			     "window accepts: %s drops them whatever its setting; find what delays them on "
+			     "the path (multipath routing, a long queue, a link that holds packets)",
+			  t.dst);
 	diag_commit(e, d);
 }
 

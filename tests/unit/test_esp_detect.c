@@ -424,6 +424,19 @@ static void test_replay(void)
 	ok(contains(d, "64-packet replay window drops 1 packets"), "late only: window advice");
 	is_int(rec.by_code[DIAG_ESP_LOSS], 0, "late only: the filled gap is no loss");
 	engine_free(e);
+
+	/* Late by more than 1024: no window setting helps. */
+	e = eng_new(0);
+	tunnel(e, 100, 0, true);
+	for (s = 101; s <= 2000; s++)
+		if (s != 110)
+			feed_esp(e, A4, B4, 0xa1, s, 130 * SEC + s * 1000, 120);
+	feed_esp(e, A4, B4, 0xa1, 110, 131 * SEC, 120);
+	engine_finish(e);
+	d = find_diag(DIAG_ESP_REPLAY);
+	ok(contains(d, "later than any replay window accepts") && !contains(d, "raise the replay window"),
+	   "late beyond 1024 only: no window advice");
+	engine_free(e);
 }
 
 static void test_stale(void)
