@@ -64,21 +64,31 @@ static bool latest_flow(struct engine *e, const struct esp_flow *r, uint32_t slo
 	return !pe->flow[dir] || pe->flow[dir] == slot + 1;
 }
 
+/* The latest flow between f's two hosts, from f's source (same_way) or
+ * back to it, as the peer index names it; NULL if none, or if its slot has
+ * since gone to a flow between other hosts. */
+static const struct esp_flow *latest_between(struct engine *e, const struct esp_flow *f, bool same_way)
+{
+	const struct peer_entry *pe = peers_find(e, &f->src, &f->dst);
+	const struct addr *from = same_way ? &f->src : &f->dst, *to = same_way ? &f->dst : &f->src;
+	const struct esp_flow *o;
+	struct peer_key k;
+	unsigned dir;
+
+	if (!pe || !peers_key(from, to, &k, &dir) || !pe->flow[dir])
+		return NULL;
+	o = engine_flow(e, pe->flow[dir] - 1);
+	return o && engine_addr_eq(&o->src, from) && engine_addr_eq(&o->dst, to) ? o : NULL;
+}
+
 /* ESP came back between f's two hosts while f ran, on a flow the pairing
  * did not give f: with several child SAs whose flows start in any order,
  * which one answers which is not visible, but the peer is up and sends. */
 static bool other_way_overlaps(struct engine *e, const struct esp_flow *f)
 {
-	const struct peer_entry *pe = peers_find(e, &f->src, &f->dst);
-	const struct esp_flow *o;
-	struct peer_key k;
-	unsigned dir;
+	const struct esp_flow *o = latest_between(e, f, false);
 
-	if (!pe || !peers_key(&f->src, &f->dst, &k, &dir) || !pe->flow[!dir])
-		return false;
-	o = engine_flow(e, pe->flow[!dir] - 1);
-	return o && engine_addr_eq(&o->src, &f->dst) && engine_addr_eq(&o->dst, &f->src) &&
-	       o->first_ns <= f->last_ns && o->last_ns >= f->first_ns;
+	return o && o->first_ns <= f->last_ns && o->last_ns >= f->first_ns;
 }
 
 /* Another flow the same way as f began while f ran and is the latest that
@@ -87,16 +97,9 @@ static bool other_way_overlaps(struct engine *e, const struct esp_flow *f)
  * esp.stale_spi's to judge). */
 static bool sibling_same_way(struct engine *e, const struct esp_flow *f)
 {
-	const struct peer_entry *pe = peers_find(e, &f->src, &f->dst);
-	const struct esp_flow *o;
-	struct peer_key k;
-	unsigned dir;
+	const struct esp_flow *o = latest_between(e, f, true);
 
-	if (!pe || !peers_key(&f->src, &f->dst, &k, &dir) || !pe->flow[dir])
-		return false;
-	o = engine_flow(e, pe->flow[dir] - 1);
-	return o && o != f && engine_addr_eq(&o->src, &f->src) && engine_addr_eq(&o->dst, &f->dst) &&
-	       o->first_ns > f->first_ns && o->first_ns <= f->last_ns;
+	return o && o != f && o->first_ns > f->first_ns && o->first_ns <= f->last_ns;
 }
 
 /* The other direction of f carried traffic, then went silent while f went
