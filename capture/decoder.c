@@ -90,6 +90,7 @@ struct decoder *decoder_new(const struct decoder_config *cfg, unit_cb cb, void *
 	d->cb = cb;
 	d->ctx = ctx;
 	d->next_expire_ns = INT64_MIN;
+	d->latest_ns = INT64_MIN;
 	randombytes_buf(d->hash_key, sizeof(d->hash_key));
 	d->frag = ipfrag_new(&d->cfg);
 	d->tcp = tcp_table_new(&d->cfg);
@@ -174,6 +175,8 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 	int ver;
 
 	d->st.frames++;
+	if (ts_ns > d->latest_ns)
+		d->latest_ns = ts_ns;
 	if (ts_ns >= d->next_expire_ns) {
 		decoder_expire(d, ts_ns);
 		d->next_expire_ns = ts_ns > INT64_MAX - SWEEP_INTERVAL_NS

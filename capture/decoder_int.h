@@ -34,6 +34,7 @@ struct decoder {
 	void *ctx;
 	struct decoder_stats st;
 	int64_t next_expire_ns;  /* packet time of the next reassembly sweep */
+	int64_t latest_ns;       /* the latest frame time read */
 	struct ipfrag *frag;
 	struct tcp_table *tcp;
 	uint8_t hash_key[crypto_shorthash_KEYBYTES];

@@ -233,6 +233,8 @@ static void frag_report(struct decoder *d, int32_t idx, uint8_t end)
 	u.u.frag.dport = g->dport;
 	u.u.frag.first_ns = g->first_ns;
 	u.u.frag.last_ns = g->last_ns;
+	if (end == FRAG_CAPTURE_END)
+		u.u.frag.input_last_ns = d->latest_ns;
 	frag_first_bytes(d->frag, g, &u.u.frag);
 	decoder_emit(d, &u);
 	frag_release(d, idx);

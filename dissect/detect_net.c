@@ -370,6 +370,16 @@ void detect_icmp(struct engine *e, const struct unit *u)
  * short: one loss is ip.fragment_loss's to tell. */
 #define FRAG_SETTLED_NS (1 * 1000000000LL)
 
+/* A datagram still incomplete when the input ended, its last fragment less
+ * than FRAG_SETTLED_NS before the last frame read: the rest may have come
+ * after the capture stopped. */
+static bool frag_cut_by_end(const struct engine *e, const struct frag_expired *fr)
+{
+	int64_t end = fr->input_last_ns > e->now_ns ? fr->input_last_ns : e->now_ns;
+
+	return fr->end == FRAG_CAPTURE_END && end - fr->last_ns < FRAG_SETTLED_NS;
+}
+
 static void esp_fragments_vanish(struct engine *e, const struct unit *u, const char *a, const char *b)
 {
 	const struct frag_expired *fr = &u->u.frag;
@@ -382,7 +392,7 @@ static void esp_fragments_vanish(struct engine *e, const struct unit *u, const c
 	struct diagnosis *d;
 
 	if (!f || !f->packets ||
-	    (fr->end == FRAG_CAPTURE_END && e->now_ns - fr->last_ns < FRAG_SETTLED_NS) ||
+	    frag_cut_by_end(e, fr) ||
 	    esp_len <= f->size_max)
 		return;
 	if (f->frags_lost < UINT16_MAX)
@@ -417,8 +427,10 @@ void detect_frag_expired(struct engine *e, const struct unit *u)
 	/* Without the first fragment the protocol is unknown: between IKE
 	 * peers it is most likely theirs. */
 	/* A datagram a full reassembly pool pushed out may yet have been
-	 * whole: no loss on the path is known. */
-	if ((!ike && !esp && !(fr->proto == 0 && sa)) || fr->end == FRAG_EVICTED)
+	 * whole: no loss on the path is known. Nor is one whose fragments
+	 * still came when the capture stopped: the rest may have come after. */
+	if ((!ike && !esp && !(fr->proto == 0 && sa)) || fr->end == FRAG_EVICTED ||
+	    frag_cut_by_end(e, fr))
 		return;
 	if (sa)
 		sa->ip_frag_lost++;

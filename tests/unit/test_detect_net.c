@@ -284,6 +284,51 @@ static void test_frag(void)
 	}
 	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0, "datagram evicted from the reassembly pool: no ip.fragment_loss");
 	engine_free(e);
+
+	/* Still incomplete when the capture stopped: only a datagram whose
+	 * last fragment came a second or more before the capture's last
+	 * packet counts as lost. */
+	e = eng_new(0);
+	add_sa(e, 0x42, A4, B4, POS_INITIATOR);
+	feed_esp(e, A4, B4, 0xc0de0004, 1, 59 * SEC + 900000000, 120);
+	{
+		struct unit u = frag_unit(A4, B4, 17, 4500, true);
+
+		u.u.frag.end = FRAG_CAPTURE_END;
+		u.ts_ns = u.u.frag.last_ns;
+		engine_feed(e, &u);
+	}
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0,
+	       "cut by the end of the capture 0.65 s after its last fragment: no ip.fragment_loss");
+	feed_esp(e, A4, B4, 0xc0de0004, 2, 60 * SEC + 300000000, 120);
+	{
+		struct unit u = frag_unit(A4, B4, 17, 4500, true);
+
+		u.u.frag.end = FRAG_CAPTURE_END;
+		u.ts_ns = u.u.frag.last_ns;
+		engine_feed(e, &u);
+	}
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1,
+	       "incomplete 1.05 s before the capture's last packet: ip.fragment_loss");
+	engine_free(e);
+
+	/* The capture's last frames need not reach the engine (ARP, other
+	 * traffic): the decoder says when the input ended. */
+	e = eng_new(0);
+	add_sa(e, 0x43, A4, B4, POS_INITIATOR);
+	{
+		struct unit u = frag_unit(A4, B4, 17, 4500, true);
+
+		u.u.frag.end = FRAG_CAPTURE_END;
+		u.ts_ns = u.u.frag.last_ns;
+		u.u.frag.input_last_ns = u.u.frag.last_ns + 900000000;
+		engine_feed(e, &u);
+		is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0, "input ended 0.9 s after the last fragment: no ip.fragment_loss");
+		u.u.frag.input_last_ns = u.u.frag.last_ns + 1100000000;
+		engine_feed(e, &u);
+		is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1, "input ended 1.1 s after it: ip.fragment_loss");
+	}
+	engine_free(e);
 }
 
 /* An incomplete ESP-in-UDP datagram of the flow (SPI) with this much IP

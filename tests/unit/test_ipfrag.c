@@ -174,6 +174,9 @@ static void test_expire(void)
 	is_int(g.n, 2, "end of input flushes the rest");
 	is_int(g.u[0].u.frag.ident, 30, "  id 30");
 	is_int(g.u[1].u.frag.ident, 31, "  id 31");
+	is_int(g.u[0].u.frag.end, FRAG_CAPTURE_END, "  cut by the end of the input");
+	is_int(g.u[0].u.frag.input_last_ns, 43 * SEC, "  with the time of the input's last frame");
+	is_int(g.u[0].u.frag.last_ns, 39 * SEC, "  the datagram's own last fragment");
 	decoder_free(d);
 }
 
