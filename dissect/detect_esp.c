@@ -108,15 +108,18 @@ static void detect_stopped(struct engine *e, const struct esp_flow *f, uint32_t 
 {
 	struct esp_flow *r = engine_flow_mut(e, rslot);
 	const struct ike_sa *sa = esp_flow_sa(e, f);
-	int64_t silence = f->last_ns - r->last_ns, span = f->last_ns - f->first_ns;
+	int64_t silence = f->last_ns - r->last_ns;
 	struct flow_text t;
 	struct diagnosis *d;
 
-	if (r->stale || f->stale || r->packets < ONE_WAY_MIN_PACKETS || silence < STOPPED_MIN_NS || span <= 0)
+	if (r->stale || f->stale || r->packets < ONE_WAY_MIN_PACKETS || silence < STOPPED_MIN_NS)
 		return;
 	if (silence / STOPPED_MIN_GAPS < (r->last_ns - r->first_ns) / (int64_t)(r->packets - 1))
 		return;
-	if ((double)f->packets * (double)silence / (double)span < ONE_WAY_MIN_PACKETS)
+	/* Enough packets of f in the silence, by its marks (state.h): an
+	 * average rate would take a burst and one late packet for steady
+	 * sending. */
+	if (f->packets < 2 * ESP_MARK_EVERY || f->mark_prev_ns <= r->last_ns)
 		return;
 	if (!latest_flow(e, r, rslot) || sibling_same_way(e, f))
 		return;

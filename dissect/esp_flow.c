@@ -159,6 +159,10 @@ static void flow_update(struct engine *e, struct esp_pending *p)
 		esp_seq_update(f, p->seq, p->frame, p->ts_ns);
 	f->bytes += p->size;
 	f->last_ns = p->ts_ns;
+	if (f->packets % ESP_MARK_EVERY == 0) {
+		f->mark_prev_ns = f->mark_ns;
+		f->mark_ns = p->ts_ns;
+	}
 	f->last_frame = p->frame;
 	if (p->size < f->size_min)
 		f->size_min = p->size;

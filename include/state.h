@@ -226,14 +226,20 @@ enum esp_stale {
 
 #define ESP_WIN_BITS 1024         /* the larger receiver window analysed */
 #define ESP_WIN_WORDS 17          /* ring of 64-bit words: 1024 bits plus the word being filled */
+#define ESP_MARK_EVERY 4          /* esp_flow.mark_ns */
 #define ESP_SIZE_BUCKETS 8        /* <128 <256 <512 <1024 <1280 <1400 <1500 >=1500 */
 
 struct esp_flow {
 	/* Written by every packet, so first: with the table's key before them
-	 * they fill two cache lines (see the prefetch in esp_flow.c). */
+	 * they take the record's first lines, fetched ahead (esp_flow.c). */
 	uint64_t packets, bytes;
 	int64_t last_ns;
 	uint64_t last_frame;
+	/* The times of the latest packet whose count was a multiple of
+	 * ESP_MARK_EVERY and of the one ESP_MARK_EVERY before: packets after a
+	 * time t number at least ESP_MARK_EVERY + 1 when mark_prev_ns > t,
+	 * with no list of packet times. */
+	int64_t mark_ns, mark_prev_ns;
 	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
 	uint32_t size_min, size_max;
 	uint32_t size_hist[ESP_SIZE_BUCKETS];

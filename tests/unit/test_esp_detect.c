@@ -224,6 +224,42 @@ static void test_one_way_stopped(void)
 	engine_free(e);
 }
 
+/* Both ways for a second, 200 packets A to B and 20 back; then A sends
+ * `late` more packets, one a second from 15 s on. */
+static struct engine *burst_run(uint32_t late)
+{
+	struct engine *e = eng_new(0);
+	uint32_t s;
+
+	for (s = 1; s <= 200; s++) {
+		feed_esp(e, A4, B4, 0xa1, s, 100 * SEC + (int64_t)s * (SEC / 200), 120);
+		if (s % 10 == 0)
+			feed_esp(e, B4, A4, 0xb1, s / 10, 100 * SEC + (int64_t)s * (SEC / 200) + 1000, 120);
+	}
+	for (uint32_t i = 0; i < late; i++)
+		feed_esp(e, A4, B4, 0xa1, s + i, 115 * SEC + (int64_t)i * SEC, 120);
+	engine_finish(e);
+	return e;
+}
+
+/* A busy second and then a packet now and then one way: the other side
+ * did not stop, it had nothing to answer. Steady traffic after its last
+ * packet is another matter. */
+static void test_one_way_burst(void)
+{
+	struct engine *e = burst_run(1);
+
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "a burst, then one packet 14 s later: no esp.one_way");
+	engine_free(e);
+	e = burst_run(4);
+	is_int(rec.by_code[DIAG_ESP_ONE_WAY], 0, "four packets in the silence: no esp.one_way");
+	engine_free(e);
+	e = burst_run(12);
+	ok(find_diag(DIAG_ESP_ONE_WAY) && find_diag(DIAG_ESP_ONE_WAY)->spi == 0xb1,
+	   "twelve packets over 11 s of its silence: esp.one_way for B to A");
+	engine_free(e);
+}
+
 /* Two child SAs between the same hosts, whose flows start A to B first:
  * child 1 (0x1001 / 0x2002) for 60 s, child 2 (0x3003 / 0x4004) for 20 s.
  * Pairing by arrival cannot tell which flow answers which: a healthy
@@ -511,6 +547,7 @@ int main(void)
 	test_reverse_after_eviction();
 	test_one_way();
 	test_one_way_stopped();
+	test_one_way_burst();
 	test_two_children();
 	test_loss();
 	test_replay();
