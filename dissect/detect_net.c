@@ -231,13 +231,23 @@ static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u,
 	x->icmp_ns = u->ts_ns;
 }
 
+/* Whether the error surely quotes IKE (an IKE header, or UDP 500), not
+ * ESP: then an IKE answer shows the path open after all. Eight bytes of
+ * UDP 4500 may be either. */
+static bool quotes_ike(const struct icmp_error *ic)
+{
+	return ic->q_has_ike || (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
+				 (ic->q_sport == PORT_IKE || ic->q_dport == PORT_IKE));
+}
+
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
 {
 	const struct icmp_error *ic = &u->u.icmp;
 	char from[48], qs[48], qd[48];
 	const char *what = quoted_what(ic), *icmp = ic->v6 ? "ICMPv6" : "ICMP";
 	bool by_peer = engine_addr_eq(&u->src, &ic->q_dst);
-	uint32_t slot = icmp_sa(e, ic);
+	uint32_t slot = icmp_sa(e, ic), at;
+	struct ike_sa *sa;
 	struct diagnosis *d;
 
 	ttl_from_responder(e, slot, u);
@@ -280,7 +290,12 @@ static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_k
 			  by_peer ? qd : from, qd, qd, qs);
 		break;
 	}
-	diag_commit(e, d);
+	at = diag_commit(e, d);
+	sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
+	if (sa && quotes_ike(ic)) {
+		sa->unreach_ike = 1;
+		sa->unreach_diag = at;
+	}
 }
 
 static void icmp_too_big(struct engine *e, const struct unit *u)

@@ -28,6 +28,8 @@ const char *diag_resolved_why(unsigned code)
 {
 	if (code == DIAG_ESP_MTU_BLACKHOLE)
 		return "the sender now fragments its datagrams to fit the path MTU";
+	if (code == DIAG_IKE_PEER_UNREACHABLE)
+		return "the peer answered IKE after it";
 	return "the request was answered after all";
 }
 

@@ -325,6 +325,14 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 		x->diag_code = 0;
 		rejudge_timeouts(e, sa, x);
 	}
+	/* An answer crossed the path an ICMP error said was closed: the
+	 * peer was unreachable only for a while (a route, the daemon
+	 * starting). */
+	if (sa->unreach_ike) {
+		diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns);
+		sa->unreach_ike = 0;
+		sa->unreach_diag = 0;
+	}
 	exch_end(e, sa, x);
 	return true;
 }

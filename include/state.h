@@ -202,6 +202,10 @@ struct ike_sa {
 	uint8_t pending;              /* exchanges waiting for a response */
 	uint8_t auth_sk_np;           /* first encrypted payload of the authentication response */
 	uint8_t icmp_refused;         /* an ICMP unreachable or prohibited quoted its traffic */
+	/* That ICMP quoted IKE and raised ike.peer_unreachable, kept at
+	 * unreach_diag - 1 (0: not kept): a later answer resolves it. */
+	uint8_t unreach_ike;
+	uint32_t unreach_diag;
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */

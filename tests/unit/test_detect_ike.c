@@ -657,11 +657,53 @@ static void test_pairing(void)
 	rig_end(&r, 0);
 }
 
+/* ICMP port unreachable for an IKE request, then the request answered (the
+ * peer's daemon started, a route came back): the error no longer holds.
+ * An answer does not clear an error about ESP, nor one quoting UDP 4500
+ * too briefly to tell IKE from ESP. */
+static void test_unreachable_then_answered(void)
+{
+	struct rig r;
+	struct unit u;
+
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xd1, 0, 14, 0);
+	send_port_unreachable(&r, 2, 1, 500, 0xd1);
+	is_int(r.got.codes[DIAG_IKE_PEER_UNREACHABLE], 1, "port unreachable for IKE_SA_INIT: ike.peer_unreachable");
+	send_sa_init(&r, 1, 2, false, 0xd1, 0, 14, 0);
+	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 0, "  the request sent again: still standing");
+	send_sa_init(&r, 2, 1, true, 0xd1, 0xd2, 0, 0);
+	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 1, "  then answered: resolved");
+	ok(engine_diag_count(r.e) == 1 && engine_diag(r.e, 0)->resolved, "  the kept diagnosis says so");
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xd1, 0xd2, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xd1, 0xd2, 36, 120);
+	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 1, "  once");
+	engine_free(r.e);
+
+	for (int esp = 0; esp < 2; esp++) {
+		rig_start(&r);
+		ike2_up(&r, 0xd3, 0xd4);
+		port_unreachable_unit(&r, 2, 1, 4500, 0, &u);
+		if (esp) {
+			u.u.icmp.q_has_spi = 1;
+			u.u.icmp.q_esp_spi = 0x1234;
+		}
+		engine_feed(r.e, &u);
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xd3, 0xd4, 0, 80);
+		send_sk(&r, 2, 1, 37, 0x20, 2, 0xd3, 0xd4, 0, 80);
+		ok(r.got.codes[DIAG_IKE_PEER_UNREACHABLE] == 1 && !r.got.resolved[DIAG_IKE_PEER_UNREACHABLE],
+		   esp ? "ESP in UDP refused, IKE answered: ike.peer_unreachable stands"
+		       : "UDP 4500 refused with no more of it quoted, IKE answered: stands");
+		engine_free(r.e);
+	}
+}
+
 int main(void)
 {
 	struct rig r;
 
 	test_pairing();
+	test_unreachable_then_answered();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
