@@ -167,6 +167,12 @@ void decoder_expire(struct decoder *d, int64_t now_ns)
 	tcp_expire(d, now_ns);
 }
 
+void decoder_note_time(struct decoder *d, int64_t ts_ns)
+{
+	if (ts_ns > d->latest_ns)
+		d->latest_ns = ts_ns;
+}
+
 void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t caplen,
 		   uint32_t wire_len, int64_t ts_ns, uint64_t frame_no)
 {

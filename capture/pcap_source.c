@@ -260,6 +260,15 @@ static int64_t monotonic_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
+/* The clock live packets are stamped with. */
+static int64_t realtime_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, unsigned interval_ms)
 {
 	c->tick = interval_ms ? tick : NULL;
@@ -305,11 +314,16 @@ static int read_frames(struct capture *c)
 		     (int64_t)h->ts.tv_usec * (c->nano ? 1 : 1000);
 		__atomic_store_n(&c->st.frames, ++frames, __ATOMIC_RELAXED);
 		__atomic_store_n(&c->st.bytes, c->st.bytes + h->len, __ATOMIC_RELAXED);
-		if (c->offline_filter && !pcap_offline_filter(&c->prog, h, data))
+		if (c->offline_filter && !pcap_offline_filter(&c->prog, h, data)) {
+			decoder_note_time(c->dec, ts);
 			continue;
+		}
 		c->matched++;
 		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, frames);
 	}
+	/* Live, the capture listened until now, frames or not. */
+	if (c->live)
+		decoder_note_time(c->dec, realtime_ns());
 	decoder_expire(c->dec, INT64_MAX);
 	/* A read interrupted to stop it is the end asked for, not an error. */
 	if (rc == PCAP_ERROR && !atomic_load_explicit(&c->stop, memory_order_relaxed)) {

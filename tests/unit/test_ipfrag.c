@@ -134,7 +134,7 @@ static void test_v4(void)
 
 static void test_expire(void)
 {
-	struct decoder *d = fresh(0, 0);
+	struct decoder *d = fresh(0, 0), *d2;
 	const struct frag_expired *fe;
 
 	dgram_ike();
@@ -170,13 +170,22 @@ static void test_expire(void)
 	is_int(decoder_stats(d)->frags_expired, 2, "  frags_expired");
 
 	g.n = 0;
+	decoder_note_time(d, 42 * SEC);
 	decoder_expire(d, INT64_MAX);
 	is_int(g.n, 2, "end of input flushes the rest");
 	is_int(g.u[0].u.frag.ident, 30, "  id 30");
 	is_int(g.u[1].u.frag.ident, 31, "  id 31");
 	is_int(g.u[0].u.frag.end, FRAG_CAPTURE_END, "  cut by the end of the input");
-	is_int(g.u[0].u.frag.input_last_ns, 43 * SEC, "  with the time of the input's last frame");
+	is_int(g.u[0].u.frag.input_last_ns, 43 * SEC, "  with the time of the input's last frame (an earlier time noted changes nothing)");
 	is_int(g.u[0].u.frag.last_ns, 39 * SEC, "  the datagram's own last fragment");
+	d2 = fresh(0, 0);
+	frag4(d2, 40, 0, 16, true, 10 * SEC);
+	decoder_note_time(d2, 12 * SEC);
+	g.n = 0;
+	decoder_expire(d2, INT64_MAX);
+	ok(g.n == 1 && g.u[0].u.frag.input_last_ns == 12 * SEC,
+	   "input watched after the last frame (a filtered frame, a live stop): its end is that time");
+	decoder_free(d2);
 	decoder_free(d);
 }
 
