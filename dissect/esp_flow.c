@@ -341,9 +341,12 @@ void esp_flow_evicted(void *ctx, uint32_t slot, void *val)
 	if (r && esp_flow_reverse_mut(e, r) == f)
 		r->reverse = NO_SLOT;
 	/* The slot is reused at once: the SA must not name it as its child. */
-	for (unsigned dir = 0; sa && dir < 2; dir++)
+	for (unsigned dir = 0; sa && dir < 2; dir++) {
 		if (sa->esp_last[dir] == slot + 1)
 			sa->esp_last[dir] = 0;
+		if (sa->esp_prev[dir] == slot + 1)
+			sa->esp_prev[dir] = 0;
+	}
 	e->stats.flows_evicted++;
 	ev.u.flow = f;
 	engine_emit(e, &ev);

@@ -121,6 +121,7 @@ void esp_flow_associate(struct engine *e, uint32_t slot, struct esp_flow *f,
 		sa_dir = engine_addr_eq(&f->src, &sa->init_ip) ? 0 : 1;
 		if (sa->esp_last[!sa_dir])
 			flow_pair(e, slot, f, sa->esp_last[!sa_dir] - 1);
+		sa->esp_prev[sa_dir] = sa->esp_last[sa_dir];
 		sa->esp_last[sa_dir] = slot + 1;
 	}
 	if (f->reverse == NO_SLOT && pe->flow[!p->dir])

@@ -343,10 +343,26 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
  * notify's type is encrypted: a new child SA whose request opens with another
  * notify (USE_TRANSPORT_MODE) looks the same, which is why what follows from
  * a replacement (esp.stale_spi) is never more than likely. */
+/* With another child SA of the IKE SA still carrying traffic the same way
+ * (not one an earlier rekey replaced), which pair the rekey replaces is not
+ * visible: marking the newest would call a working child stale. */
+#define CHILD_LIVE_NS (30 * 1000000000LL)
+
+static bool second_child_live(struct engine *e, const struct ike_sa *sa, int64_t ns)
+{
+	for (unsigned dir = 0; dir < 2; dir++) {
+		const struct esp_flow *p = sa->esp_prev[dir] ? engine_flow(e, sa->esp_prev[dir] - 1) : NULL;
+
+		if (p && engine_flow_sa(e, p) == sa && !p->stale && p->last_ns + CHILD_LIVE_NS >= ns)
+			return true;
+	}
+	return false;
+}
+
 static void child_rekeyed(struct engine *e, struct ike_sa *sa, const struct exch *x)
 {
 	if (x->type != IKE2_EXCH_CREATE_CHILD || x->req_sk_np != IKE2_PLD_N ||
-	    x->resp_sk_np != IKE2_PLD_SA)
+	    x->resp_sk_np != IKE2_PLD_SA || second_child_live(e, sa, x->resp_ns))
 		return;
 	for (unsigned dir = 0; dir < 2; dir++) {
 		const struct esp_flow *f = sa->esp_last[dir] ? engine_flow(e, sa->esp_last[dir] - 1) : NULL;

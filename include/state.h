@@ -197,6 +197,7 @@ struct ike_sa {
 	uint32_t diag_raised;         /* bitmap of enum diag_code raised for this SA */
 	uint32_t child_flows;         /* ESP flows associated with this SA */
 	uint32_t esp_last[2];         /* latest ESP flow slot + 1 from the initiator [0] / responder [1], 0 if none */
+	uint32_t esp_prev[2];         /* the one before it each way: a second child SA, or the pair a rekey replaced */
 	uint32_t peer_slot;           /* slot + 1 of the SA's peer index entry when last indexed, 0 if none */
 	uint32_t ip_frag_lost;        /* IP datagrams between the peers whose fragments never completed */
 	uint8_t pending;              /* exchanges waiting for a response */

@@ -698,11 +698,55 @@ static void test_unreachable_then_answered(void)
 	}
 }
 
+/* An IKEv2 SA with child 1 (ESP 0xc1/0xc2), and with two_children a second
+ * child (CREATE_CHILD_SA opening with SA: 0xc3/0xc4); then a rekey
+ * (CREATE_CHILD_SA opening with a notify) of child 1, whose new pair
+ * (0xc5/0xc6) takes over while child 1 goes on (stale_on) or falls
+ * silent. The esp.stale_spi raised. */
+static unsigned rekey_run(bool two_children, bool stale_on)
+{
+	struct rig r;
+
+	rig_start(&r);
+	ike2_up(&r, 0xd7, 0xe7);
+	send_esp(&r, 1, 2, 0xc1, 1);
+	send_esp(&r, 2, 1, 0xc2, 1);
+	if (two_children) {
+		send_sk(&r, 1, 2, 36, 0x08, 2, 0xd7, 0xe7, 33, 120);
+		send_sk(&r, 2, 1, 36, 0x20, 2, 0xd7, 0xe7, 33, 120);
+		send_esp(&r, 1, 2, 0xc3, 1);
+		send_esp(&r, 2, 1, 0xc4, 1);
+	}
+	send_sk(&r, 1, 2, 36, 0x08, 3, 0xd7, 0xe7, 41, 120);
+	send_sk(&r, 2, 1, 36, 0x20, 3, 0xd7, 0xe7, 33, 120);
+	for (uint32_t seq = 1; seq < 8; seq++) {
+		send_esp(&r, 1, 2, 0xc5, seq);
+		send_esp(&r, 2, 1, 0xc6, seq);
+		if (stale_on)
+			send_esp(&r, 1, 2, 0xc1, seq + 1);
+		if (two_children) {
+			send_esp(&r, 1, 2, 0xc3, seq + 1);
+			send_esp(&r, 2, 1, 0xc4, seq + 1);
+		}
+	}
+	return rig_end(&r, DIAG_ESP_STALE_SPI);
+}
+
+static void test_rekey_two_children(void)
+{
+	is_int(rekey_run(false, true), 1, "one child, rekeyed, its old SPI goes on: esp.stale_spi");
+	is_int(rekey_run(false, false), 0, "one child, rekeyed, its old SPI falls silent: nothing");
+	is_int(rekey_run(true, false), 0,
+	       "two children, one rekeyed: the other is not taken for the replaced one");
+}
+
 int main(void)
 {
 	struct rig r;
 
 	test_pairing();
+	test_unreachable_then_answered();
+	test_rekey_two_children();
 	test_unreachable_then_answered();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
