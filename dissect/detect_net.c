@@ -146,6 +146,15 @@ static struct diagnosis *begin_net(struct engine *e, uint32_t sa_slot, unsigned 
 	return d;
 }
 
+/* Whether the error surely quotes IKE (an IKE header, or UDP 500), not
+ * ESP: then an IKE answer shows the path open after all. Eight bytes of
+ * UDP 4500 may be either. */
+static bool quotes_ike(const struct icmp_error *ic)
+{
+	return ic->q_has_ike || (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
+				 (ic->q_sport == PORT_IKE || ic->q_dport == PORT_IKE));
+}
+
 static const char *quoted_what(const struct icmp_error *ic)
 {
 	if (ic->q_proto == PROTO_ESP)
@@ -156,6 +165,8 @@ static const char *quoted_what(const struct icmp_error *ic)
 		return "IKE over TCP";
 	if (ic->q_has_spi)
 		return "ESP in UDP";
+	if (!quotes_ike(ic) && (ic->q_sport == PORT_NATT || ic->q_dport == PORT_NATT))
+		return "UDP 4500 (IKE or ESP)";
 	return "IKE";
 }
 
@@ -229,15 +240,6 @@ static void note_exchange(struct engine *e, uint32_t slot, const struct unit *u,
 	x->icmp_kind = (uint8_t)k;
 	x->icmp_frame = u->frame;
 	x->icmp_ns = u->ts_ns;
-}
-
-/* Whether the error surely quotes IKE (an IKE header, or UDP 500), not
- * ESP: then an IKE answer shows the path open after all. Eight bytes of
- * UDP 4500 may be either. */
-static bool quotes_ike(const struct icmp_error *ic)
-{
-	return ic->q_has_ike || (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
-				 (ic->q_sport == PORT_IKE || ic->q_dport == PORT_IKE));
 }
 
 static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_kind k)
@@ -339,6 +341,12 @@ static void icmp_too_big(struct engine *e, const struct unit *u)
 		diag_hint(d, "Lower the MTU of the tunnelled traffic on %s (MSS clamping, a smaller tunnel "
 			     "interface MTU) and let %s through to it so path MTU discovery works",
 			  qs, ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation-needed");
+	else if (ic->q_proto == PROTO_UDP && !quotes_ike(ic))
+		diag_hint(d, "The error quotes too little to tell IKE from ESP in UDP: for ESP, lower the "
+			     "MTU of the tunnelled traffic on %s (MSS clamping, a smaller tunnel interface "
+			     "MTU); for IKE, enable IKEv2 fragmentation (RFC 7383) on both peers; and let %s "
+			     "through to %s",
+			  qs, ic->v6 ? "ICMPv6 Packet Too Big" : "ICMP fragmentation-needed", qs);
 	else
 		diag_hint(d, "IKE messages this large need IKEv2 fragmentation (RFC 7383) on both peers; "
 			     "also let %s through to %s",

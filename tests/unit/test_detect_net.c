@@ -211,6 +211,26 @@ static void test_mtu(void)
 	feed_icmp(e, R4, A4, &ic);
 	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 3, "frag needed for IKE on port 500: not ESP");
 	engine_free(e);
+
+	/* Only the UDP header of a 4500 datagram quoted: IKE or ESP. */
+	e = eng_new(0);
+	ic = quote(3, 4, A4, B4, 17, 4500, 4500);
+	ic.mtu = 1400;
+	ic.q_len = 1500;
+	feed_icmp(e, R4, A4, &ic);
+	d = find_diag(DIAG_ESP_MTU_BLACKHOLE);
+	ok(has(d, "the 1500-byte UDP 4500 (IKE or ESP) datagram"), "UDP 4500, 8 bytes quoted: not called IKE");
+	ok(has(d, "too little to tell IKE from ESP") && has(d, "MSS clamping") && has(d, "RFC 7383"),
+	   "  the hint covers both");
+	ic = quote(3, 4, A4, C4, 17, 4500, 4500);
+	ic.q_has_ike = 1;
+	ic.mtu = 1400;
+	ic.q_len = 1500;
+	feed_icmp(e, R4, A4, &ic);
+	d = &rec.kept[rec.ndiag - 1];
+	ok(has(d, "the 1500-byte IKE datagram") && has(d, "IKEv2 fragmentation") && !has(d, "MSS clamping"),
+	   "UDP 4500 with its IKE header quoted: IKE");
+	engine_free(e);
 }
 
 /* An incomplete datagram from src to dst: its first fragment (or not),
