@@ -356,6 +356,8 @@ static void icmp_too_big(struct engine *e, const struct unit *u)
 	 * (esp_flow.c): until then the flow remembers the refused size. */
 	if (f && ic->q_len) {
 		f->mtu_refused = ic->q_len;
+		f->mtu_path = ic->mtu > UINT16_MAX ? 0 : (uint16_t)ic->mtu;
+		f->mtu_fits = 0;
 		f->mtu_diag = at;
 	}
 }

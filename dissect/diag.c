@@ -27,7 +27,7 @@ const char *diag_code_name(unsigned code)
 const char *diag_resolved_why(unsigned code)
 {
 	if (code == DIAG_ESP_MTU_BLACKHOLE)
-		return "the sender now fragments its datagrams to fit the path MTU";
+		return "the sender now fits its datagrams to the path MTU (it fragments them or sends them smaller)";
 	if (code == DIAG_IKE_PEER_UNREACHABLE)
 		return "the peer answered IKE after it";
 	return "the request was answered after all";

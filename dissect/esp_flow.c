@@ -124,15 +124,35 @@ static uint32_t datagram_len(const struct esp_pending *p)
 	return p->size + (p->key.family == ADDR_V4 ? 20u : 40u) + (p->transport == TR_UDP4500 ? 8u : 0u);
 }
 
-/* After an ICMP "too big" for its datagrams, a sender that fragments one no
- * larger than the refused one has learnt the path MTU (it sent that size
- * whole before): path MTU discovery works, and the diagnosis is resolved. */
+/* Whole datagrams this close below the path MTU fill it. */
+#define PMTU_FIT_BAND 64
+#define PMTU_FITS 3
+
+/* After an ICMP "too big" for its datagrams, a sender has learnt the path
+ * MTU when it fragments a datagram no larger than the refused one (it sent
+ * that size whole before), or when its whole datagrams fill the path MTU
+ * and none exceed it (PMTU_FITS of them, and none larger in between): path
+ * MTU discovery works, and the diagnosis is resolved. */
 static void pmtu_heeded(struct engine *e, struct esp_flow *f, const struct esp_pending *p)
 {
-	/* The packet's own field first: the flow's is on a line the batch did
-	 * not prefetch, and only fragmented packets need it. */
-	if (p->ip_frags < 2 || !f->mtu_refused || datagram_len(p) > f->mtu_refused)
+	uint32_t len;
+
+	if (!f->mtu_refused)
 		return;
+	len = datagram_len(p);
+	if (p->ip_frags >= 2) {
+		if (len > f->mtu_refused)
+			return;
+	} else {
+		if (!f->mtu_path)
+			return;
+		if (len > f->mtu_path) {
+			f->mtu_fits = 0;
+			return;
+		}
+		if (len + PMTU_FIT_BAND <= f->mtu_path || ++f->mtu_fits < PMTU_FITS)
+			return;
+	}
 	diag_resolve_flow(e, f, DIAG_ESP_MTU_BLACKHOLE, SEV_WARNING, f->mtu_diag, p->frame, p->ts_ns);
 	f->mtu_refused = 0;
 	f->mtu_diag = 0;

@@ -253,6 +253,12 @@ struct esp_flow {
 	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
 	uint8_t ike_seen;             /* an IKE SA of these peers was seen, even if since evicted */
 	uint32_t spi;
+	/* While an esp.mtu_blackhole from an ICMP "too big" stands (mtu_diag):
+	 * the datagram length it refused and the path MTU it gave (0 if
+	 * none), and the whole packets since that fill the path MTU. Here, as
+	 * every packet looks at them then. */
+	uint16_t mtu_refused, mtu_path;
+	uint8_t mtu_fits;
 
 	/* Sequence analysis against a receiver's anti-replay window. */
 	uint64_t win[ESP_WIN_WORDS];  /* ring: bit (s % 64) of word (s / 64) % ESP_WIN_WORDS = s received */
@@ -266,7 +272,6 @@ struct esp_flow {
 	struct addr src, dst;
 	uint16_t sport, dport;
 	uint16_t frags_lost;          /* larger packets that reached here as incomplete IP fragments */
-	uint16_t mtu_refused;         /* datagram length an ICMP "too big" refused, while mtu_diag stands */
 	uint16_t sa_tag;              /* two bytes of that SA's initiator SPI: its slot may change hands */
 	uint32_t mtu_diag;            /* where that esp.mtu_blackhole is kept + 1 (diag_commit), 0 if none */
 	int64_t first_ns;

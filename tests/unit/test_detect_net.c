@@ -212,6 +212,35 @@ static void test_mtu(void)
 	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 3, "frag needed for IKE on port 500: not ESP");
 	engine_free(e);
 
+	/* Path MTU discovery the other way: the sender sends smaller. */
+	e = eng_new(0);
+	feed_esp(e, A4, B4, 0xf0474e5e, 1, 10 * SEC, 1472);
+	ic = quote(3, 4, A4, B4, 17, 4500, 4500);
+	ic.q_has_spi = 1;
+	ic.q_esp_spi = 0xf0474e5e;
+	ic.mtu = 1400;
+	ic.q_len = 1500;
+	feed_icmp(e, R4, A4, &ic);
+	for (uint32_t seq = 2; seq < 40; seq++)
+		feed_esp(e, A4, B4, 0xf0474e5e, seq, 60 * SEC + seq, 100);
+	feed_esp(e, A4, B4, 0xf0474e5e, 40, 61 * SEC, 1308);
+	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 0,
+	       "smaller packets only, none filling the path MTU: esp.mtu_blackhole stands");
+	feed_esp(e, A4, B4, 0xf0474e5e, 41, 62 * SEC, 1372);
+	feed_esp(e, A4, B4, 0xf0474e5e, 42, 63 * SEC, 1372);
+	feed_esp(e, A4, B4, 0xf0474e5e, 43, 64 * SEC, 1472);
+	feed_esp(e, A4, B4, 0xf0474e5e, 44, 65 * SEC, 1372);
+	feed_esp(e, A4, B4, 0xf0474e5e, 45, 66 * SEC, 1372);
+	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 0,
+	       "datagrams filling the path MTU, but one larger again among them: stands");
+	feed_esp(e, A4, B4, 0xf0474e5e, 46, 67 * SEC, 1340);
+	is_int(engine_stats(e)->diagnoses_resolved[SEV_WARNING], 1,
+	       "three whole datagrams filling the path MTU, none larger: resolved");
+	d = &rec.kept[rec.ndiag - 1];
+	ok(d->code == DIAG_ESP_MTU_BLACKHOLE && d->resolved && d->resolved_frame == next_frame - 1,
+	   "  by the third");
+	engine_free(e);
+
 	/* Only the UDP header of a 4500 datagram quoted: IKE or ESP. */
 	e = eng_new(0);
 	ic = quote(3, 4, A4, B4, 17, 4500, 4500);
