@@ -13,8 +13,8 @@
  * average gaps, while the other direction went on at its pace. */
 #define STOPPED_MIN_NS 10000000000LL
 #define STOPPED_MIN_GAPS 10
-/* Before the end, esp.loss waits for a sample this large so that early,
- * still-reorderable gaps do not make a verdict. */
+/* Before the end, esp.loss judges the sequence numbers older than the
+ * window, and waits until there are this many. */
 #define LOSS_MIN_PACKETS_LIVE 1000
 #define LOSS_MIN_LOST 3
 /* The same for esp.replay, which tells a doubled capture by the share of repeats. */
@@ -195,13 +195,24 @@ static void detect_one_way(struct engine *e, struct esp_flow *f)
 static void detect_loss(struct engine *e, struct esp_flow *f, bool final)
 {
 	const struct ike_sa *sa = esp_flow_sa(e, f);
-	uint64_t total = engine_flow_expected(f);
+	uint64_t total = engine_flow_expected(f), lost = f->lost;
 	struct flow_text t;
 	struct diagnosis *d;
 
-	if (f->lost < LOSS_MIN_LOST || (!final && f->packets < LOSS_MIN_PACKETS_LIVE))
+	if (lost < LOSS_MIN_LOST)
 		return;
-	if (f->lost * 1000 <= (uint64_t)e->cfg.esp_loss_permille * total)
+	/* While packets flow, gaps inside the window may yet be filled by late
+	 * packets (multipath reordering keeps many open at once): judge the
+	 * numbers older than the window, whose gaps are settled. */
+	if (!final) {
+		uint64_t span = total < ESP_WIN_BITS ? total : ESP_WIN_BITS, open = esp_seq_open(f, span);
+
+		lost = lost > open ? lost - open : 0;
+		total -= span;
+		if (total < LOSS_MIN_PACKETS_LIVE || lost < LOSS_MIN_LOST)
+			return;
+	}
+	if (lost * 1000 <= (uint64_t)e->cfg.esp_loss_permille * total)
 		return;
 	d = diag_begin_flow(e, f, DIAG_ESP_LOSS, SEV_WARNING, CONF_LIKELY);
 	if (!d)
@@ -211,7 +222,7 @@ static void detect_loss(struct engine *e, struct esp_flow *f, bool final)
 	diag_message(d, "ESP %s to %s (SPI 0x%08x): %" PRIu64 " of %" PRIu64 " sequence numbers missing "
 			"(%.1f%%), %" PRIu64 " reordered, %" PRIu64 " beyond a 64-packet window, %" PRIu64
 			" beyond 1024",
-		     t.src, t.dst, f->spi, f->lost, total, 100.0 * (double)f->lost / (double)total,
+		     t.src, t.dst, f->spi, lost, total, 100.0 * (double)lost / (double)total,
 		     f->reordered, f->late64, f->late1024);
 	if (f->frags_lost)
 		diag_hint(d, "%u of the missing packets reached this capture point as incomplete IP fragments, larger than any packet of this flow that passed whole: they are too large for the path (see esp.mtu_blackhole); lower the tunnel MTU or clamp the TCP MSS",

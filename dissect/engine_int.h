@@ -211,6 +211,9 @@ uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
  * update: each later one's, with the packet's frame and time as evidence. */
 void esp_seq_start(struct esp_flow *f, uint64_t top);
 void esp_seq_update(struct esp_flow *f, uint32_t seq32, uint64_t frame, int64_t ns);
+/* Of the last n sequence numbers up to the highest (at most the window's
+ * 1024), those not seen: gaps a late packet may still fill. */
+uint64_t esp_seq_open(const struct esp_flow *f, uint64_t n);
 
 /* esp_pair.c: a flow's ties to its other direction and to an IKE SA. */
 /* A new flow (in slot) looks up its peers in the index, once: the latest

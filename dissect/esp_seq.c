@@ -125,6 +125,25 @@ void esp_seq_update(struct esp_flow *f, uint32_t seq32, uint64_t frame, int64_t 
 	}
 }
 
+uint64_t esp_seq_open(const struct esp_flow *f, uint64_t n)
+{
+	uint64_t top = f->seq_top, s, open = 0;
+
+	if (n > WIN_BITS)
+		n = WIN_BITS;
+	if (!n)
+		return 0;
+	for (s = top >= n - 1 ? top - (n - 1) : 0; s <= top;) {
+		unsigned b = (unsigned)(s % 64);
+		uint64_t nb = 64 - b < top - s + 1 ? 64 - b : top - s + 1;
+		uint64_t mask = (nb == 64 ? ~0ull : (1ull << nb) - 1) << b;
+
+		open += nb - (uint64_t)__builtin_popcountll(f->win[(s / 64) % ESP_WIN_WORDS] & mask);
+		s += nb;
+	}
+	return open;
+}
+
 uint64_t engine_flow_expected(const struct esp_flow *f)
 {
 	uint64_t once = f->packets > f->duplicates ? f->packets - f->duplicates : 0;

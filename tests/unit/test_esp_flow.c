@@ -124,6 +124,12 @@ static void test_sequences(void)
 	counters(flow_of(e, B4, 4), 1022, 1, 1, 2, 1, 0, 0, "and again: duplicate at the window's end");
 	SEND(e, 4, 961, 962);
 	counters(flow_of(e, B4, 4), 1020, 3, 1, 3, 1, 0, 0, "64 and 63 behind: one late, one not");
+	/* Gaps still open: 3..960 and 963..1024 of the last 1024 (2..1025). */
+	is_int(esp_seq_open(flow_of(e, B4, 4), 1024), 1020, "open gaps in the window: the 1020 not seen");
+	is_int(esp_seq_open(flow_of(e, B4, 4), 5000), 1020, "  a span past the window is the window");
+	is_int(esp_seq_open(flow_of(e, B4, 4), 64), 62, "  the last 64 (962..1025): 963..1024 open");
+	is_int(esp_seq_open(flow_of(e, B4, 4), 1), 0, "  the top itself was seen");
+	is_int(esp_seq_open(flow_of(e, B4, 4), 0), 0, "  an empty span");
 
 	/* The shift crosses word boundaries with every residue. */
 	SEND(e, 5, 1, 70, 1, 2, 200, 1, 70, 136, 137);
