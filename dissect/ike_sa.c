@@ -191,6 +191,14 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 
 
 
+/* Status notifies that change the course of IKE_SA_INIT: the responder
+ * asks for a cookie (RFC 7296 section 2.6) or sends the initiator to another
+ * gateway (RFC 5685), and the initiator says where it was sent from. */
+static bool ike2_status_worth_noting(uint16_t type)
+{
+	return type == IKE2_N_COOKIE || type == IKE2_N_REDIRECT || type == IKE2_N_REDIRECTED_FROM;
+}
+
 static void note_notify(struct ike_sa *sa, const struct unit *u, const struct ike_msg *m,
 			bool from_init, uint16_t type)
 {
@@ -279,6 +287,8 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 			}
 			if (v2)
 				ike2_notify_data(sa, m, i);
+			if (v2 && ike2_status_worth_noting(pl->notify))
+				note_notify(sa, u, m, from_init, pl->notify);
 			if (pl->notify && pl->notify < IKE_NOTIFY_STATUS_FIRST) {
 				note_notify(sa, u, m, from_init, pl->notify);
 				if (!v2)

@@ -14,8 +14,19 @@
 #define LANE_COL 20                            /* where the left bar sits */
 #define LANE_INNER (REPORT_WIDTH - LANE_COL - 4) /* between the bars */
 
-/* The message as an arrow label: "IKE_AUTH mid 1 (1248 B)". The length is
- * dropped when the label would not fit between the bars. */
+/* A status notify the SA noted in the message of this frame (a cookie
+ * asked for, a redirect), 0 if none: error notifies come from the exchange. */
+static uint16_t status_notify_at(const struct ike_sa *sa, uint64_t frame)
+{
+	for (unsigned i = 0; frame && i < sa->nnotify && i < SA_MAX_NOTIFIES; i++)
+		if (sa->notify[i].frame == frame && sa->notify[i].type >= IKE_NOTIFY_STATUS_FIRST)
+			return sa->notify[i].type;
+	return 0;
+}
+
+/* The message as an arrow label: "IKE_AUTH mid 1 (1248 B)", with the error
+ * or noted status notify it carries. The length is dropped when the label
+ * would not fit between the bars. */
 static void msg_label(const struct ike_sa *sa, const struct exch *x, bool response, char *buf,
 		      size_t len)
 {
@@ -33,10 +44,12 @@ static void msg_label(const struct ike_sa *sa, const struct exch *x, bool respon
 		snprintf(num, sizeof(num), "msg %u", first + (response ? 1 : 0));
 	} else
 		snprintf(num, sizeof(num), "mid %" PRIu32, x->msg_id);
+	uint16_t note = response && x->resp_notify ? x->resp_notify
+				: status_notify_at(sa, response ? x->resp_frame : x->req_frame);
+
 	n = snprintf(buf, len, "%s %s", name, num);
-	if (response && x->resp_notify)
-		n += snprintf(buf + n, len - (size_t)n, " %s",
-			      notify_label(sa->version, x->resp_notify, nb, sizeof(nb)));
+	if (note)
+		n += snprintf(buf + n, len - (size_t)n, " %s", notify_label(sa->version, note, nb, sizeof(nb)));
 	if (bytes && n + 12 < LANE_INNER - 6)
 		snprintf(buf + n, len - (size_t)n, " (%" PRIu32 " B)", bytes);
 }

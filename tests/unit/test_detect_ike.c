@@ -217,6 +217,28 @@ static void send_msg(struct rig *r, uint8_t from, uint8_t to, uint8_t ver, uint8
 	feed(r, from, to, m, len);
 }
 
+/* An IKE_SA_INIT message (a response with response) holding one notify
+ * of this status type and its data. */
+static void send_status(struct rig *r, uint8_t from, uint8_t to, bool response, uint8_t ispi,
+			uint16_t type, const uint8_t *data, size_t dlen)
+{
+	uint8_t m[28 + 8 + 64];
+	size_t len = 28 + 8 + dlen;
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	m[16] = 41;
+	m[17] = 0x20;
+	m[18] = 34;
+	m[19] = response ? 0x20 : 0x08;
+	m[27] = (uint8_t)len;
+	m[31] = (uint8_t)(8 + dlen);
+	m[34] = (uint8_t)(type >> 8);
+	m[35] = (uint8_t)type;
+	memcpy(m + 36, data, dlen);
+	feed(r, from, to, m, len);
+}
+
 /* IKEv1 Main Mode between hosts 1 and 2 up to message 4, then messages 5
  * and 6 encrypted: phase 1 done. */
 static void ike1_phase1(struct rig *r, uint8_t ispi, uint8_t rspi)
@@ -657,6 +679,33 @@ static void test_pairing(void)
 	rig_end(&r, 0);
 }
 
+/* The status notifies that steer IKE_SA_INIT are noted on the SA (and so
+ * reach the sa event and the ladder); others are not; none is an error. */
+static void test_status_notifies(void)
+{
+	static const uint8_t cookie[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	/* REDIRECT: gateway type IPv4, length 4, 192.0.2.9; then a nonce. */
+	static const uint8_t redirect[10] = { 1, 4, 192, 0, 2, 9, 0xaa, 0xbb, 0xcc, 0xdd };
+	const struct ike_sa *sa;
+	struct rig r;
+
+	rig_start(&r);
+	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa8, 0, 0);
+	send_status(&r, 2, 1, true, 0xa8, 16390, cookie, sizeof(cookie));
+	sa = rig_sa(&r, 0xa8);
+	ok(sa && sa->nnotify == 1 && sa->notify[0].type == 16390 && !sa->notify[0].by_initiator &&
+		   sa->nexch == 1 && sa->ex[0].outcome == EXO_ANSWERED && !sa->ex[0].resp_notify,
+	   "COOKIE asked for: noted on the SA; the exchange answered, no error");
+	send_status(&r, 1, 2, false, 0xa8, 16390, cookie, sizeof(cookie));
+	send_status(&r, 2, 1, true, 0xa8, 16407, redirect, sizeof(redirect));
+	send_status(&r, 1, 2, false, 0xa8, 16406, NULL, 0);
+	sa = rig_sa(&r, 0xa8);
+	ok(sa && sa->nnotify == 3 && sa->notify[1].type == 16390 && sa->notify[1].by_initiator &&
+		   sa->notify[2].type == 16407,
+	   "the cookie sent back and REDIRECT noted, REDIRECT_SUPPORTED not");
+	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 0, "  no ike.error_notify");
+}
+
 /* ICMP port unreachable for an IKE request, then the request answered (the
  * peer's daemon started, a route came back): the error no longer holds.
  * An answer does not clear an error about ESP, nor one quoting UDP 4500
@@ -747,6 +796,7 @@ int main(void)
 	test_pairing();
 	test_unreachable_then_answered();
 	test_rekey_two_children();
+	test_status_notifies();
 	test_unreachable_then_answered();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */

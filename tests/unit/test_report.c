@@ -158,6 +158,35 @@ static void test_ladder_error_and_order(void)
 	   "the initiator's answer goes right");
 }
 
+/* A cookie asked for and sent back: the status notifies the SA noted label
+ * the arrows of their messages; the exchange was answered, not refused. */
+static void test_ladder_status_notify(void)
+{
+	struct ike_sa sa;
+	struct rctx r = { NULL, NULL, false, T0 };
+	struct exch *x;
+
+	sa_no_response(&sa);
+	x = &sa.ex[0];
+	x->outcome = EXO_ANSWERED;
+	x->nreq = 1;
+	x->ngaps = 0;
+	x->nresp = 1;
+	x->resp_frame = 4;
+	x->resp_ns = T0 + 2 * MS;
+	x->resp_len = 60;
+	sa.nnotify = 2;
+	sa.notify[0] = (struct sa_notify){ 16390, 0, 34, 4, T0 + 2 * MS };
+	sa.notify[1] = (struct sa_notify){ 16390, 1, 34, 5, T0 + 3 * MS };
+	r.f = out_open();
+	ladder_print(&r, &sa);
+	fclose(r.f);
+	ok(strstr(outbuf, "|<-------------------- IKE_SA_INIT mid 0 COOKIE (60 B) --|") != NULL,
+	   "the answer asking for a cookie says COOKIE");
+	ok(strstr(outbuf, "IKE_SA_INIT mid 0 (464 B) ---") != NULL,
+	   "the request before it says nothing (the retry with the cookie is frame 5)");
+}
+
 static void test_ladder_ike1_steps(void)
 {
 	struct ike_sa sa;
@@ -358,6 +387,7 @@ int main(void)
 	test_time_iso();
 	test_ladder_timeout();
 	test_ladder_error_and_order();
+	test_ladder_status_notify();
 	test_ladder_ike1_steps();
 	test_wrap();
 	test_labels();
