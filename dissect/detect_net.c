@@ -19,7 +19,7 @@
 #define ICMP6_TOO_BIG 2
 
 /* True the first time (code, a, b) is seen by this small direct-mapped memory. */
-static bool net_once(struct engine *e, unsigned code, const struct addr *a, const struct addr *b)
+static uint64_t net_key(unsigned code, const struct addr *a, const struct addr *b)
 {
 	uint64_t h = 1469598103934665603ull ^ code;
 	const struct addr *in[2] = { a, b };
@@ -30,7 +30,22 @@ static bool net_once(struct engine *e, unsigned code, const struct addr *a, cons
 		for (j = 0; j < sizeof(in[i]->a); j++)
 			h = (h ^ in[i]->a[j]) * 1099511628211ull;
 	}
-	h |= 1;
+	return h | 1;
+}
+
+/* A diagnosis of a to b that no longer holds may be said again. */
+static void net_forget(struct engine *e, unsigned code, const struct addr *a, const struct addr *b)
+{
+	uint64_t h = net_key(code, a, b);
+
+	if (e->net_seen[h % NET_SEEN_SLOTS] == h)
+		e->net_seen[h % NET_SEEN_SLOTS] = 0;
+}
+
+static bool net_once(struct engine *e, unsigned code, const struct addr *a, const struct addr *b)
+{
+	uint64_t h = net_key(code, a, b);
+
 	if (e->net_seen[h % NET_SEEN_SLOTS] == h)
 		return false;
 	e->net_seen[h % NET_SEEN_SLOTS] = h;
@@ -144,6 +159,15 @@ static struct diagnosis *begin_net(struct engine *e, uint32_t sa_slot, unsigned 
 		memcpy(d->rspi, sa->rspi, 8);
 	}
 	return d;
+}
+
+void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u)
+{
+	diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns);
+	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->init_ip, &sa->resp_ip);
+	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->resp_ip, &sa->init_ip);
+	sa->unreach_ike = 0;
+	sa->unreach_diag = 0;
 }
 
 /* Whether the error surely quotes IKE (an IKE header, or UDP 500), not

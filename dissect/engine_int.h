@@ -212,7 +212,8 @@ uint32_t esp_flow_find(struct engine *e, const struct addr *dst, uint32_t spi);
 void esp_seq_start(struct esp_flow *f, uint64_t top);
 void esp_seq_update(struct esp_flow *f, uint32_t seq32, uint64_t frame, int64_t ns);
 /* Of the last n sequence numbers up to the highest (at most the window's
- * 1024), those not seen: gaps a late packet may still fill. */
+ * 1024, none before the sequence (re)started), those not seen: gaps a late
+ * packet may still fill. */
 uint64_t esp_seq_open(const struct esp_flow *f, uint64_t n);
 
 /* esp_pair.c: a flow's ties to its other direction and to an IKE SA. */
@@ -234,6 +235,9 @@ struct esp_flow *esp_flow_reverse_mut(struct engine *e, const struct esp_flow *f
 
 /* detect_net.c: ICMP errors, incomplete IP datagrams, TCP encapsulation. */
 void detect_icmp(struct engine *e, const struct unit *u);
+/* An exchange of sa was answered: an ike.peer_unreachable its IKE drew is
+ * resolved, and the same error later is said anew. */
+void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u);
 void detect_frag_expired(struct engine *e, const struct unit *u);
 void detect_tcp_event(struct engine *e, const struct unit *u);
 

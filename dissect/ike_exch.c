@@ -328,11 +328,8 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	/* An answer crossed the path an ICMP error said was closed: the
 	 * peer was unreachable only for a while (a route, the daemon
 	 * starting). */
-	if (sa->unreach_ike) {
-		diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns);
-		sa->unreach_ike = 0;
-		sa->unreach_diag = 0;
-	}
+	if (sa->unreach_ike)
+		detect_unreachable_answered(e, sa, u);
 	exch_end(e, sa, x);
 	return true;
 }

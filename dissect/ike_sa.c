@@ -199,6 +199,17 @@ static bool ike2_status_worth_noting(uint16_t type)
 	return type == IKE2_N_COOKIE || type == IKE2_N_REDIRECT || type == IKE2_N_REDIRECTED_FROM;
 }
 
+/* Each copy of a message carries its notifies again (an initiator repeats
+ * the cookie in every retransmission): a status notify is noted once per
+ * sender, so that the room is left for errors. */
+static bool noted(const struct ike_sa *sa, uint16_t type, bool from_init)
+{
+	for (unsigned i = 0; i < sa->nnotify; i++)
+		if (sa->notify[i].type == type && sa->notify[i].by_initiator == from_init)
+			return true;
+	return false;
+}
+
 static void note_notify(struct ike_sa *sa, const struct unit *u, const struct ike_msg *m,
 			bool from_init, uint16_t type)
 {
@@ -287,7 +298,7 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 			}
 			if (v2)
 				ike2_notify_data(sa, m, i);
-			if (v2 && ike2_status_worth_noting(pl->notify))
+			if (v2 && ike2_status_worth_noting(pl->notify) && !noted(sa, pl->notify, from_init))
 				note_notify(sa, u, m, from_init, pl->notify);
 			if (pl->notify && pl->notify < IKE_NOTIFY_STATUS_FIRST) {
 				note_notify(sa, u, m, from_init, pl->notify);
