@@ -48,6 +48,7 @@ void esp_seq_start(struct esp_flow *f, uint64_t top)
 	memset(f->win, 0, sizeof(f->win));
 	*win_word(f, top) = 1ull << (top % 64);
 	f->seq_top = top;
+	f->seq_first = top;
 }
 
 /* The 64-bit sequence number the 32 bits on the wire most likely stand for. */
@@ -133,7 +134,9 @@ uint64_t esp_seq_open(const struct esp_flow *f, uint64_t n)
 		n = WIN_BITS;
 	if (!n)
 		return 0;
-	for (s = top >= n - 1 ? top - (n - 1) : 0; s <= top;) {
+	/* Numbers before the sequence (re)started were never sent. */
+	s = top - f->seq_first >= n - 1 ? top - (n - 1) : f->seq_first;
+	for (; s <= top;) {
 		unsigned b = (unsigned)(s % 64);
 		uint64_t nb = 64 - b < top - s + 1 ? 64 - b : top - s + 1;
 		uint64_t mask = (nb == 64 ? ~0ull : (1ull << nb) - 1) << b;

@@ -266,6 +266,7 @@ struct esp_flow {
 	uint64_t reordered;           /* arrived below the top, inside the window */
 	uint64_t duplicates;          /* the same number twice inside the window */
 	uint64_t late64, late1024;    /* below a 64 / 1024 packet window: a receiver drops them */
+	uint64_t seq_first;           /* the first number since the sequence (re)started */
 	uint32_t restarts;            /* the sequence started again from a low number */
 	uint32_t esn_rollovers;       /* the low 32 bits wrapped (ESN) */
 

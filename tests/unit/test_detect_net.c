@@ -239,6 +239,11 @@ static void test_mtu(void)
 	d = &rec.kept[rec.ndiag - 1];
 	ok(d->code == DIAG_ESP_MTU_BLACKHOLE && d->resolved && d->resolved_frame == next_frame - 1,
 	   "  by the third");
+	/* A sender that still sends too large datagrams now and then draws
+	 * the router's error again: said anew. */
+	feed_esp(e, A4, B4, 0xf0474e5e, 47, 68 * SEC, 1472);
+	feed_icmp(e, R4, A4, &ic);
+	is_int(rec.by_code[DIAG_ESP_MTU_BLACKHOLE], 3, "  a later error for a larger one again: raised anew");
 	engine_free(e);
 
 	/* Only the UDP header of a 4500 datagram quoted: IKE or ESP. */

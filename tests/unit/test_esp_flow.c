@@ -140,6 +140,9 @@ static void test_sequences(void)
 	SEND(e, 6, 1, 2, 3);
 	counters(flow_of(e, B4, 6), 0, 0, 0, 0, 0, 1, 0, "restart from 1");
 	is_int(flow_of(e, B4, 6)->seq_top, 3, "top after restart");
+	is_int(esp_seq_open(flow_of(e, B4, 6), 1024), 0, "no gap open after a restart at 1: 0 was never sent");
+	SEND(e, 6, 6);
+	is_int(esp_seq_open(flow_of(e, B4, 6), 1024), 2, "  4 and 5 open after 6");
 	/* Low but not far enough above: a late packet, not a restart. */
 	send_range(e, 7, 1, 10);
 	send_range(e, 7, 2000, 2010);
@@ -161,6 +164,7 @@ static void test_sequences(void)
 	/* A forward jump of billions is a new start, not loss. */
 	SEND(e, 10, 1, 0x50000000u);
 	counters(flow_of(e, B4, 10), 0, 0, 0, 0, 0, 1, 0, "huge jump");
+	is_int(esp_seq_open(flow_of(e, B4, 10), 1024), 0, "  and nothing open below the new start");
 	engine_free(e);
 }
 
