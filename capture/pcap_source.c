@@ -306,8 +306,11 @@ static int read_frames(struct capture *c)
 		int64_t ts;
 
 		rc = pcap_next_ex(c->p, &h, &data);
-		if (rc == 0)
-			continue; /* live timeout: look at the stop flag */
+		if (rc == 0) {
+			/* Live, nothing waiting: the input was watched until now. */
+			decoder_note_time(c->dec, realtime_ns());
+			continue; /* and look at the stop flag */
+		}
 		if (rc != 1)
 			break;
 		ts = (int64_t)h->ts.tv_sec * 1000000000 +
@@ -321,9 +324,6 @@ static int read_frames(struct capture *c)
 		c->matched++;
 		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, frames);
 	}
-	/* Live, the capture listened until now, frames or not. */
-	if (c->live)
-		decoder_note_time(c->dec, realtime_ns());
 	decoder_expire(c->dec, INT64_MAX);
 	/* A read interrupted to stop it is the end asked for, not an error. */
 	if (rc == PCAP_ERROR && !atomic_load_explicit(&c->stop, memory_order_relaxed)) {
