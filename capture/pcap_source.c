@@ -292,6 +292,18 @@ static void capture_tick(struct capture *c)
 	c->tick(c->tick_ctx);
 }
 
+/* Live, a stop with every frame the kernel kept already read: the input was
+ * watched until now. With frames still waiting in its buffer (a reader
+ * behind), it ends at the last frame read. */
+static void note_quiet_end(struct capture *c, uint64_t frames)
+{
+	struct pcap_stat ps;
+
+	if (c->live && pcap_stats(c->p, &ps) == 0 && ps.ps_recv >= ps.ps_drop &&
+	    (uint64_t)(ps.ps_recv - ps.ps_drop) <= frames)
+		decoder_note_time(c->dec, realtime_ns());
+}
+
 /* The reader: frames from libpcap through the decoder, until end of file,
  * -c, capture_break() or an error; then what reassembly still holds. */
 static int read_frames(struct capture *c)
@@ -306,11 +318,8 @@ static int read_frames(struct capture *c)
 		int64_t ts;
 
 		rc = pcap_next_ex(c->p, &h, &data);
-		if (rc == 0) {
-			/* Live, nothing waiting: the input was watched until now. */
-			decoder_note_time(c->dec, realtime_ns());
-			continue; /* and look at the stop flag */
-		}
+		if (rc == 0)
+			continue; /* live timeout: look at the stop flag */
 		if (rc != 1)
 			break;
 		ts = (int64_t)h->ts.tv_sec * 1000000000 +
@@ -324,6 +333,7 @@ static int read_frames(struct capture *c)
 		c->matched++;
 		decoder_frame(c->dec, c->linktype, data, h->caplen, h->len, ts, frames);
 	}
+	note_quiet_end(c, frames);
 	decoder_expire(c->dec, INT64_MAX);
 	/* A read interrupted to stop it is the end asked for, not an error. */
 	if (rc == PCAP_ERROR && !atomic_load_explicit(&c->stop, memory_order_relaxed)) {

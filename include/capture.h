@@ -67,8 +67,8 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
  * with INT64_MAX at end of input to flush everything. */
 void decoder_expire(struct decoder *d, int64_t now_ns);
 /* The input was watched up to ts_ns (a frame the filter refused, or a live
- * read that found nothing waiting): datagrams still incomplete at the end of
- * the input say how long after their last fragment it went on. */
+ * capture stopped with nothing left unread): datagrams still incomplete at
+ * the end of the input say how long after their last fragment it went on. */
 void decoder_note_time(struct decoder *d, int64_t ts_ns);
 const struct decoder_stats *decoder_stats(const struct decoder *d);
 const char *decode_err_text(unsigned derr);

@@ -94,7 +94,7 @@ struct frag_expired {
 	uint8_t have_first, have_last;
 	uint16_t sport, dport;  /* from the first fragment when seen */
 	int64_t first_ns, last_ns;
-	int64_t input_last_ns;  /* FRAG_CAPTURE_END: when the input ended (its last frame; live, its last quiet read) */
+	int64_t input_last_ns;  /* FRAG_CAPTURE_END: when the input ended (its last frame; live, the stop when nothing was left unread) */
 	uint8_t has_ike_hdr;    /* the first fragment held an IKE header (UDP 500/4500) */
 	uint8_t ike_hdr[28];    /* ... this one: ties the loss to an IKE exchange */
 	uint8_t has_esp_spi;    /* the first fragment began an ESP packet (raw, or in UDP 4500) */
