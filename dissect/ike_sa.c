@@ -87,6 +87,28 @@ void ike_sa_evicted(void *ctx, uint32_t slot, void *val)
 	emit_sa(e, sa, SAEV_EVICTED);
 }
 
+static const uint8_t zero_spi[8];
+
+static bool ike_port(uint16_t p)
+{
+	return p == 500 || p == 4500;
+}
+
+/* Whether the sender of the first IKEv1 message seen of an SA, one with the
+ * responder's cookie already, is its initiator. A phase 1 message with an
+ * SA payload is then the responder's choice (Main or Aggressive Mode
+ * message 2). Otherwise a peer whose port a NAT translated (neither 500 nor
+ * 4500) is a client behind it, and clients initiate; with no such hint, the
+ * first sender is taken. */
+static bool ike1_sender_guessed_init(const struct unit *u, const struct ike_msg *m)
+{
+	if (m->exchange == IKE1_EXCH_MAIN || m->exchange == IKE1_EXCH_AGGRESSIVE)
+		for (unsigned i = 0; i < m->npl; i++)
+			if (m->pl[i].type == IKE1_PLD_SA)
+				return false;
+	return !(ike_port(u->sport) && !ike_port(u->dport));
+}
+
 static struct ike_sa *sa_create(struct engine *e, const struct unit *u, const struct ike_msg *m,
 				uint32_t *slot)
 {
@@ -103,12 +125,17 @@ static struct ike_sa *sa_create(struct engine *e, const struct unit *u, const st
 	memcpy(sa->rspi, m->rspi, 8);
 	sa->version = m->major;
 	/* IKEv2 says who the original initiator is in every message; in IKEv1
-	 * the sender of a message with no responder cookie yet is the initiator,
-	 * and mid-stream we can only assume the first sender is. */
-	if (m->major == 2)
+	 * the sender of a message with no responder cookie yet is the initiator.
+	 * Seen first later (the capture began after the negotiation), IKEv1
+	 * roles can only be inferred. */
+	if (m->major == 2) {
 		sender_is_init = (m->flags & IKE2_FLAG_INITIATOR) != 0;
-	else
+	} else if (memcmp(m->rspi, zero_spi, 8) == 0) {
 		sender_is_init = true;
+	} else {
+		sa->roles_guessed = 1;
+		sender_is_init = ike1_sender_guessed_init(u, m);
+	}
 	sa->init_ip = sender_is_init ? u->src : u->dst;
 	sa->resp_ip = sender_is_init ? u->dst : u->src;
 	sa->init_port = sender_is_init ? u->sport : u->dport;

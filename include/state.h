@@ -158,6 +158,7 @@ struct ike_sa {
 	uint8_t port_changed;         /* endpoints changed after the first exchange (MOBIKE, NAT rebinding) */
 	uint8_t tcp;                  /* RFC 8229 seen */
 	uint8_t cap_pos;              /* enum capture_pos */
+	uint8_t roles_guessed;        /* IKEv1 first seen after its first message: roles inferred */
 	struct addr init_ip, resp_ip;
 	uint16_t init_port, resp_port;
 	uint8_t init_ttl, resp_ttl;   /* last TTL / hop limit seen from each side */

@@ -220,6 +220,8 @@ static void sa_print(struct json *j, const struct ike_sa *sa, unsigned reason)
 		json_str(j, "mode", sa->v1_mode == 4 ? "aggressive" : "main");
 	ej_endpoint(j, "initiator", &sa->init_ip, sa->init_port);
 	ej_endpoint(j, "responder", &sa->resp_ip, sa->resp_port);
+	if (sa->roles_guessed)
+		json_bool(j, "roles_guessed", true);
 	json_str(j, "transport", transport_label(sa->transport));
 	json_bool(j, "moved_to_4500", sa->moved_to_4500);
 	json_bool(j, "port_changed", sa->port_changed);

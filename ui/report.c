@@ -114,6 +114,10 @@ static void sa_details(const struct rctx *r, const struct ike_sa *sa)
 
 	kv(r, "initiator", endpoint_format(&sa->init_ip, sa->init_port, a, sizeof(a)));
 	kv(r, "responder", endpoint_format(&sa->resp_ip, sa->resp_port, b, sizeof(b)));
+	if (sa->roles_guessed)
+		kv(r, "roles", "guessed: the negotiation's first message was not captured, and IKEv1 "
+			       "does not say who initiated; a peer behind a NAT, or else the first to "
+			       "send, is taken as the initiator");
 	if (sa->reply_moved) {
 		snprintf(buf, sizeof(buf), "%s, to requests sent to %s", addr_format(&sa->reply_src, a, sizeof(a)),
 			 addr_format(&sa->reply_asked, b, sizeof(b)));

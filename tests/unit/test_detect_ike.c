@@ -52,7 +52,16 @@ static void addr4(struct addr *a, uint8_t last)
 	a->a[3] = last;
 }
 
+static void feed_ports(struct rig *r, uint8_t from, uint16_t sport, uint8_t to, uint16_t dport,
+		       const uint8_t *m, size_t len);
+
 static void feed(struct rig *r, uint8_t from, uint8_t to, const uint8_t *m, size_t len)
+{
+	feed_ports(r, from, 500, to, 500, m, len);
+}
+
+static void feed_ports(struct rig *r, uint8_t from, uint16_t sport, uint8_t to, uint16_t dport,
+		       const uint8_t *m, size_t len)
 {
 	struct unit u;
 
@@ -61,7 +70,8 @@ static void feed(struct rig *r, uint8_t from, uint8_t to, const uint8_t *m, size
 	u.transport = TR_UDP500;
 	addr4(&u.src, from);
 	addr4(&u.dst, to);
-	u.sport = u.dport = 500;
+	u.sport = sport;
+	u.dport = dport;
 	u.ttl = 63;
 	u.frame = ++r->frame;
 	r->ns += 500000000LL;
@@ -712,6 +722,80 @@ static void test_status_notifies(void)
 	is_int(rig_end(&r, DIAG_IKE_ERROR_NOTIFY), 0, "  no ike.error_notify");
 }
 
+/* An IKEv1 SA first seen mid-life: an encrypted informational (a DPD check)
+ * from host `from` on sport to host `to` on dport. The initiator's address
+ * and whether the roles are marked guessed. */
+static uint8_t v1_midlife_initiator(uint8_t from, uint16_t sport, uint8_t to, uint16_t dport, bool *guessed)
+{
+	uint8_t m[28 + 32];
+	const struct ike_sa *sa;
+	struct rig r;
+	uint8_t init;
+
+	memset(m, 0, sizeof(m));
+	memset(m, 0xb9, 8);
+	memset(m + 8, 0xc9, 8);
+	m[16] = 8;        /* HASH, encrypted */
+	m[17] = 0x10;
+	m[18] = 5;        /* informational */
+	m[19] = 0x01;     /* E */
+	m[23] = 0x77;
+	m[27] = sizeof(m);
+	rig_start(&r);
+	feed_ports(&r, from, sport, to, dport, m, sizeof(m));
+	sa = rig_sa(&r, 0xb9);
+	init = sa ? sa->init_ip.a[3] : 0;
+	*guessed = sa && sa->roles_guessed;
+	engine_free(r.e);
+	return init;
+}
+
+static void test_v1_roles_midlife(void)
+{
+	bool guessed;
+
+	is_int(v1_midlife_initiator(2, 4500, 1, 4500, &guessed), 2, "IKEv1 mid-life, both on 4500: the first sender");
+	ok(guessed, "  marked guessed");
+	is_int(v1_midlife_initiator(2, 4500, 1, 51234, &guessed), 1,
+	       "from 4500 to a translated port: the peer behind the NAT is the initiator");
+	is_int(v1_midlife_initiator(1, 51234, 2, 4500, &guessed), 1, "  and the other way");
+	{
+		struct rig r;
+
+		rig_start(&r);
+		send_msg(&r, 1, 2, 1, 2, 0, 0, 0xba, 0, 0);
+		ok(rig_sa(&r, 0xba) && !rig_sa(&r, 0xba)->roles_guessed && rig_sa(&r, 0xba)->init_ip.a[3] == 1,
+		   "Main Mode message 1 seen: roles known");
+		engine_free(r.e);
+		rig_start(&r);
+		send_msg(&r, 2, 1, 1, 2, 0, 0, 0xbb, 0xcb, 0);
+		ok(rig_sa(&r, 0xbb) && rig_sa(&r, 0xbb)->init_ip.a[3] == 2,
+		   "Main Mode with the responder cookie and no SA payload: the first sender");
+		engine_free(r.e);
+	}
+	{
+		/* Main Mode message 2: the responder cookie and an SA payload. */
+		uint8_t m[28 + 12];
+		struct rig r;
+
+		memset(m, 0, sizeof(m));
+		memset(m, 0xbc, 8);
+		memset(m + 8, 0xcc, 8);
+		m[16] = 1;
+		m[17] = 0x10;
+		m[18] = 2;
+		m[27] = sizeof(m);
+		m[31] = 12;
+		m[35] = 1;
+		m[39] = 1;
+		rig_start(&r);
+		feed(&r, 2, 1, m, sizeof(m));
+		ok(rig_sa(&r, 0xbc) && rig_sa(&r, 0xbc)->init_ip.a[3] == 1 && rig_sa(&r, 0xbc)->roles_guessed,
+		   "Main Mode message 2 seen first: its sender is the responder");
+		engine_free(r.e);
+	}
+}
+
 /* ICMP port unreachable for an IKE request, then the request answered (the
  * peer's daemon started, a route came back): the error no longer holds.
  * An answer does not clear an error about ESP, nor one quoting UDP 4500
@@ -807,6 +891,7 @@ int main(void)
 	test_unreachable_then_answered();
 	test_rekey_two_children();
 	test_status_notifies();
+	test_v1_roles_midlife();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
