@@ -24,6 +24,11 @@ void engine_config_defaults(struct engine_config *cfg)
 	cfg->esp_loss_permille = 10;
 }
 
+static size_t pending_words(const struct engine *e)
+{
+	return ((size_t)e->cfg.max_sas + 63) / 64;
+}
+
 struct engine *engine_new(const struct engine_config *cfg, const struct event_sink *sink)
 {
 	struct engine *e = calloc(1, sizeof(*e));
@@ -52,8 +57,9 @@ struct engine *engine_new(const struct engine_config *cfg, const struct event_si
 	while (e->flow_guess_bits < 30 && (1u << e->flow_guess_bits) < e->cfg.max_flows)
 		e->flow_guess_bits++;
 	e->flow_guess = bigmem_alloc(((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
+	e->pending_bits = calloc(pending_words(e), sizeof(uint64_t));
 	e->md_ctx = EVP_MD_CTX_new();
-	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->kept_at[SEV_INFO] ||
+	if (!e->sas || !e->flows || !e->peers || !e->diags || !e->pending_bits || !e->kept_at[SEV_INFO] ||
 	    !e->kept_at[SEV_WARNING] || !e->flow_guess || !e->md_ctx) {
 		engine_free(e);
 		return NULL;
@@ -70,6 +76,7 @@ void engine_free(struct engine *e)
 	table_free(e->flows);
 	table_free(e->peers);
 	free(e->diags);
+	free(e->pending_bits);
 	for (unsigned s = 0; s < SEV_ERROR; s++)
 		free(e->kept_at[s]);
 	bigmem_free(e->flow_guess, ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess));
@@ -315,6 +322,7 @@ size_t engine_memory(const struct engine *e)
 {
 	return sizeof(*e) + table_memory(e->sas) + table_memory(e->flows) + table_memory(e->peers) +
 	       ((size_t)1 << e->flow_guess_bits) * sizeof(*e->flow_guess) +
+	       pending_words(e) * sizeof(uint64_t) +
 	       (size_t)e->cfg.max_diagnoses * (sizeof(struct diagnosis) + SEV_ERROR * sizeof(uint32_t));
 }
 

@@ -86,6 +86,10 @@ struct engine {
 	struct event_sink sink;
 	struct engine_stats stats;
 	struct table *sas;         /* key: struct sa_key */
+	/* A bit per SA slot that may hold exchanges waiting for an answer (set
+	 * when one starts waiting, cleared by the sweep): the sweep visits
+	 * those, not every slot of the table. */
+	uint64_t *pending_bits;
 	struct table *flows;       /* key: struct flow_key */
 	struct table *peers;       /* key: struct peer_key -> struct peer_entry */
 	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order until full */

@@ -187,6 +187,14 @@ static bool add_fragment(struct exch *x, const struct ike_msg *m, bool *repeat)
 }
 
 /* A request copy: the first one, a retransmission, or one more IKE fragment. */
+/* The SA now waits for an answer: the sweep is to visit it. */
+static void mark_pending(struct engine *e, const struct ike_sa *sa)
+{
+	uint32_t slot = table_slot_of(e->sas, sa);
+
+	e->pending_bits[slot / 64] |= 1ull << (slot % 64);
+}
+
 static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, const struct unit *u,
 			const struct ike_msg *m, uint64_t hash)
 {
@@ -219,6 +227,7 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			if (!x->nresp) {
 				x->outcome = EXO_PENDING;
 				sa->pending++;
+				mark_pending(e, sa);
 			}
 		}
 	} else {
@@ -557,11 +566,22 @@ void ike_sa_expire(struct engine *e, struct ike_sa *sa, int64_t now_ns, bool fin
 
 void ike_sa_sweep(struct engine *e, int64_t now_ns, bool final)
 {
-	for (uint32_t slot = 0; slot < table_slots(e->sas); slot++) {
-		struct ike_sa *sa = engine_sa_mut(e, slot);
+	uint32_t words = (table_slots(e->sas) + 63) / 64;
 
-		if (sa && sa->pending)
-			ike_sa_expire(e, sa, now_ns, final);
+	for (uint32_t w = 0; w < words; w++) {
+		uint64_t bits = e->pending_bits[w];
+
+		while (bits) {
+			uint32_t slot = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			struct ike_sa *sa = engine_sa_mut(e, slot);
+
+			bits &= bits - 1;
+			if (sa && sa->pending)
+				ike_sa_expire(e, sa, now_ns, final);
+			/* A slot whose SA ended, left or got its answers waits no more. */
+			if (!sa || !sa->pending)
+				e->pending_bits[w] &= ~(1ull << (slot % 64));
+		}
 	}
 }
 

@@ -288,6 +288,11 @@ void *table_val(const struct table *t, uint32_t s)
 	return t->recs + (size_t)s * t->stride + t->val_off;
 }
 
+uint32_t table_slot_of(const struct table *t, const void *val)
+{
+	return (uint32_t)(((const uint8_t *)val - t->recs - t->val_off) / t->stride);
+}
+
 const void *table_key(const struct table *t, uint32_t s)
 {
 	return key_of(t, s);

@@ -56,6 +56,8 @@ bool table_slot_has(struct table *t, uint32_t slot, const void *key);
 void table_prefetch_slot(const struct table *t, uint32_t slot, size_t val_off, size_t len);
 void table_remove(struct table *t, uint32_t slot);
 void *table_val(const struct table *t, uint32_t slot);
+/* The slot of a value table_val gave. */
+uint32_t table_slot_of(const struct table *t, const void *val);
 const void *table_key(const struct table *t, uint32_t slot);
 bool table_used(const struct table *t, uint32_t slot);
 uint32_t table_capacity(const struct table *t);
