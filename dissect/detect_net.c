@@ -161,13 +161,34 @@ static struct diagnosis *begin_net(struct engine *e, uint32_t sa_slot, unsigned 
 	return d;
 }
 
-void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u)
+static void unreachable_resolve(struct engine *e, struct ike_sa *sa, const struct unit *u)
 {
 	diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns);
 	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->init_ip, &sa->resp_ip);
 	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->resp_ip, &sa->init_ip);
 	sa->unreach_ike = 0;
 	sa->unreach_diag = 0;
+	if (e->unreach_open)
+		e->unreach_open--;
+}
+
+/* The error may stand on another SA of the same two hosts: an initiator
+ * that got no answer starts again with a new SPI, and that one is answered. */
+void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u)
+{
+	struct peer_entry *pe;
+	struct ike_sa *held;
+
+	if (sa->unreach_ike) {
+		unreachable_resolve(e, sa, u);
+		return;
+	}
+	pe = e->unreach_open ? peers_find(e, &sa->init_ip, &sa->resp_ip) : NULL;
+	held = pe && pe->unreachable ? engine_sa_mut(e, pe->unreachable - 1) : NULL;
+	if (held && held->unreach_ike && ike_sa_has_peers(held, &sa->init_ip, &sa->resp_ip)) {
+		unreachable_resolve(e, held, u);
+		pe->unreachable = 0;
+	}
 }
 
 /* Whether the error surely quotes IKE (an IKE header, or UDP 500), not
@@ -319,8 +340,14 @@ static void icmp_unreachable(struct engine *e, const struct unit *u, enum icmp_k
 	at = diag_commit(e, d);
 	sa = slot == NO_SLOT ? NULL : engine_sa_mut(e, slot);
 	if (sa && quotes_ike(ic)) {
+		struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+
+		if (!sa->unreach_ike)
+			e->unreach_open++;
 		sa->unreach_ike = 1;
 		sa->unreach_diag = at;
+		if (pe)
+			pe->unreachable = slot + 1;
 	}
 }
 

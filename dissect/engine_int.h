@@ -45,6 +45,7 @@ struct peer_entry {
 	uint32_t sa;
 	uint32_t flow[2];
 	uint32_t answered;         /* the latest SA of the two its responder answered */
+	uint32_t unreachable;      /* the SA whose ike.peer_unreachable stands for the two */
 };
 
 struct flow_key {
@@ -90,6 +91,9 @@ struct engine {
 	 * when one starts waiting, cleared by the sweep): the sweep visits
 	 * those, not every slot of the table. */
 	uint64_t *pending_bits;
+	/* ike.peer_unreachable diagnoses an answer may resolve: while there
+	 * are none, answers look nothing up for them. */
+	uint32_t unreach_open;
 	struct table *flows;       /* key: struct flow_key */
 	struct table *peers;       /* key: struct peer_key -> struct peer_entry */
 	struct diagnosis *diags;   /* cfg.max_diagnoses, kept in order until full */
@@ -239,8 +243,9 @@ struct esp_flow *esp_flow_reverse_mut(struct engine *e, const struct esp_flow *f
 
 /* detect_net.c: ICMP errors, incomplete IP datagrams, TCP encapsulation. */
 void detect_icmp(struct engine *e, const struct unit *u);
-/* An exchange of sa was answered: an ike.peer_unreachable its IKE drew is
- * resolved, and the same error later is said anew. */
+/* An exchange of sa was answered: an ike.peer_unreachable its IKE, or that
+ * of another SA of the same two hosts, drew is resolved, and the same error
+ * later is said anew. */
 void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u);
 void detect_frag_expired(struct engine *e, const struct unit *u);
 void detect_tcp_event(struct engine *e, const struct unit *u);

@@ -337,7 +337,7 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	/* An answer crossed the path an ICMP error said was closed: the
 	 * peer was unreachable only for a while (a route, the daemon
 	 * starting). */
-	if (sa->unreach_ike)
+	if (sa->unreach_ike || e->unreach_open)
 		detect_unreachable_answered(e, sa, u);
 	exch_end(e, sa, x);
 	return true;

@@ -83,6 +83,9 @@ void ike_sa_evicted(void *ctx, uint32_t slot, void *val)
 	esp_flow_tie_orphans(e, sa, slot);
 	ike_sa_expire(e, sa, e->now_ns, true);
 	detect_ike_final(e, sa);
+	/* Its ike.peer_unreachable stays as it is: no answer can reach it now. */
+	if (sa->unreach_ike && e->unreach_open)
+		e->unreach_open--;
 	e->stats.sas_evicted++;
 	emit_sa(e, sa, SAEV_EVICTED);
 }

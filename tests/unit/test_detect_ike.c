@@ -823,6 +823,25 @@ static void test_unreachable_then_answered(void)
 	is_int(r.got.codes[DIAG_IKE_PEER_UNREACHABLE], 2, "  the port closed again later: raised again");
 	engine_free(r.e);
 
+	/* The initiator gives up on that SA and starts again with a new SPI,
+	 * which is answered: the peer is reachable after all. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xd5, 0, 14, 0);
+	send_port_unreachable(&r, 2, 1, 500, 0xd5);
+	send_sa_init(&r, 1, 2, false, 0xd6, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xd6, 0xd7, 0, 0);
+	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 1,
+	       "port unreachable on one SA, a new SA of the same hosts answered: resolved");
+	engine_free(r.e);
+	/* Answers between other hosts resolve nothing. */
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xd8, 0, 14, 0);
+	send_port_unreachable(&r, 2, 1, 500, 0xd8);
+	send_sa_init(&r, 1, 3, false, 0xd9, 0, 14, 0);
+	send_sa_init(&r, 3, 1, true, 0xd9, 0xda, 0, 0);
+	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 0, "  an answer from another host: stands");
+	engine_free(r.e);
+
 	for (int esp = 0; esp < 2; esp++) {
 		rig_start(&r);
 		ike2_up(&r, 0xd3, 0xd4);
