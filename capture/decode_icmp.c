@@ -89,6 +89,7 @@ static void icmp_quote_l4(struct cur *q, struct icmp_error *e)
 				e->q_has_spi = 1;
 				return;
 			}
+			e->q_nonesp = 1;
 		} else if (e->q_sport != PORT_IKE && e->q_dport != PORT_IKE) {
 			return;
 		}

@@ -191,13 +191,14 @@ void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const stru
 	}
 }
 
-/* Whether the error surely quotes IKE (an IKE header, or UDP 500), not
- * ESP: then an IKE answer shows the path open after all. Eight bytes of
- * UDP 4500 may be either. */
+/* Whether the error surely quotes IKE (an IKE header, the non-ESP marker,
+ * or UDP 500), not ESP: then an IKE answer shows the path open after all.
+ * Eight bytes of UDP 4500 may be either. */
 static bool quotes_ike(const struct icmp_error *ic)
 {
-	return ic->q_has_ike || (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
-				 (ic->q_sport == PORT_IKE || ic->q_dport == PORT_IKE));
+	return ic->q_has_ike || ic->q_nonesp ||
+	       (ic->q_proto == PROTO_UDP && !ic->q_has_spi &&
+		(ic->q_sport == PORT_IKE || ic->q_dport == PORT_IKE));
 }
 
 static const char *quoted_what(const struct icmp_error *ic)

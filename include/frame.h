@@ -68,6 +68,7 @@ struct icmp_error {
 	uint32_t q_esp_spi;    /* quoted ESP SPI when q_has_spi */
 	uint8_t q_has_spi;
 	uint8_t q_has_ike;     /* quoted bytes reach the IKE initiator SPI */
+	uint8_t q_nonesp;      /* UDP 4500 quoted as far as the non-ESP marker: IKE, SPI or not */
 	uint8_t q_ike_ispi[8];
 	uint8_t q_has_msgid;   /* and the header's version, exchange type, flags and message ID */
 	uint8_t q_ike_version, q_ike_exch, q_ike_flags;

@@ -126,6 +126,12 @@ static void test_v4(struct decoder *d)
 		   e->q_ike_len == ((uint32_t)ike_sa_init_r[26] << 8 | ike_sa_init_r[27]),
 	   "  the header after the marker: exchange, flags, length");
 
+	/* The same quote cut after the marker: IKE, with no SPI to tie it. */
+	n = icmp4(3, 13, 0, quote, 20 + 12);
+	run(d, n);
+	e = one("admin prohibited quoting UDP 4500 up to the non-ESP marker");
+	ok(e->q_nonesp && !e->q_has_ike && !e->q_has_spi, "  the marker says IKE, the SPI is not reached");
+
 	/* Time exceeded quoting raw ESP. */
 	q = mk_ip4(quote, 50, 8, 0, 0, esp_pkt, sizeof(esp_pkt));
 	n = icmp4(11, 0, 0, quote, 28);
