@@ -796,6 +796,23 @@ static void test_v1_roles_midlife(void)
 	}
 }
 
+/* IKE_SA_INIT from host 1 to 2 drew a port unreachable; then a new SA from
+ * host 1 to host `to` is answered. The resolved ike.peer_unreachable. */
+static unsigned unreachable_then_new_sa(uint8_t to)
+{
+	struct rig r;
+	unsigned n;
+
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xd5, 0, 14, 0);
+	send_port_unreachable(&r, 2, 1, 500, 0xd5);
+	send_sa_init(&r, 1, to, false, 0xd6, 0, 14, 0);
+	send_sa_init(&r, to, 1, true, 0xd6, 0xd7, 0, 0);
+	n = r.got.resolved[DIAG_IKE_PEER_UNREACHABLE];
+	engine_free(r.e);
+	return n;
+}
+
 /* ICMP port unreachable for an IKE request, then the request answered (the
  * peer's daemon started, a route came back): the error no longer holds.
  * An answer does not clear an error about ESP, nor one quoting UDP 4500
@@ -824,23 +841,11 @@ static void test_unreachable_then_answered(void)
 	engine_free(r.e);
 
 	/* The initiator gives up on that SA and starts again with a new SPI,
-	 * which is answered: the peer is reachable after all. */
-	rig_start(&r);
-	send_sa_init(&r, 1, 2, false, 0xd5, 0, 14, 0);
-	send_port_unreachable(&r, 2, 1, 500, 0xd5);
-	send_sa_init(&r, 1, 2, false, 0xd6, 0, 14, 0);
-	send_sa_init(&r, 2, 1, true, 0xd6, 0xd7, 0, 0);
-	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 1,
+	 * which is answered: the peer is reachable after all. Answers between
+	 * other hosts resolve nothing. */
+	is_int(unreachable_then_new_sa(2), 1,
 	       "port unreachable on one SA, a new SA of the same hosts answered: resolved");
-	engine_free(r.e);
-	/* Answers between other hosts resolve nothing. */
-	rig_start(&r);
-	send_sa_init(&r, 1, 2, false, 0xd8, 0, 14, 0);
-	send_port_unreachable(&r, 2, 1, 500, 0xd8);
-	send_sa_init(&r, 1, 3, false, 0xd9, 0, 14, 0);
-	send_sa_init(&r, 3, 1, true, 0xd9, 0xda, 0, 0);
-	is_int(r.got.resolved[DIAG_IKE_PEER_UNREACHABLE], 0, "  an answer from another host: stands");
-	engine_free(r.e);
+	is_int(unreachable_then_new_sa(3), 0, "  an answer from another host: stands");
 
 	for (int esp = 0; esp < 2; esp++) {
 		rig_start(&r);

@@ -299,6 +299,19 @@ static void feed_frag(struct engine *e, struct addr src, struct addr dst, uint8_
 	engine_feed(e, &u);
 }
 
+/* An IKE datagram (frag_unit's) still incomplete when the input ended,
+ * `after` ns after its last fragment by the decoder's clock (0: not said). */
+static void feed_cut_by_end(struct engine *e, int64_t after)
+{
+	struct unit u = frag_unit(A4, B4, 17, 4500, true);
+
+	u.u.frag.end = FRAG_CAPTURE_END;
+	u.ts_ns = u.u.frag.last_ns;
+	if (after)
+		u.u.frag.input_last_ns = u.u.frag.last_ns + after;
+	engine_feed(e, &u);
+}
+
 static void test_frag(void)
 {
 	struct engine *e = eng_new(0);
@@ -345,23 +358,11 @@ static void test_frag(void)
 	e = eng_new(0);
 	add_sa(e, 0x42, A4, B4, POS_INITIATOR);
 	feed_esp(e, A4, B4, 0xc0de0004, 1, 59 * SEC + 900000000, 120);
-	{
-		struct unit u = frag_unit(A4, B4, 17, 4500, true);
-
-		u.u.frag.end = FRAG_CAPTURE_END;
-		u.ts_ns = u.u.frag.last_ns;
-		engine_feed(e, &u);
-	}
+	feed_cut_by_end(e, 0);
 	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0,
 	       "cut by the end of the capture 0.65 s after its last fragment: no ip.fragment_loss");
 	feed_esp(e, A4, B4, 0xc0de0004, 2, 60 * SEC + 300000000, 120);
-	{
-		struct unit u = frag_unit(A4, B4, 17, 4500, true);
-
-		u.u.frag.end = FRAG_CAPTURE_END;
-		u.ts_ns = u.u.frag.last_ns;
-		engine_feed(e, &u);
-	}
+	feed_cut_by_end(e, 0);
 	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1,
 	       "incomplete 1.05 s before the capture's last packet: ip.fragment_loss");
 	engine_free(e);
@@ -370,18 +371,10 @@ static void test_frag(void)
 	 * traffic): the decoder says when the input ended. */
 	e = eng_new(0);
 	add_sa(e, 0x43, A4, B4, POS_INITIATOR);
-	{
-		struct unit u = frag_unit(A4, B4, 17, 4500, true);
-
-		u.u.frag.end = FRAG_CAPTURE_END;
-		u.ts_ns = u.u.frag.last_ns;
-		u.u.frag.input_last_ns = u.u.frag.last_ns + 900000000;
-		engine_feed(e, &u);
-		is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0, "input ended 0.9 s after the last fragment: no ip.fragment_loss");
-		u.u.frag.input_last_ns = u.u.frag.last_ns + 1100000000;
-		engine_feed(e, &u);
-		is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1, "input ended 1.1 s after it: ip.fragment_loss");
-	}
+	feed_cut_by_end(e, 900000000);
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 0, "input ended 0.9 s after the last fragment: no ip.fragment_loss");
+	feed_cut_by_end(e, 1100000000);
+	is_int(rec.by_code[DIAG_IP_FRAGMENT_LOSS], 1, "input ended 1.1 s after it: ip.fragment_loss");
 	engine_free(e);
 }
 
