@@ -119,7 +119,7 @@ static void detect_stopped(struct engine *e, const struct esp_flow *f, uint32_t 
 	/* Enough packets of f in the silence, by its marks (state.h): an
 	 * average rate would take a burst and one late packet for steady
 	 * sending. */
-	if (f->packets < 2 * ESP_MARK_EVERY || f->mark_prev_ns <= r->last_ns)
+	if (f->packets < 2 * ESP_MARK_EVERY || !esp_mark_after(f->mark_prev_ms, esp_mark_ms(r->last_ns)))
 		return;
 	if (!latest_flow(e, r, rslot) || sibling_same_way(e, f))
 		return;

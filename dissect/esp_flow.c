@@ -92,7 +92,7 @@ static uint32_t flow_new(struct engine *e, const struct esp_pending *p)
 	f->spi = p->key.spi;
 	f->first_ns = p->ts_ns;
 	f->first_frame = p->frame;
-	f->size_min = UINT32_MAX;
+	f->size_min = UINT16_MAX;
 	f->reverse = NO_SLOT;
 	f->sa = NO_SLOT;
 	e->stats.flows++;
@@ -161,6 +161,7 @@ static void pmtu_heeded(struct engine *e, struct esp_flow *f, const struct esp_p
 static void flow_update(struct engine *e, struct esp_pending *p)
 {
 	uint32_t slot = flow_guessed(e, p);
+	uint16_t size = p->size > UINT16_MAX ? UINT16_MAX : (uint16_t)p->size;
 	struct esp_flow *f;
 
 	if (slot == NO_SLOT) {
@@ -180,14 +181,14 @@ static void flow_update(struct engine *e, struct esp_pending *p)
 	f->bytes += p->size;
 	f->last_ns = p->ts_ns;
 	if (f->packets % ESP_MARK_EVERY == 0) {
-		f->mark_prev_ns = f->mark_ns;
-		f->mark_ns = p->ts_ns;
+		f->mark_prev_ms = f->mark_ms;
+		f->mark_ms = esp_mark_ms(p->ts_ns);
 	}
 	f->last_frame = p->frame;
-	if (p->size < f->size_min)
-		f->size_min = p->size;
-	if (p->size > f->size_max)
-		f->size_max = p->size;
+	if (size < f->size_min)
+		f->size_min = size;
+	if (size > f->size_max)
+		f->size_max = size;
 	f->size_hist[size_bucket(p->size)]++;
 	pmtu_heeded(e, f, p);
 	if (f->stale && p->ts_ns > f->stale_since_ns + STALE_GRACE_NS) {

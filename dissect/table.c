@@ -67,6 +67,10 @@ struct table *table_new(uint32_t capacity, size_t key_len, size_t val_size,
 	t->key_off = (sizeof(struct slot_meta) + 7) & ~(size_t)7;
 	t->val_off = t->key_off + ((key_len + 7) & ~(size_t)7);
 	t->stride = t->val_off + ((val_size + 7) & ~(size_t)7);
+	/* Large records start on a cache line, so that what a lookup reads
+	 * first (see esp_flow) takes whole lines; small ones stay packed. */
+	if (t->stride > 256)
+		t->stride = (t->stride + 63) & ~(size_t)63;
 	/* Huge pages, untouched until used (bigmem.h). */
 	t->bucket = bigmem_alloc(t->nbuckets * sizeof(*t->bucket));
 	t->recs = bigmem_alloc((size_t)capacity * t->stride);

@@ -232,34 +232,44 @@ enum esp_stale {
 
 #define ESP_WIN_BITS 1024         /* the larger receiver window analysed */
 #define ESP_WIN_WORDS 17          /* ring of 64-bit words: 1024 bits plus the word being filled */
-#define ESP_MARK_EVERY 4          /* esp_flow.mark_ns */
+#define ESP_MARK_EVERY 4          /* esp_flow.mark_ms */
+
+/* A packet time as esp_flow's marks keep it: milliseconds, mod 2^32. */
+static inline uint32_t esp_mark_ms(int64_t ns)
+{
+	return (uint32_t)(uint64_t)(ns / 1000000);
+}
+
+/* Whether mark a is later than b, for marks less than 24 days apart. */
+static inline bool esp_mark_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
 #define ESP_SIZE_BUCKETS 8        /* <128 <256 <512 <1024 <1280 <1400 <1500 >=1500 */
 
 struct esp_flow {
-	/* Written by every packet, so first: with the table's key before them
-	 * they take the record's first lines, fetched ahead (esp_flow.c). */
+	/* Read or written by every packet, so first: with the table's 40-byte
+	 * record head and key before them they fill two cache lines exactly
+	 * (88 bytes; records start on a line, table.c), fetched ahead with the
+	 * window word a packet lands in (esp_flow.c). */
 	uint64_t packets, bytes;
 	int64_t last_ns;
 	uint64_t last_frame;
-	/* The times of the latest packet whose count was a multiple of
-	 * ESP_MARK_EVERY and of the one ESP_MARK_EVERY before: packets after a
-	 * time t number at least ESP_MARK_EVERY + 1 when mark_prev_ns > t,
-	 * with no list of packet times. */
-	int64_t mark_ns, mark_prev_ns;
 	uint64_t seq_top;             /* highest sequence number (64-bit with ESN inference) */
-	uint32_t size_min, size_max;
-	uint32_t size_hist[ESP_SIZE_BUCKETS];
-	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
-	uint8_t transport;            /* udp4500, tcp or raw esp */
-	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
-	uint8_t ike_seen;             /* an IKE SA of these peers was seen, even if since evicted */
-	uint32_t spi;
+	/* The times, in milliseconds mod 2^32 (esp_mark_ms), of the latest
+	 * packet whose count was a multiple of ESP_MARK_EVERY and of the one
+	 * ESP_MARK_EVERY before: packets after a time t number at least
+	 * ESP_MARK_EVERY + 1 when mark_prev_ms is after t, with no list of
+	 * packet times. */
+	uint32_t mark_ms, mark_prev_ms;
+	uint16_t size_min, size_max;  /* ESP datagram lengths (at most 65535) */
 	/* While an esp.mtu_blackhole from an ICMP "too big" stands (mtu_diag):
-	 * the datagram length it refused and the path MTU it gave (0 if
-	 * none), and the whole packets since that fill the path MTU. Here, as
-	 * every packet looks at them then. */
-	uint16_t mtu_refused, mtu_path;
+	 * the datagram length it refused, and the whole packets since that fill
+	 * the path MTU (mtu_path). */
+	uint16_t mtu_refused;
 	uint8_t mtu_fits;
+	uint8_t stale;                /* enum esp_stale: SA replaced, deleted, or answered with INVALID_SPI */
+	uint32_t size_hist[ESP_SIZE_BUCKETS];
 
 	/* Sequence analysis against a receiver's anti-replay window. */
 	uint64_t win[ESP_WIN_WORDS];  /* ring: bit (s % 64) of word (s / 64) % ESP_WIN_WORDS = s received */
@@ -270,6 +280,12 @@ struct esp_flow {
 	uint64_t seq_first;           /* the first number since the sequence (re)started */
 	uint32_t restarts;            /* the sequence started again from a low number */
 	uint32_t esn_rollovers;       /* the low 32 bits wrapped (ESN) */
+
+	uint16_t mtu_path;            /* the path MTU that ICMP error gave, 0 if none */
+	uint8_t transport;            /* udp4500, tcp or raw esp */
+	uint8_t sa_heuristic;         /* association with the IKE SA is inferred from addresses */
+	uint8_t ike_seen;             /* an IKE SA of these peers was seen, even if since evicted */
+	uint32_t spi;
 
 	struct addr src, dst;
 	uint16_t sport, dport;
