@@ -245,7 +245,8 @@ static void send_status(struct rig *r, uint8_t from, uint8_t to, bool response, 
 	m[31] = (uint8_t)(8 + dlen);
 	m[34] = (uint8_t)(type >> 8);
 	m[35] = (uint8_t)type;
-	memcpy(m + 36, data, dlen);
+	if (dlen)
+		memcpy(m + 36, data, dlen);
 	feed(r, from, to, m, len);
 }
 
