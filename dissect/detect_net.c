@@ -448,7 +448,8 @@ void detect_icmp(struct engine *e, const struct unit *u)
 #define FRAG_SETTLED_NS (1 * 1000000000LL)
 
 /* A datagram still incomplete when the input ended, its last fragment less
- * than FRAG_SETTLED_NS before the last frame read: the rest may have come
+ * than FRAG_SETTLED_NS before that end (the last frame read, or a live
+ * capture's quiet stop: frag_expired.input_last_ns): the rest may have come
  * after the capture stopped. */
 static bool frag_cut_by_end(const struct engine *e, const struct frag_expired *fr)
 {
