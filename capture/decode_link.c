@@ -79,7 +79,7 @@ static int link_raw(struct decoder *d, const struct cur *c)
 	return link_fail(d, DERR_BAD_IP_VERSION);
 }
 
-int link_decode(struct decoder *d, int linktype, struct cur *c)
+int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex)
 {
 	uint32_t le, be;
 	uint16_t type;
@@ -98,8 +98,12 @@ int link_decode(struct decoder *d, int linktype, struct cur *c)
 			return link_fail(d, DERR_TRUNCATED_LINK);
 		return link_ethertype(d, c, type);
 	case LINKTYPE_LINUX_SLL2:
+		/* protocol, reserved, interface index, then ARPHRD type, packet
+		 * type and the link-layer address */
 		type = cur_be16(c);
-		cur_skip(c, SLL2_HDR_LEN - 2);
+		cur_skip(c, 2);
+		*ifindex = cur_be32(c);
+		cur_skip(c, SLL2_HDR_LEN - 8);
 		if (c->err)
 			return link_fail(d, DERR_TRUNCATED_LINK);
 		return link_ethertype(d, c, type);

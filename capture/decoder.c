@@ -107,6 +107,7 @@ void decoder_free(struct decoder *d)
 		return;
 	ipfrag_free(d->frag);
 	tcp_table_free(d->tcp);
+	iface_copies_free(d);
 	free(d);
 }
 
@@ -129,6 +130,14 @@ bool decoder_link_supported(int linktype)
 
 void decoder_emit(struct decoder *d, const struct unit *u)
 {
+	if (u->ifindex && u->kind <= UNIT_KEEPALIVE && !u->iface_copy && iface_copy(d, u)) {
+		struct unit c = *u;
+
+		c.iface_copy = 1;
+		d->st.iface_copies++;
+		decoder_emit(d, &c);
+		return;
+	}
 	d->st.units++;
 	if (d->cb)
 		d->cb(d->ctx, u);
@@ -177,6 +186,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 		   uint32_t wire_len, int64_t ts_ns, uint64_t frame_no)
 {
 	struct cur c = cur_make(p, caplen);
+	uint32_t ifindex = 0;
 	struct pkt k;
 	int ver;
 
@@ -193,7 +203,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 		d->st.unsupported_link++;
 		return;
 	}
-	ver = link_decode(d, linktype, &c);
+	ver = link_decode(d, linktype, &c, &ifindex);
 	if (!ver)
 		return;
 	/* The unit's union is filled by whoever makes an ICMP, fragment, TCP
@@ -205,6 +215,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 	k.u.frame = frame_no;
 	k.u.ts_ns = ts_ns;
 	k.u.wire_len = wire_len;
+	k.u.ifindex = ifindex;
 	k.snapcut = caplen < wire_len;
 	ip_decode(d, &k, c, ver);
 }

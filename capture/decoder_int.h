@@ -27,6 +27,7 @@
 
 struct ipfrag;
 struct tcp_table;
+struct iface_copies_state;
 
 struct decoder {
 	struct decoder_config cfg;
@@ -37,6 +38,7 @@ struct decoder {
 	int64_t latest_ns;       /* the latest frame time read */
 	struct ipfrag *frag;
 	struct tcp_table *tcp;
+	struct iface_copies_state *copies; /* made on the first unit that names its interface */
 	uint8_t hash_key[crypto_shorthash_KEYBYTES];
 };
 
@@ -57,8 +59,9 @@ void decoder_emit(struct decoder *d, const struct unit *u);
 void decoder_error(struct decoder *d, const struct pkt *k, unsigned derr, bool with_unit);
 bool decoder_is_tcp_port(const struct decoder *d, uint16_t port);
 
-/* decode_link.c: returns 4 or 6 with *c at the IP header, or 0 (counted). */
-int link_decode(struct decoder *d, int linktype, struct cur *c);
+/* decode_link.c: returns 4 or 6 with *c at the IP header, or 0 (counted).
+ * Sets *ifindex when the link header names the interface. */
+int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex);
 
 /* decode_ip.c */
 void ip_decode(struct decoder *d, struct pkt *k, struct cur c, int version);
@@ -75,6 +78,12 @@ unsigned ip6_skip_ext(struct cur *c, uint8_t *nh);
 void udp_decode(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len);
 /* decode_icmp.c */
 void icmp_decode(struct decoder *d, struct pkt *k, struct cur c, bool v6);
+
+/* iface_copies.c: true when u, an IKE, ESP, AH or keepalive unit that names
+ * its interface, is a copy of one seen on another interface, to be left out
+ * of the analysis. */
+bool iface_copy(struct decoder *d, const struct unit *u);
+void iface_copies_free(struct decoder *d);
 
 /* tcp_stream.c */
 struct tcp_table *tcp_table_new(const struct decoder_config *cfg);

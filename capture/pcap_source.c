@@ -6,7 +6,9 @@
  * the caller's thread through a unit_ring, so reading and analysis overlap:
  * the caller's callback and tick run on the thread that called capture_run,
  * one unit at a time and in capture order, as if there were one thread. */
+#include <ctype.h>
 #include <limits.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -123,6 +125,12 @@ static pcap_t *capture_open_live(const struct capture_opts *o, char *err, size_t
 		pcap_close(p);
 		return NULL;
 	}
+#ifdef DLT_LINUX_SLL2
+	/* "any" gives Linux cooked headers; their second version names the
+	 * interface, which tells forwarded copies apart (iface_copies.c). */
+	if (pcap_datalink(p) == DLT_LINUX_SLL)
+		pcap_set_datalink(p, DLT_LINUX_SLL2);
+#endif
 	return p;
 }
 
@@ -175,11 +183,35 @@ static int linktype_of(pcap_t *p)
 	return dlt;
 }
 
+/* An interface name fit for a terminal or JSON string. */
+static void ifname_of(uint32_t ifindex, char out[16])
+{
+	char name[IF_NAMESIZE] = "";
+
+	out[0] = '\0';
+	if (!if_indextoname(ifindex, name))
+		return;
+	for (size_t i = 0; i < 15 && name[i]; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		out[i] = isalnum(ch) || strchr("._-@", ch) ? (char)ch : '?';
+		out[i + 1] = '\0';
+	}
+}
+
 /* The decoder's callback, on the reader's thread. */
 static void deliver(void *ctx, const struct unit *u)
 {
 	struct capture *c = ctx;
 
+	if (u->kind == UNIT_IFACE_COPIES && c->live) {
+		struct unit named = *u;
+
+		ifname_of(u->u.copies.kept, named.u.copies.kept_name);
+		ifname_of(u->u.copies.ignored, named.u.copies.ignored_name);
+		unit_ring_push(c->ring, &named, c->lazy);
+		return;
+	}
 	unit_ring_push(c->ring, u, c->lazy);
 }
 

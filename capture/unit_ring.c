@@ -151,6 +151,8 @@ static size_t unit_len(const struct unit *u)
 		return offsetof(struct unit, u) + sizeof(u->u.tcp);
 	case UNIT_DECODE_ERROR:
 		return offsetof(struct unit, u) + sizeof(u->u.derr);
+	case UNIT_IFACE_COPIES:
+		return offsetof(struct unit, u) + sizeof(u->u.copies);
 	default:
 		return offsetof(struct unit, u);
 	}

@@ -151,6 +151,29 @@ static void lost_ike_datagram(struct engine *e, const struct unit *u)
 		ike_sa_update(e, &v, &e->ike);
 }
 
+/* A copy on a second interface (iface_copies.c) is parsed for the packet
+ * views only: the engine's state is the first interface's view. */
+static void show_copy(struct engine *e, struct event *ev, const struct unit *u)
+{
+	struct ev_packet *pkt = &ev->u.pkt;
+
+	pkt->u = u;
+	e->stats.iface_copies++;
+	if (!e->cfg.emit_packets)
+		return;
+	if (u->kind == UNIT_IKE) {
+		ike_parse(u->data, u->len, u->orig_len, &e->ike);
+		pkt->ike = &e->ike;
+	} else if (u->kind == UNIT_ESP) {
+		esp_parse(u->data, u->len, u->orig_len, &e->esp);
+		pkt->esp = &e->esp;
+	} else if (u->kind == UNIT_AH) {
+		ah_parse(u->data, u->len, &e->ah);
+		pkt->ah = &e->ah;
+	}
+	engine_emit(e, ev);
+}
+
 void engine_feed(void *ctx, const struct unit *u)
 {
 	struct engine *e = ctx;
@@ -163,6 +186,14 @@ void engine_feed(void *ctx, const struct unit *u)
 	if (u->kind != UNIT_ESP && e->esp_nq)
 		esp_flow_drain(e);
 	advance_time(e, u->ts_ns);
+	if (u->iface_copy) {
+		show_copy(e, &ev, u);
+		return;
+	}
+	if (u->kind == UNIT_IFACE_COPIES) {
+		detect_iface_copies(e, u);
+		return;
+	}
 	if (u->kind <= UNIT_DECODE_ERROR)
 		e->stats.units[u->kind]++;
 	pkt->u = u;

@@ -249,6 +249,8 @@ void detect_icmp(struct engine *e, const struct unit *u);
 void detect_unreachable_answered(struct engine *e, struct ike_sa *sa, const struct unit *u);
 void detect_frag_expired(struct engine *e, const struct unit *u);
 void detect_tcp_event(struct engine *e, const struct unit *u);
+/* detect_capture.c: what the capture itself holds (UNIT_IFACE_COPIES). */
+void detect_iface_copies(struct engine *e, const struct unit *u);
 
 /* Notify numbers that have detectors of their own (detect_ike*.c) (same in both versions
  * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */

@@ -50,6 +50,7 @@ struct decoder_stats {
 	uint64_t tcp_streams_evicted;
 	uint64_t unsupported_link;
 	uint64_t non_ip;          /* frames of other ethertypes / address families */
+	uint64_t iface_copies;    /* units marked as copies of units on another interface */
 };
 
 struct decoder;

@@ -29,7 +29,8 @@ struct engine_config {
 };
 
 struct engine_stats {
-	uint64_t units[UNIT_DECODE_ERROR + 1]; /* by enum unit_kind */
+	uint64_t units[UNIT_DECODE_ERROR + 1]; /* by enum unit_kind, copies on another interface aside */
+	uint64_t iface_copies;     /* units marked as copies of units on another interface */
 	uint64_t ike_v1, ike_v2;
 	uint64_t ike_errors[32];   /* by enum ike_perr */
 	uint64_t esp_errors;

@@ -37,6 +37,7 @@ enum unit_kind {
 	UNIT_FRAG_EXPIRED,  /* an IP datagram whose fragments never completed */
 	UNIT_TCP_EVENT,     /* RFC 8229 stream event, see struct tcp_event */
 	UNIT_DECODE_ERROR,  /* a frame that could not be decoded down to IKE/ESP */
+	UNIT_IFACE_COPIES,  /* the same packets seen on two interfaces, see struct iface_copies */
 };
 
 /* Why a frame could not be decoded; also counted in capture statistics. */
@@ -114,10 +115,26 @@ struct tcp_event {
 	uint32_t bytes;     /* gap or dropped size */
 };
 
+/* A capture of several interfaces (Linux cooked v2, as "-i any" gives) holds
+ * the packets a host forwards twice, once on each side. The first time a
+ * unit turns up again on another interface, the capture layer keeps the
+ * interface it was first seen on and from then on marks the copies on the
+ * other one (unit.iface_copy); this unit says so, once per interface left
+ * out, before the first copy. */
+struct iface_copies {
+	uint32_t kept, ignored; /* interface indexes */
+	uint64_t kept_frame;    /* the first copy; the unit's own frame is the second */
+	int64_t kept_ns;
+	/* Live, this host's names for them (letters, digits and ._-@ only);
+	 * empty in a file, whose indexes were another host's. */
+	char kept_name[16], ignored_name[16];
+};
+
 /* One unit handed from capture/ to the engine. */
 struct unit {
 	uint8_t kind;           /* enum unit_kind */
 	uint8_t transport;      /* enum transport */
+	uint8_t iface_copy;     /* a copy of a unit seen on another interface: shown, not analysed */
 	uint64_t frame;         /* 1-based frame number in the capture (last frame of a reassembly) */
 	int64_t ts_ns;          /* capture time, ns since the epoch */
 	struct addr src, dst;
@@ -125,6 +142,7 @@ struct unit {
 	uint8_t ttl;            /* IPv4 TTL / IPv6 hop limit */
 	uint8_t ip_frags;       /* number of IP fragments this came in (0 = not fragmented) */
 	uint32_t wire_len;      /* frame length on the wire */
+	uint32_t ifindex;       /* interface index (Linux cooked v2), 0 when the link type has none */
 	const uint8_t *data;    /* IKE, ESP or AH bytes as captured */
 	size_t len;             /* bytes available at data */
 	size_t orig_len;        /* bytes the datagram says there are (>= len; more when snaplen cut it) */
@@ -132,6 +150,7 @@ struct unit {
 		struct icmp_error icmp;
 		struct frag_expired frag;
 		struct tcp_event tcp;
+		struct iface_copies copies;
 		uint8_t derr;   /* enum decode_err */
 	} u;
 };

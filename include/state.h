@@ -337,7 +337,8 @@ struct esp_flow {
 	X(DIAG_NAT_DETECTED, "nat.detected")                \
 	X(DIAG_IKE_TCP_ENCAPSULATION, "ike.tcp_encapsulation") \
 	X(DIAG_IKE_RESPONSE_LOST, "ike.response_lost")        \
-	X(DIAG_IKE_SA_ABANDONED, "ike.sa_abandoned")
+	X(DIAG_IKE_SA_ABANDONED, "ike.sa_abandoned")        \
+	X(DIAG_CAPTURE_SEEN_TWICE, "capture.seen_twice")
 
 #define DIAG_ENUM(sym, code) sym,
 enum diag_code { DIAG_CODES(DIAG_ENUM) DIAG__COUNT };

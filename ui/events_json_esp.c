@@ -136,6 +136,8 @@ static void summary_units(struct json *j, const struct engine_stats *st)
 	json_u64(j, "ip_fragments_incomplete", st->units[UNIT_FRAG_EXPIRED]);
 	json_u64(j, "tcp_event", st->units[UNIT_TCP_EVENT]);
 	json_u64(j, "malformed", st->units[UNIT_DECODE_ERROR]);
+	if (st->iface_copies)
+		json_u64(j, "iface_copies", st->iface_copies);
 	json_obj_end(j);
 }
 

@@ -191,6 +191,10 @@ void packet_json_print(struct json *j, const struct ev_packet *p)
 	json_str(j, "transport", transport_token(u));
 	json_str(j, "proto", unit_proto_token(u));
 	json_u64(j, "ttl", u->ttl);
+	if (u->ifindex)
+		json_u64(j, "ifindex", u->ifindex);
+	if (u->iface_copy)
+		json_bool(j, "iface_copy", true);
 	if (u->ip_frags)
 		json_u64(j, "ip_fragments", u->ip_frags);
 	json_u64(j, "length", u->orig_len);

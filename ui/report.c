@@ -335,6 +335,12 @@ static void summary_print(const struct rctx *r, const struct rindex *ix, uint64_
 		 st->units[UNIT_IKE], st->ike_v1, st->ike_v2, st->units[UNIT_ESP], st->units[UNIT_AH],
 		 st->units[UNIT_KEEPALIVE], st->units[UNIT_ICMP_ERROR], st->units[UNIT_FRAG_EXPIRED],
 		 st->units[UNIT_TCP_EVENT], st->units[UNIT_DECODE_ERROR]);
+	if (st->iface_copies) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n,
+			 "; copies on a second interface %" PRIu64 ", not analysed", st->iface_copies);
+	}
 	kv(r, "units", buf);
 	snprintf(buf, sizeof(buf),
 		 "IKE SAs %zu (%" PRIu64 " seen, %" PRIu64 " evicted), ESP flows %zu (%" PRIu64
