@@ -79,7 +79,10 @@ static int link_raw(struct decoder *d, const struct cur *c)
 	return link_fail(d, DERR_BAD_IP_VERSION);
 }
 
-int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex)
+/* Linux cooked headers' packet type for what the host sends. */
+#define SLL_OUTGOING 4
+
+int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex, bool *outgoing)
 {
 	uint32_t le, be;
 	uint16_t type;
@@ -92,7 +95,8 @@ int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifinde
 			return link_fail(d, DERR_TRUNCATED_LINK);
 		return link_ethertype(d, c, type);
 	case LINKTYPE_LINUX_SLL:
-		cur_skip(c, SLL_HDR_LEN - 2);
+		*outgoing = cur_be16(c) == SLL_OUTGOING;
+		cur_skip(c, SLL_HDR_LEN - 4);
 		type = cur_be16(c);
 		if (c->err)
 			return link_fail(d, DERR_TRUNCATED_LINK);
@@ -103,7 +107,9 @@ int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifinde
 		type = cur_be16(c);
 		cur_skip(c, 2);
 		*ifindex = cur_be32(c);
-		cur_skip(c, SLL2_HDR_LEN - 8);
+		cur_skip(c, 2);
+		*outgoing = cur_u8(c) == SLL_OUTGOING;
+		cur_skip(c, SLL2_HDR_LEN - 11);
 		if (c->err)
 			return link_fail(d, DERR_TRUNCATED_LINK);
 		return link_ethertype(d, c, type);

@@ -130,15 +130,19 @@ bool decoder_link_supported(int linktype)
 
 void decoder_emit(struct decoder *d, const struct unit *u)
 {
-	if (u->ifindex && u->kind <= UNIT_KEEPALIVE && !u->iface_copy && iface_copy(d, u)) {
-		struct unit c = *u;
+	/* Frames that name their interface may hold copies (iface_copies.c);
+	 * once one did, every unit passes there, to keep their order. */
+	if (u->ifindex || d->copies)
+		iface_copies_emit(d, u);
+	else
+		decoder_deliver(d, u);
+}
 
-		c.iface_copy = 1;
-		d->st.iface_copies++;
-		decoder_emit(d, &c);
-		return;
-	}
+void decoder_deliver(struct decoder *d, const struct unit *u)
+{
 	d->st.units++;
+	if (u->iface_copy)
+		d->st.iface_copies++;
 	if (d->cb)
 		d->cb(d->ctx, u);
 }
@@ -172,6 +176,7 @@ bool decoder_is_tcp_port(const struct decoder *d, uint16_t port)
 
 void decoder_expire(struct decoder *d, int64_t now_ns)
 {
+	iface_copies_release(d, now_ns);
 	ipfrag_expire(d, now_ns);
 	tcp_expire(d, now_ns);
 }
@@ -187,6 +192,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 {
 	struct cur c = cur_make(p, caplen);
 	uint32_t ifindex = 0;
+	bool outgoing = false;
 	struct pkt k;
 	int ver;
 
@@ -203,7 +209,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 		d->st.unsupported_link++;
 		return;
 	}
-	ver = link_decode(d, linktype, &c, &ifindex);
+	ver = link_decode(d, linktype, &c, &ifindex, &outgoing);
 	if (!ver)
 		return;
 	/* The unit's union is filled by whoever makes an ICMP, fragment, TCP
@@ -216,6 +222,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 	k.u.ts_ns = ts_ns;
 	k.u.wire_len = wire_len;
 	k.u.ifindex = ifindex;
+	k.u.outgoing = outgoing;
 	k.snapcut = caplen < wire_len;
 	ip_decode(d, &k, c, ver);
 }

@@ -53,15 +53,18 @@ struct pkt {
 /* IKE or ESP inside GRE or IP-in-IP is decoded at most this many layers deep. */
 #define DECODE_MAX_TUNNELS 3
 
-/* decoder.c */
+/* decoder.c: emit hands a unit on, through iface_copies.c when needed;
+ * deliver is the callback itself. */
 void decoder_emit(struct decoder *d, const struct unit *u);
+void decoder_deliver(struct decoder *d, const struct unit *u);
 /* Counts derr; also delivers a UNIT_DECODE_ERROR when with_unit. */
 void decoder_error(struct decoder *d, const struct pkt *k, unsigned derr, bool with_unit);
 bool decoder_is_tcp_port(const struct decoder *d, uint16_t port);
 
 /* decode_link.c: returns 4 or 6 with *c at the IP header, or 0 (counted).
- * Sets *ifindex when the link header names the interface. */
-int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex);
+ * Sets *ifindex when the link header names the interface, *outgoing when it
+ * says the host sent the frame. */
+int link_decode(struct decoder *d, int linktype, struct cur *c, uint32_t *ifindex, bool *outgoing);
 
 /* decode_ip.c */
 void ip_decode(struct decoder *d, struct pkt *k, struct cur c, int version);
@@ -79,10 +82,12 @@ void udp_decode(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len)
 /* decode_icmp.c */
 void icmp_decode(struct decoder *d, struct pkt *k, struct cur c, bool v6);
 
-/* iface_copies.c: true when u, an IKE, ESP, AH or keepalive unit that names
- * its interface, is a copy of one seen on another interface, to be left out
- * of the analysis. */
-bool iface_copy(struct decoder *d, const struct unit *u);
+/* iface_copies.c: emit marks u when it is a copy of a unit captured on
+ * another interface, may hold it back a moment to learn whether it is, and
+ * delivers units in their order; release delivers what was held longer than
+ * its window before now_ns (INT64_MAX: everything). */
+void iface_copies_emit(struct decoder *d, const struct unit *u);
+void iface_copies_release(struct decoder *d, int64_t now_ns);
 void iface_copies_free(struct decoder *d);
 
 /* tcp_stream.c */

@@ -25,6 +25,7 @@ struct frag_dgram {
 	uint8_t family;
 	uint8_t src[16], dst[16];
 	uint32_t ident;
+	uint32_t ifindex;    /* the interface (-i any): a forwarding host sees each fragment twice */
 	uint8_t proto;       /* IPv4: header protocol; IPv6: next header of the first fragment */
 	uint8_t have_first, have_last;
 	uint8_t ttl;
@@ -128,7 +129,7 @@ static int32_t frag_find(struct decoder *d, const struct pkt *k, uint32_t ident,
 	for (i = f->bucket[*bucket]; i >= 0; i = f->slot[i].next) {
 		const struct frag_dgram *g = &f->slot[i];
 
-		if (g->family == fam && g->ident == ident &&
+		if (g->family == fam && g->ident == ident && g->ifindex == k->u.ifindex &&
 		    frag_key_proto(fam, g->proto) == kp && !memcmp(g->src, k->u.src.a, 16) &&
 		    !memcmp(g->dst, k->u.dst.a, 16))
 			return i;
@@ -285,6 +286,7 @@ static int32_t frag_create(struct decoder *d, const struct pkt *k, uint32_t iden
 	memcpy(g->src, k->u.src.a, 16);
 	memcpy(g->dst, k->u.dst.a, 16);
 	g->ident = ident;
+	g->ifindex = k->u.ifindex;
 	g->proto = proto;
 	g->first_ns = k->u.ts_ns;
 	g->next = f->bucket[bucket];

@@ -66,6 +66,8 @@ void tcp_unit_init(const struct tcp_stream *s, unsigned i, struct unit *u)
 	memcpy(u->dst.a, s->addr[!i], 16);
 	u->sport = s->port[i];
 	u->dport = s->port[!i];
+	u->ifindex = s->ifindex;
+	u->outgoing = s->outgoing[i];
 }
 
 static void tcp_stream_clear(struct tcp_stream *s)
@@ -88,7 +90,7 @@ static struct tcp_stream *tcp_find(struct tcp_table *t, const struct pkt *k, uns
 		struct tcp_stream *s = &t->s[i];
 		unsigned e;
 
-		if (!s->used || s->family != k->u.src.family)
+		if (!s->used || s->family != k->u.src.family || s->ifindex != k->u.ifindex)
 			continue;
 		for (e = 0; e < 2; e++) {
 			if (s->port[e] == k->u.sport && s->port[!e] == k->u.dport &&
@@ -145,6 +147,7 @@ static struct tcp_stream *tcp_create(struct decoder *d, const struct pkt *k)
 	memcpy(s->addr[1], k->u.dst.a, 16);
 	s->port[0] = k->u.sport;
 	s->port[1] = k->u.dport;
+	s->ifindex = k->u.ifindex;
 	d->st.tcp_streams++;
 	return s;
 }
@@ -375,6 +378,7 @@ void tcp_segment(struct decoder *d, struct pkt *k, struct cur c, size_t orig_len
 		who = 0;
 	}
 	s->lru = ++d->tcp->clock;
+	s->outgoing[who] = k->u.outgoing;
 	s->last_frame = k->u.frame;
 	s->last_ns = k->u.ts_ns;
 	t = &s->dir[who];

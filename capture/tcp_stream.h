@@ -40,6 +40,8 @@ struct tcp_stream {
 	uint16_t port[2];
 	uint64_t lru;
 	bool reset;           /* an RST ended it: only a new SYN starts it again */
+	uint32_t ifindex;     /* the interface (-i any): a forwarding host sees each stream twice */
+	uint8_t outgoing[2];  /* endpoint i's latest segment left the host */
 	uint64_t last_frame;
 	int64_t last_ns;
 	struct tcp_dir dir[2]; /* dir[i] = bytes sent by endpoint i */

@@ -26,10 +26,10 @@ void detect_iface_copies(struct engine *e, const struct unit *u)
 	diag_evidence(d, c->kept_frame, c->kept_ns);
 	diag_evidence(d, u->frame, u->ts_ns);
 	diag_message(d,
-		     "the same packets were captured on interfaces %s and %s, as on a host that "
-		     "forwards them captured on all its interfaces: from frame %llu on, their copies "
-		     "on interface %s are left out, and tunnels through this host are judged as seen "
-		     "on interface %s",
+		     "the same packets were captured on interfaces %s and %s (a host forwarding them, "
+		     "or a VLAN or bond over its parent device, captured on all interfaces): from "
+		     "frame %llu on, their copies on interface %s are left out, and what passes both "
+		     "is judged as seen on interface %s",
 		     kept, ignored, (unsigned long long)u->frame, ignored, kept);
 	if (c->ignored_name[0])
 		diag_hint(d,

@@ -384,10 +384,16 @@ void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct 
 	if (moved)
 		snprintf(moved_txt, sizeof(moved_txt), "; the answers come from %s, not from %s where the requests go",
 			 diag_addr(&sa->reply_src, a1, sizeof(a1)), diag_addr(&sa->reply_asked, a2, sizeof(a2)));
+	else if (x->resp_unforwarded_if)
+		snprintf(moved_txt, sizeof(moved_txt), "; they reached this host on interface %" PRIu32 " and did not leave it",
+			 x->resp_unforwarded_if);
 	diag_message(d, "%s request answered here (frame %" PRIu64 "), yet the %s sent it twice more after the answer: the answers do not reach it%s",
 		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), x->resp_frame, who, moved_txt);
 	if (moved)
 		diag_hint(d, "The responder answers from another address than the one it is reached on, and those answers are dropped on the way back or by the initiator. Typical of a virtual address (CARP VIP, IP alias) or several WAN addresses: make the responder answer from the address it is reached on.");
+	else if (x->resp_unforwarded_if)
+		diag_hint(d, "The capture host forwards this traffic, and it drops the answers instead of passing them on to the %s: look at its firewall rules for UDP 500/4500 coming back (the forward chain), its NAT state and its routes towards the %s.",
+			  who, who);
 	else
 		diag_hint(d, "The answers are lost between this capture point and the %s: look for a firewall, security group or NAT in front of it that blocks inbound UDP 500/4500 (the return traffic), or asymmetric routing that sends the answers another way.",
 			  who);

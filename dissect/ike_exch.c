@@ -320,6 +320,7 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	x->resp_frame = u->frame;
 	x->resp_ns = u->ts_ns;
 	x->resp_len = (uint32_t)u->orig_len;
+	x->resp_unforwarded_if = u->unforwarded ? u->ifindex : 0;
 	x->resp_hash = hash;
 	x->resp_sk_np = ike_first_fragment_np(m);
 	x->resp_notify = ike_first_error_notify(m);

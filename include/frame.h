@@ -118,9 +118,9 @@ struct tcp_event {
 /* A capture of several interfaces (Linux cooked v2, as "-i any" gives) holds
  * the packets a host forwards twice, once on each side. The first time a
  * unit turns up again on another interface, the capture layer keeps the
- * interface it was first seen on and from then on marks the copies on the
- * other one (unit.iface_copy); this unit says so, once per interface left
- * out, before the first copy. */
+ * interface it was first seen on for that pair of interfaces and marks the
+ * copies on the other one (unit.iface_copy); this unit says so, once per
+ * pair, before the first copy. */
 struct iface_copies {
 	uint32_t kept, ignored; /* interface indexes */
 	uint64_t kept_frame;    /* the first copy; the unit's own frame is the second */
@@ -135,6 +135,9 @@ struct unit {
 	uint8_t kind;           /* enum unit_kind */
 	uint8_t transport;      /* enum transport */
 	uint8_t iface_copy;     /* a copy of a unit seen on another interface: shown, not analysed */
+	uint8_t outgoing;       /* captured leaving the host (Linux cooked packet type 4) */
+	uint8_t unforwarded;    /* arrived on a left-out interface and no copy left on the kept one
+				   within the window (iface_copies.c): the host kept or dropped it */
 	uint64_t frame;         /* 1-based frame number in the capture (last frame of a reassembly) */
 	int64_t ts_ns;          /* capture time, ns since the epoch */
 	struct addr src, dst;

@@ -100,6 +100,8 @@ struct exch {
 	uint32_t req_len, resp_len;
 	uint32_t resp_frag_copy; /* IKE fragment numbers 1..32 of the response copy arriving now */
 	uint32_t refuse_len;   /* an encrypted informational from the peer while this waited, */
+	uint32_t resp_unforwarded_if; /* the answer reached the capture host on this interface and
+				       was not forwarded (unit.unforwarded), else 0 */
 	uint64_t refuse_frame; /* IKEv1's way to refuse (0 if none): judged when the wait ends */
 	int64_t refuse_ns;
 	uint64_t icmp_frame;   /* that ICMP error (0 if none) */

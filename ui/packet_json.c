@@ -195,6 +195,8 @@ void packet_json_print(struct json *j, const struct ev_packet *p)
 		json_u64(j, "ifindex", u->ifindex);
 	if (u->iface_copy)
 		json_bool(j, "iface_copy", true);
+	if (u->unforwarded)
+		json_bool(j, "unforwarded", true);
 	if (u->ip_frags)
 		json_u64(j, "ip_fragments", u->ip_frags);
 	json_u64(j, "length", u->orig_len);

@@ -205,6 +205,8 @@ void packet_line_print(FILE *f, const struct ev_packet *p, int verbose)
 		fprintf(f, " (reassembled from %u IP fragments)", u->ip_frags);
 	if (u->iface_copy)
 		fprintf(f, " (copy on interface %" PRIu32 ", not analysed)", u->ifindex);
+	if (u->unforwarded)
+		fprintf(f, " (in on interface %" PRIu32 ", not forwarded)", u->ifindex);
 	putc('\n', f);
 	if (verbose && u->kind == UNIT_IKE && p->ike->err != IKE_E_SHORT && p->ike->err != IKE_E_VERSION) {
 		if (p->ike->major == 2)

@@ -339,7 +339,7 @@ static void summary_print(const struct rctx *r, const struct rindex *ix, uint64_
 		size_t n = strlen(buf);
 
 		snprintf(buf + n, sizeof(buf) - n,
-			 "; copies on a second interface %" PRIu64 ", not analysed", st->iface_copies);
+			 "; copies on another interface %" PRIu64 ", not analysed", st->iface_copies);
 	}
 	kv(r, "units", buf);
 	snprintf(buf, sizeof(buf),

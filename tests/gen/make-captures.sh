@@ -166,6 +166,61 @@ EOF
     cap_stop 1
 }
 
+# The responder behind the NAT router, reached through a port forward
+# (DNAT of UDP 500/4500): the outside peer initiates, so each packet of it
+# arrives on wan first. Captured on the router with -i any.
+s_ikev2_natt_router_any_inbound() {
+    topo_routed
+    nsx iks-rtr nft -f - <<'EOF'
+table ip nat {
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        iifname "wan0" udp dport { 500, 4500 } dnat to 192.0.2.1
+    }
+}
+EOF
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP" "keep_alive = 2s"
+    psk_conf ini 2 192.0.2.1 %any $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    psk_conf rsp 2 198.51.100.2 198.51.100.254 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr any "$OUT/ikev2-natt-router-any-inbound.pcap"
+    sw rsp --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    tunnel_ping 203.0.113.2 203.0.113.1 iks-rsp
+    sw rsp --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
+# The NAT router of ikev2_natt_router_any drops the responder's answers it
+# should forward (a firewall rule on the way back): captured with -i any,
+# the answers arrive on wan and never leave on lan.
+s_ikev2_router_any_drops_answers() {
+    topo_routed
+    nsx iks-rtr nft -f - <<'EOF'
+table ip nat {
+    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "wan0" masquerade
+    }
+}
+table inet ikescope_drop {
+    chain forward_answers {
+        type filter hook forward priority 0; policy accept;
+        iifname "wan0" udp sport 500 drop
+    }
+}
+EOF
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    psk_conf rsp 2 198.51.100.2 %any $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rtr any "$OUT/ikev2-router-any-drops-answers.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    cap_stop 1
+}
+
 # Certificate auth with big RSA certs.  FRAG=yes: RFC 7383 fragments.
 cert_conf() {
     local name=$1 la=$2 ra=$3 lid=$4 rid=$5 lcert=$6 lts=$7 rts=$8 frag=$9 cx=${10:-}
@@ -782,7 +837,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev2_esp_duplicates ikev2_esp_pmtu ikev2_ike_frag_loss ikev2_peer_restart
      ikev1_peer_restart ikev2_esp_loss ikev1_aggressive_rejected
      libreswan_ikev1_dropped libreswan_ikev1_rejected ikev2_rekey_delete_lost
-     ikev2_unsupported_critical ikev2_natt_router_any)
+     ikev2_unsupported_critical ikev2_natt_router_any ikev2_natt_router_any_inbound
+     ikev2_router_any_drops_answers)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
