@@ -1,8 +1,9 @@
 /* detect_ike_final.c - the IKE detectors that judge a whole SA, once it
  * ends (evicted, or the end of the capture): what its last exchanges and
- * the ESP after them say (an IKE_AUTH refused by the initiator, a child SA
- * refused inside IKE_AUTH, an SA dropped by its initiator), and whether an
- * INVALID_KE_PAYLOAD retry went through. */
+ * the ESP after them say (an IKE_AUTH refused by the initiator, an EAP
+ * authentication left unfinished, a child SA refused inside IKE_AUTH, an SA
+ * dropped by its initiator), and whether an INVALID_KE_PAYLOAD retry went
+ * through. */
 #include "engine_int.h"
 
 #include <stdio.h>
@@ -100,13 +101,18 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 /* An initiator that rejects the responder's authentication says so after
  * the IKE_AUTH response, in an INFORMATIONAL of its own holding only a
  * notify (AUTHENTICATION_FAILED, RFC 7296 section 2.21.2); the SA is then
- * dead: no ESP, no exchange after it. */
+ * dead: no ESP, no exchange after it. With EAP (RFC 7296 section 2.16) the
+ * IKE_AUTH exchange takes several rounds, and an initiator whose
+ * credentials the responder's EAP server refused learns it from an EAP
+ * answer (EAP-Failure) and says AUTHENTICATION_FAILED the same way: a later
+ * round whose answer begins with EAP tells that case apart. */
 #define AUTH_REFUSAL_WINDOW_NS (1 * 1000000000LL)
 
 static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth = NULL, *info;
 	struct diagnosis *d;
+	bool eap;
 
 	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || sa->nexch < 2)
 		return false;
@@ -117,16 +123,58 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	    info->req_sk_np != IKE2_PLD_N || info->req_frags || info->req_len >= IKE2_ERROR_ONLY_MAX ||
 	    info->req_ns - auth->resp_ns > AUTH_REFUSAL_WINDOW_NS)
 		return false;
+	eap = auth->resp_sk_np == IKE2_PLD_EAP && auth->msg_id > 1;
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return true;
 	detect_evidence_exch(d, auth);
 	diag_evidence(d, info->req_frame, info->req_ns);
-	diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
-		     info->req_len);
-	diag_hint(d, "Most often AUTHENTICATION_FAILED: the responder's identity, certificate or authentication method is not what the initiator requires. Compare the initiator's remote id and authentication (certificate or PSK, trusted CA) with what the responder presents; its log names the reason.");
+	if (eap) {
+		diag_message(d, "The responder's EAP answer (IKE_AUTH message %u) was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the EAP authentication failed, most likely because the responder refused the initiator's credentials (EAP-Failure)",
+			     auth->msg_id, info->req_len);
+		diag_hint(d, "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; the responder's log names the reason.");
+	} else {
+		diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
+			     info->req_len);
+		diag_hint(d, "Most often AUTHENTICATION_FAILED: the responder's identity, certificate or authentication method is not what the initiator requires. Compare the initiator's remote id and authentication (certificate or PSK, trusted CA) with what the responder presents; with EAP, the initiator may also lack credentials for the EAP method the responder asked for. Its log names the reason.");
+	}
 	diag_commit(e, d);
 	/* The exchanges showed an established SA; this verdict ends it. */
+	sa->state = SAS_FAILED;
+	return true;
+}
+
+/* EAP runs in IKE_AUTH rounds after the first, and a successful one ends
+ * with a round whose request and answer carry AUTH (RFC 7296 section 2.16).
+ * An SA whose last exchange is a round answered with EAP, with nothing after
+ * it (no ESP, no other exchange), never finished authenticating: the
+ * initiator gave up, most often after an EAP-Failure. Unless the capture
+ * went on for the IKE timeout after it, it may just have ended too soon. */
+static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *auth;
+	struct diagnosis *d;
+	bool long_after;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || !sa->nexch)
+		return false;
+	auth = &sa->ex[sa->nexch - 1];
+	if (auth->type != IKE2_EXCH_AUTH || auth->msg_id < 2 || auth->outcome != EXO_ANSWERED ||
+	    auth->resp_sk_np != IKE2_PLD_EAP)
+		return false;
+	long_after = e->now_ns - auth->resp_ns >= (int64_t)e->cfg.ike_timeout_ms * 1000000;
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return true;
+	detect_evidence_exch(d, auth);
+	if (long_after)
+		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP: most likely the responder refused the initiator's credentials (EAP-Failure)",
+			     auth->msg_id);
+	else
+		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and nothing came after it (a successful EAP ends with a round carrying AUTH), though the capture holds no IKE or ESP later than %.1f s after it: most likely the responder refused the initiator's credentials (EAP-Failure), unless the capture stopped too soon",
+			     auth->msg_id, detect_seconds(e->now_ns - auth->resp_ns));
+	diag_hint(d, "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; the responder's log names the reason.");
+	diag_commit(e, d);
 	sa->state = SAS_FAILED;
 	return true;
 }
@@ -155,7 +203,8 @@ static void ike2_abandoned(struct engine *e, struct ike_sa *sa)
 
 void detect_ike_final(struct engine *e, struct ike_sa *sa)
 {
-	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa) && !ike2_child_missing(e, sa))
+	if (sa->version == 2 && !ike2_auth_refused_by_initiator(e, sa) && !ike2_eap_unfinished(e, sa) &&
+	    !ike2_child_missing(e, sa))
 		ike2_abandoned(e, sa);
 	if (sa->version == 2 && sa->invalid_ke_group)
 		invalid_ke(e, sa);
