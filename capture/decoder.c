@@ -181,6 +181,11 @@ void decoder_expire(struct decoder *d, int64_t now_ns)
 	tcp_expire(d, now_ns);
 }
 
+void decoder_idle(struct decoder *d, int64_t now_ns)
+{
+	iface_copies_release(d, now_ns);
+}
+
 void decoder_note_time(struct decoder *d, int64_t ts_ns)
 {
 	if (ts_ns > d->latest_ns)

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 
 #define CAPTURE_SNAPLEN 262144
 #define CAPTURE_TIMEOUT_MS 100
+#define IDLE_WAIT_MS 100
 #define FILTER_MAX 2048
 /* While the reader may be blocked on input, how often the consumer looks
  * whether a stop was asked for. */
@@ -57,6 +59,7 @@ struct capture {
 	pthread_t reader;
 	uint64_t delivered;       /* highest frame number handed to cb */
 	bool lazy;                /* the source never blocks: publish units in chunks */
+	int idle_fd;              /* live: a descriptor to wait on between frames, or -1 */
 	int read_rc;              /* the reader's result, its message in read_err */
 	char read_err[PCAP_ERRBUF_SIZE + 300];
 };
@@ -235,6 +238,7 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 		capture_err(err, errlen, "out of memory");
 		return NULL;
 	}
+	c->idle_fd = -1;
 	if (o->file) {
 		snprintf(c->name, sizeof(c->name), "%s", strcmp(o->file, "-") ? o->file : "stdin");
 		if (capture_file_open(&c->file, o->file, ebuf)) {
@@ -276,6 +280,9 @@ struct capture *capture_open(const struct capture_opts *o, unit_cb cb, void *ctx
 		goto fail;
 	}
 	c->lazy = source_never_blocks(c);
+	if (c->live && pcap_setnonblock(c->p, 1, ebuf) == 0 &&
+	    (c->idle_fd = pcap_get_selectable_fd(c->p)) < 0)
+		pcap_setnonblock(c->p, 0, ebuf);
 	c->count = o->count;
 	c->st.live = c->live;
 	return c;
@@ -336,6 +343,21 @@ static void note_quiet_end(struct capture *c, uint64_t frames)
 		decoder_note_time(c->dec, realtime_ns());
 }
 
+/* Live, with nothing to read: libpcap in immediate mode would block until
+ * the next frame, so the reader reads without blocking and waits here, at
+ * most IDLE_WAIT_MS; on a quiet link the decoder then hears the time, to
+ * hand on what it held back for a moment (iface_copies.c). A signal
+ * (capture_break) ends the wait early. */
+static void wait_quietly(struct capture *c)
+{
+	struct pollfd pfd = { .fd = c->idle_fd, .events = POLLIN };
+
+	if (c->idle_fd < 0)
+		return;
+	if (poll(&pfd, 1, IDLE_WAIT_MS) == 0)
+		decoder_idle(c->dec, realtime_ns());
+}
+
 /* The reader: frames from libpcap through the decoder, until end of file,
  * -c, capture_break() or an error; then what reassembly still holds. */
 static int read_frames(struct capture *c)
@@ -350,8 +372,10 @@ static int read_frames(struct capture *c)
 		int64_t ts;
 
 		rc = pcap_next_ex(c->p, &h, &data);
-		if (rc == 0)
-			continue; /* live timeout: look at the stop flag */
+		if (rc == 0) {
+			wait_quietly(c);
+			continue; /* look at the stop flag */
+		}
 		if (rc != 1)
 			break;
 		ts = (int64_t)h->ts.tv_sec * 1000000000 +

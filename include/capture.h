@@ -71,6 +71,10 @@ void decoder_expire(struct decoder *d, int64_t now_ns);
  * capture stopped with nothing left unread): datagrams still incomplete at
  * the end of the input say how long after their last fragment it went on. */
 void decoder_note_time(struct decoder *d, int64_t ts_ns);
+/* Live, the input was quiet until now_ns: hands on the units held back a
+ * moment to tell copies on two interfaces apart (iface_copies.c) whose
+ * wait is over. */
+void decoder_idle(struct decoder *d, int64_t now_ns);
 const struct decoder_stats *decoder_stats(const struct decoder *d);
 const char *decode_err_text(unsigned derr);
 const char *decode_err_token(unsigned derr);
