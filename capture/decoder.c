@@ -181,6 +181,11 @@ void decoder_expire(struct decoder *d, int64_t now_ns)
 	tcp_expire(d, now_ns);
 }
 
+int64_t decoder_latest(const struct decoder *d)
+{
+	return d->latest_ns == INT64_MIN ? 0 : d->latest_ns;
+}
+
 void decoder_idle(struct decoder *d, int64_t now_ns)
 {
 	iface_copies_release(d, now_ns);

@@ -511,6 +511,11 @@ void capture_get_stats(struct capture *c, struct capture_stats *s)
 	s->live = c->st.live;
 }
 
+int64_t capture_input_end(const struct capture *c)
+{
+	return c->dec ? decoder_latest(c->dec) : 0;
+}
+
 const struct decoder_stats *capture_decoder_stats(const struct capture *c)
 {
 	return decoder_stats(c->dec);

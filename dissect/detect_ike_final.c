@@ -1,14 +1,15 @@
 /* detect_ike_final.c - the IKE detectors that judge a whole SA, once it
  * ends (evicted, or the end of the capture): what its last exchanges and
- * the ESP after them say (an IKE_AUTH refused by the initiator, an EAP
- * authentication left unfinished, a child SA refused inside IKE_AUTH, an SA
- * dropped by its initiator), and whether an INVALID_KE_PAYLOAD retry went
- * through. */
+ * the ESP after them say (an IKE_AUTH refused by the initiator, an EAP or
+ * XAUTH authentication left unfinished, a child SA refused inside IKE_AUTH,
+ * an SA dropped by its initiator), and whether an INVALID_KE_PAYLOAD retry
+ * went through. */
 #include "engine_int.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "ike1.h"
 #include "ike2.h"
 
 /* The IKE SA that retried after INVALID_KE_PAYLOAD: this one, or the new
@@ -150,6 +151,18 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
  * it (no ESP, no other exchange), never finished authenticating: the
  * initiator gave up, most often after an EAP-Failure. Unless the capture
  * went on for the IKE timeout after it, it may just have ended too soon. */
+/* Whether the capture shows IKE or ESP for the IKE timeout after ns: an
+ * authentication that stopped then was given up, not cut by the capture. */
+static int64_t capture_end(const struct engine *e)
+{
+	return e->input_end_ns > e->now_ns ? e->input_end_ns : e->now_ns;
+}
+
+static bool capture_went_on(const struct engine *e, int64_t ns)
+{
+	return capture_end(e) - ns >= (int64_t)e->cfg.ike_timeout_ms * 1000000;
+}
+
 static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth;
@@ -162,7 +175,7 @@ static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 	if (auth->type != IKE2_EXCH_AUTH || auth->msg_id < 2 || auth->outcome != EXO_ANSWERED ||
 	    auth->resp_sk_np != IKE2_PLD_EAP)
 		return false;
-	long_after = e->now_ns - auth->resp_ns >= (int64_t)e->cfg.ike_timeout_ms * 1000000;
+	long_after = capture_went_on(e, auth->resp_ns);
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
@@ -171,9 +184,51 @@ static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP: most likely the responder refused the initiator's credentials (EAP-Failure)",
 			     auth->msg_id);
 	else
-		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and nothing came after it (a successful EAP ends with a round carrying AUTH), though the capture holds no IKE or ESP later than %.1f s after it: most likely the responder refused the initiator's credentials (EAP-Failure), unless the capture stopped too soon",
-			     auth->msg_id, detect_seconds(e->now_ns - auth->resp_ns));
+		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and nothing came after it (a successful EAP ends with a round carrying AUTH), though the capture ends %.1f s after it: most likely the responder refused the initiator's credentials (EAP-Failure), unless the capture stopped too soon",
+			     auth->msg_id, detect_seconds(capture_end(e) - auth->resp_ns));
 	diag_hint(d, "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; the responder's log names the reason.");
+	diag_commit(e, d);
+	sa->state = SAS_FAILED;
+	return true;
+}
+
+/* IKEv1 has no user authentication of its own: XAUTH asks for a user name
+ * and password after phase 1, in TRANSACTION exchanges (with mode config),
+ * and a refused one ends there, as the gateway drops the SA. So phase 1
+ * done, TRANSACTION exchanges, and then no Quick Mode and no ESP (at most
+ * an informational, a Delete) mean the XAUTH was refused, or the client
+ * gave up on what mode config offered. */
+static bool ike1_xauth_unfinished(struct engine *e, struct ike_sa *sa)
+{
+	const struct exch *last = NULL;
+	struct diagnosis *d;
+	bool long_after;
+
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || sa->rekey_ns)
+		return false;
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		const struct exch *x = &sa->ex[i];
+
+		if (x->type == IKE1_EXCH_QUICK)
+			return false;
+		if (x->type == IKE1_EXCH_TRANSACTION)
+			last = x;
+		else if (last && x->type != IKE1_EXCH_INFORMATIONAL)
+			return false;
+	}
+	if (!last || last->outcome != EXO_ANSWERED)
+		return false;
+	long_after = capture_went_on(e, last->resp_ns);
+	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
+	if (!d)
+		return true;
+	detect_evidence_exch(d, last);
+	if (long_after)
+		diag_message(d, "Phase 1 came up and was followed by XAUTH or mode config (TRANSACTION exchanges), but no Quick Mode and no ESP came after them: most likely the user name or password was refused (XAUTH), and the SA dropped");
+	else
+		diag_message(d, "Phase 1 came up and was followed by XAUTH or mode config (TRANSACTION exchanges), but no Quick Mode and no ESP came after them, though the capture ends %.1f s after the last: most likely the user name or password was refused (XAUTH), unless the capture stopped too soon",
+			     detect_seconds(capture_end(e) - last->resp_ns));
+	diag_hint(d, "Check the XAUTH user name and password the client sends, and the gateway's user database or RADIUS server. If they were accepted, the client may have refused what mode config offered (an address, DNS) or not started Quick Mode; both logs name the reason.");
 	diag_commit(e, d);
 	sa->state = SAS_FAILED;
 	return true;
@@ -208,7 +263,7 @@ void detect_ike_final(struct engine *e, struct ike_sa *sa)
 		ike2_abandoned(e, sa);
 	if (sa->version == 2 && sa->invalid_ke_group)
 		invalid_ke(e, sa);
-	if (sa->version == 1 && sa->state == SAS_ESTABLISHED)
+	if (sa->version == 1 && !ike1_xauth_unfinished(e, sa) && sa->state == SAS_ESTABLISHED)
 		detect_ike1_dpd(e, sa);
 	natd_diagnose(e, sa);
 }

@@ -247,6 +247,11 @@ size_t engine_esp_bytes(const struct engine *e)
 	return ESP_HDR_LEN;
 }
 
+void engine_note_input_end(struct engine *e, int64_t ts_ns)
+{
+	e->input_end_ns = ts_ns;
+}
+
 void engine_flush(struct engine *e)
 {
 	if (!e->finished)

@@ -104,6 +104,7 @@ struct engine {
 	uint32_t *kept_at[SEV_ERROR];
 	size_t nkept[SEV_ERROR];
 	int64_t now_ns;            /* latest packet time */
+	int64_t input_end_ns;      /* the input's last frame, of any kind (engine_note_input_end), or 0 */
 	int64_t next_sweep_ns;
 	bool finished;
 	unsigned char msg_key[16];  /* SipHash key for IKE message identity (ike_sa.c) */

@@ -71,6 +71,8 @@ void decoder_expire(struct decoder *d, int64_t now_ns);
  * capture stopped with nothing left unread): datagrams still incomplete at
  * the end of the input say how long after their last fragment it went on. */
 void decoder_note_time(struct decoder *d, int64_t ts_ns);
+/* The latest time seen: decoder_frame's and decoder_note_time's; 0 if none. */
+int64_t decoder_latest(const struct decoder *d);
 /* Live, the input was quiet until now_ns: hands on the units held back a
  * moment to tell copies on two interfaces apart (iface_copies.c) whose
  * wait is over. */
@@ -140,6 +142,9 @@ void capture_set_tick(struct capture *c, void (*tick)(void *ctx), void *ctx, uns
  * once the units already read are delivered. */
 void capture_break(struct capture *c);
 void capture_get_stats(struct capture *c, struct capture_stats *s);
+/* Once capture_run returned: the time the input was watched until (its last
+ * frame, or live the stop when nothing was left unread), 0 if none. */
+int64_t capture_input_end(const struct capture *c);
 const struct decoder_stats *capture_decoder_stats(const struct capture *c);
 int capture_linktype(const struct capture *c);
 void capture_close(struct capture *c);

@@ -60,6 +60,10 @@ void engine_flush(struct engine *e);
 /* End of input: times out what is pending, runs the end-of-capture detectors
  * and emits the final sa, esp and summary events. Call once. */
 void engine_finish(struct engine *e);
+/* Before engine_finish: the input ended at ts_ns (its last frame, whatever
+ * it held, or live the stop), so that end-of-capture verdicts know how long
+ * the capture went on after the last IKE or ESP. */
+void engine_note_input_end(struct engine *e, int64_t ts_ns);
 
 /* Queries, valid while the engine lives; slots are stable until eviction. */
 const struct engine_stats *engine_stats(const struct engine *e);

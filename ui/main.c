@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	}
 	/* Whatever ended the capture (end of file, -c, a signal, a read error),
 	 * the analysis of what was read is finished and reported. */
+	engine_note_input_end(out.eng, capture_input_end(g_capture));
 	engine_finish(out.eng);
 	if (opt.report) {
 		if (opt.packets)

@@ -339,9 +339,96 @@ EOF
     sw_load ini && sw_load rsp || return 1
     cap_start iks-rsp p0 "$OUT/$out"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 40
+    sleep 35
+    # Plain traffic between the hosts: the capture goes on after the failure.
+    nsx iks-ini ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1
     cap_stop 1
 }
+
+# IKEv1 Main Mode with XAUTH (a user name and password after phase 1, in
+# TRANSACTION exchanges): XAUTH_PASS is the initiator's password.
+xauth_conf() {
+    local name=$1 role=$2 pass=${3:-}
+    local d=$T/$name la ra lts rts
+    if [ "$role" = ini ]; then
+        la=192.0.2.1; ra=192.0.2.2; lts=203.0.113.1/32; rts=203.0.113.2/32
+    else
+        la=192.0.2.2; ra=%any; lts=203.0.113.2/32; rts=203.0.113.1/32
+    fi
+    cat >"$d/swanctl.conf" <<EOF
+connections {
+    test {
+        version = 1
+        local_addrs = $la
+        remote_addrs = $ra
+        proposals = aes256-sha256-modp2048
+        local {
+            auth = psk
+            id = $([ "$role" = ini ] && echo $INI_ID || echo $RSP_ID)
+        }
+$(if [ "$role" = ini ]; then cat <<EOI
+        local-xauth {
+            auth = xauth
+            xauth_id = alice
+        }
+EOI
+fi)
+        remote {
+            auth = psk
+            id = $([ "$role" = ini ] && echo $RSP_ID || echo $INI_ID)
+        }
+$(if [ "$role" = rsp ]; then cat <<EOI
+        remote-xauth {
+            auth = xauth
+        }
+EOI
+fi)
+        children {
+            net {
+                local_ts = $lts
+                remote_ts = $rts
+                esp_proposals = aes128-sha256
+                start_action = none
+            }
+        }
+    }
+}
+secrets {
+    ike-1 {
+        id-1 = $INI_ID
+        id-2 = $RSP_ID
+        secret = "$PSK"
+    }
+    xauth-alice {
+        id = alice
+        secret = "$([ "$role" = ini ] && echo "$pass" || echo correct-horse)"
+    }
+}
+EOF
+}
+
+ikev1_xauth() {
+    local out=$1 pass=$2
+    topo_pair
+    sw_conf ini "$PLUGINS_ESP xauth-generic"; sw_conf rsp "$PLUGINS_ESP xauth-generic"
+    xauth_conf ini ini "$pass"; xauth_conf rsp rsp
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/$out"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    PINGS=3 tunnel_ping
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    # A refused XAUTH: plain traffic between the hosts 35 s later shows the
+    # capture went on after it.
+    if [ "$pass" != correct-horse ]; then
+        sleep 35
+        nsx iks-ini ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1
+    fi
+    cap_stop 1
+}
+s_ikev1_xauth() { ikev1_xauth ikev1-xauth.pcap correct-horse; }
+s_ikev1_xauth_wrong_password() { ikev1_xauth ikev1-xauth-wrong-password.pcap battery-staple; }
 
 # Certificate auth with big RSA certs.  FRAG=yes: RFC 7383 fragments.
 cert_conf() {
@@ -960,7 +1047,8 @@ ALL=(ikev2_esp_udp ikev1_main_quick ikev2_natt ikev2_fragments ikev2_no_proposal
      ikev1_peer_restart ikev2_esp_loss ikev1_aggressive_rejected
      libreswan_ikev1_dropped libreswan_ikev1_rejected ikev2_rekey_delete_lost
      ikev2_unsupported_critical ikev2_natt_router_any ikev2_natt_router_any_inbound
-     ikev2_router_any_drops_answers ikev2_eap ikev2_eap_wrong_password ikev2_eap_silent)
+     ikev2_router_any_drops_answers ikev2_eap ikev2_eap_wrong_password ikev2_eap_silent
+     ikev1_xauth ikev1_xauth_wrong_password)
 
 trap 'scenario_end' EXIT
 want=("$@"); [ ${#want[@]} -eq 0 ] && want=("${ALL[@]}")
