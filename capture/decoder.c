@@ -176,7 +176,8 @@ bool decoder_is_tcp_port(const struct decoder *d, uint16_t port)
 
 void decoder_expire(struct decoder *d, int64_t now_ns)
 {
-	iface_copies_release(d, now_ns);
+	/* At the end, held units are judged on the last time the input showed. */
+	iface_copies_release(d, now_ns == INT64_MAX ? d->latest_ns : now_ns, now_ns == INT64_MAX);
 	ipfrag_expire(d, now_ns);
 	tcp_expire(d, now_ns);
 }
@@ -188,7 +189,7 @@ int64_t decoder_latest(const struct decoder *d)
 
 void decoder_idle(struct decoder *d, int64_t now_ns)
 {
-	iface_copies_release(d, now_ns);
+	iface_copies_release(d, now_ns, false);
 }
 
 void decoder_note_time(struct decoder *d, int64_t ts_ns)
@@ -207,6 +208,7 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 	int ver;
 
 	d->st.frames++;
+	d->frame_ns = ts_ns;
 	if (ts_ns > d->latest_ns)
 		d->latest_ns = ts_ns;
 	if (ts_ns >= d->next_expire_ns) {

@@ -36,6 +36,7 @@ struct decoder {
 	struct decoder_stats st;
 	int64_t next_expire_ns;  /* packet time of the next reassembly sweep */
 	int64_t latest_ns;       /* the latest frame time read */
+	int64_t frame_ns;        /* the time of the frame being decoded (or the last one) */
 	struct ipfrag *frag;
 	struct tcp_table *tcp;
 	struct iface_copies_state *copies; /* made on the first unit that names its interface */
@@ -84,10 +85,11 @@ void icmp_decode(struct decoder *d, struct pkt *k, struct cur c, bool v6);
 
 /* iface_copies.c: emit marks u when it is a copy of a unit captured on
  * another interface, may hold it back a moment to learn whether it is, and
- * delivers units in their order; release delivers what was held longer than
- * its window before now_ns (INT64_MAX: everything). */
+ * delivers units in their order; release delivers what has waited its
+ * window by now_ns, or with all everything (decoder_free drops what is
+ * still held: decoder_expire(INT64_MAX) first). */
 void iface_copies_emit(struct decoder *d, const struct unit *u);
-void iface_copies_release(struct decoder *d, int64_t now_ns);
+void iface_copies_release(struct decoder *d, int64_t now_ns, bool all);
 void iface_copies_free(struct decoder *d);
 
 /* tcp_stream.c */

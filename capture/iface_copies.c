@@ -1,33 +1,37 @@
 /* iface_copies.c - one view of a host that forwards IPsec traffic and is
  * captured on all its interfaces ("-i any", Linux cooked v2).
  *
- * Such a capture holds each forwarded packet twice: arriving on one
- * interface, then leaving on another, and with NAT the two copies differ in
- * addresses and ports. Fed both, the engine would count every message as
+ * Such a capture holds each forwarded packet more than once: arriving on
+ * one interface, leaving on another, and again on any device stacked on
+ * those (a VLAN, a bond, a bridge and its ports); with NAT the copies differ
+ * in addresses and ports. Fed all, the engine would count every message as
  * retransmitted, every ESP packet as replayed, and would judge NAT from a
- * mix of inside and outside addresses. So for each pair of interfaces that
- * show the same packets, the interface of the first copy seen is kept and
- * the other one's copies are marked (unit.iface_copy): the packet views
- * still show them, the engine leaves them out, and it is told once per pair
- * (UNIT_IFACE_COPIES).
+ * mix of inside and outside addresses. So interfaces that show the same
+ * packets form a group, the interface of a group's first copy is kept, and
+ * the copies on the others are marked (unit.iface_copy): the packet views
+ * still show them, the engine leaves them out, and it is told once for each
+ * interface left out (UNIT_IFACE_COPIES).
  *
  * Two units are copies of one packet when their bytes (the first
  * COPY_DIGEST_BYTES of the IKE, ESP, AH or keepalive data, what NAT leaves
  * alone) and lengths agree, within COPY_WINDOW_NS, on two interfaces, and
  * either the first arrived and the second left (forwarded), or both went
- * the same way with the same addresses (stacked devices: a VLAN or a bond
- * and its parent). A host sending one message on two paths (MOBIKE) has two
- * outgoing copies with different addresses: those are its own, and stay.
+ * the same way with the same addresses (stacked devices). A host sending
+ * one message on two paths (MOBIKE) has two outgoing copies with different
+ * addresses: those are its own, and stay. Keepalives are all the same byte,
+ * so two hosts' could pass for copies: they are marked only between
+ * interfaces already grouped, and never start a group.
  *
- * A packet travelling towards the kept interface arrives on the left-out
- * one first, before anything says it will be forwarded. Such a unit is held
- * back until its copy leaves on the kept side (it is then marked), or until
- * the window has passed (it was the host's own, or the host dropped it
- * instead of forwarding: then it is analysed as seen). Units behind a held
- * one wait too, so that the order stays the capture's. Held units are
- * copied into a fixed queue; a unit too large for it, or a full queue,
- * releases what waits. Everything is allocated once, on the first unit
- * that names its interface. */
+ * A packet travelling towards the kept interface arrives on a left-out one
+ * first, before anything says it will be forwarded. Such a unit is held
+ * back until its copy shows on the kept interface (it is then the one
+ * marked), or until the window has passed (it was the host's own, or the
+ * host dropped it instead of forwarding: it is analysed as seen, flagged
+ * unforwarded). Units behind a held one wait too, so that the order stays
+ * the capture's. Held units and their bytes are copied into fixed rings;
+ * when one is full, the oldest held unit goes on, analysed as seen.
+ * Everything is allocated once, on the first unit that names its
+ * interface. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,9 +41,9 @@
 #define COPY_DIGEST_BYTES 64
 #define RECENT_SETS 4096
 #define RECENT_WAYS 4
-#define HOLD_MAX 64
-#define HOLD_BYTES 8192
-#define PAIRS_MAX 8
+#define HOLD_MAX 256
+#define ARENA_BYTES (1u << 20)  /* holds any reassembled IKE message (64 KiB) many times */
+#define IFACES_MAX 64
 
 /* A unit seen lately, for its copy to find. */
 struct recent {
@@ -52,24 +56,26 @@ struct recent {
 	uint8_t outgoing;
 };
 
-/* Two interfaces that showed the same packets, and the one analysed. */
-struct iface_pair {
-	uint32_t kept, ignored;
+/* An interface that showed copies, and its group's kept interface. */
+struct iface {
+	uint32_t ifindex;
+	uint32_t kept;
 };
 
 struct held {
 	struct unit u;
-	bool pending;        /* waits for its copy to say which one is analysed */
-	uint8_t bytes[HOLD_BYTES];
+	bool pending;        /* waits for its copy on the kept interface */
+	uint64_t arena_end;  /* where its bytes end in the arena */
 };
 
 struct iface_copies_state {
-	struct iface_pair pairs[PAIRS_MAX];
-	unsigned npairs;
-	uint64_t head_seq, tail_seq;  /* the queue holds [head, tail), from 1 */
-	int64_t latest_ns;            /* the latest time seen: windows end on it */
+	struct iface ifaces[IFACES_MAX];
+	unsigned nifaces;
+	uint64_t head_seq, tail_seq;      /* the queue holds [head, tail), from 1 */
+	uint64_t arena_head, arena_tail;  /* bytes of held units, in queue order */
 	struct held hold[HOLD_MAX];
 	struct recent recent[RECENT_SETS][RECENT_WAYS];
+	uint8_t arena[ARENA_BYTES];
 };
 
 static uint64_t hash64(const struct decoder *d, const void *p, size_t n)
@@ -123,21 +129,29 @@ static bool same_packet(const struct recent *first, const struct unit *u, uint64
 	return first->outgoing == u->outgoing && first->ends == ends;
 }
 
-static struct iface_pair *pair_find(struct iface_copies_state *s, uint32_t a, uint32_t b)
+static struct iface *iface_find(struct iface_copies_state *s, uint32_t ifindex)
 {
-	for (unsigned i = 0; i < s->npairs; i++)
-		if ((s->pairs[i].kept == a && s->pairs[i].ignored == b) ||
-		    (s->pairs[i].kept == b && s->pairs[i].ignored == a))
-			return &s->pairs[i];
+	for (unsigned i = 0; i < s->nifaces; i++)
+		if (s->ifaces[i].ifindex == ifindex)
+			return &s->ifaces[i];
 	return NULL;
 }
 
-static bool is_ignored(const struct iface_copies_state *s, uint32_t ifindex)
+static unsigned iface_pos(const struct iface_copies_state *s, uint32_t ifindex)
 {
-	for (unsigned i = 0; i < s->npairs; i++)
-		if (s->pairs[i].ignored == ifindex)
-			return true;
-	return false;
+	unsigned i = 0;
+
+	while (i < s->nifaces && s->ifaces[i].ifindex != ifindex)
+		i++;
+	return i;
+}
+
+/* The kept interface of ifindex's group, 0 if it is in none. */
+static uint32_t kept_of(struct iface_copies_state *s, uint32_t ifindex)
+{
+	const struct iface *f = iface_find(s, ifindex);
+
+	return f ? f->kept : 0;
 }
 
 static bool holding(const struct iface_copies_state *s)
@@ -151,112 +165,204 @@ static void release_head(struct decoder *d, struct iface_copies_state *s, bool u
 	struct held *h = &s->hold[s->head_seq % HOLD_MAX];
 
 	s->head_seq++;
+	s->arena_head = h->arena_end;
 	if (h->pending && unforwarded)
 		h->u.unforwarded = 1;
 	h->pending = false;
 	decoder_deliver(d, &h->u);
 }
 
+/* Room for n contiguous bytes at the arena's tail, releasing held units
+ * (analysed as seen) while there is not; the offset, or -1 if n is too
+ * large to hold. */
+static int64_t arena_take(struct decoder *d, struct iface_copies_state *s, size_t n)
+{
+	if (n > ARENA_BYTES / 4)
+		return -1;
+	for (;;) {
+		uint64_t start = s->arena_tail, off = start % ARENA_BYTES;
+
+		/* A unit's bytes never wrap: skip the end of the arena. */
+		if (off + n > ARENA_BYTES)
+			start += ARENA_BYTES - off;
+		if (start + n - s->arena_head <= ARENA_BYTES) {
+			s->arena_tail = start + n;
+			return (int64_t)(start % ARENA_BYTES);
+		}
+		if (!holding(s)) {
+			s->arena_head = s->arena_tail = 0;
+			continue;
+		}
+		release_head(d, s, false);
+	}
+}
+
 static void hold(struct decoder *d, struct iface_copies_state *s, const struct unit *u, bool pending)
 {
+	int64_t off = 0;
 	struct held *h;
 
 	if (s->tail_seq - s->head_seq == HOLD_MAX)
 		release_head(d, s, false);
-	h = &s->hold[s->tail_seq % HOLD_MAX];
-	s->tail_seq++;
-	h->u = *u;
-	h->pending = pending;
-	if (u->data && u->len) {
-		memcpy(h->bytes, u->data, u->len);
-		h->u.data = h->bytes;
-	}
-}
-
-/* Delivers u now, or behind what is held. */
-static void pass_on(struct decoder *d, struct iface_copies_state *s, const struct unit *u)
-{
-	if (!holding(s)) {
-		decoder_deliver(d, u);
-		return;
-	}
-	if (u->len > HOLD_BYTES) {
+	if (u->len && (off = arena_take(d, s, u->len)) < 0) {
 		while (holding(s))
 			release_head(d, s, false);
 		decoder_deliver(d, u);
 		return;
 	}
-	hold(d, s, u, false);
+	h = &s->hold[s->tail_seq % HOLD_MAX];
+	s->tail_seq++;
+	h->u = *u;
+	h->pending = pending;
+	h->arena_end = s->arena_tail;
+	h->u.data = u->len ? memcpy(s->arena + off, u->data, u->len) : NULL;
 }
 
-static struct held *held_of(struct iface_copies_state *s, uint64_t seq)
+/* Delivers u now, or behind what is held. */
+static void pass_on(struct decoder *d, struct iface_copies_state *s, const struct unit *u)
+{
+	if (holding(s))
+		hold(d, s, u, false);
+	else
+		decoder_deliver(d, u);
+}
+
+/* The held unit r stands for, while it still waits. */
+static struct held *held_of(struct iface_copies_state *s, const struct recent *r)
 {
 	struct held *h;
 
-	if (!seq || seq < s->head_seq || seq >= s->tail_seq)
+	if (!r->hold_seq || r->hold_seq < s->head_seq || r->hold_seq >= s->tail_seq)
 		return NULL;
-	h = &s->hold[seq % HOLD_MAX];
-	return h->pending ? h : NULL;
+	h = &s->hold[r->hold_seq % HOLD_MAX];
+	return h->pending && h->u.frame == r->frame && h->u.ifindex == r->ifindex ? h : NULL;
 }
 
-/* The first copy of a new pair of interfaces decides which one is kept. */
-static struct iface_pair *pair_decide(struct decoder *d, struct iface_copies_state *s,
-				      const struct recent *first, const struct unit *u)
+/* Whether cand should make room rather than cur: empty first, then the
+ * entries not held, the oldest first. */
+static bool better_victim(struct iface_copies_state *s, const struct recent *cand,
+			  const struct recent *cur)
 {
-	struct iface_pair *p = pair_find(s, first->ifindex, u->ifindex);
-	struct unit n;
+	bool cand_held, cur_held;
 
-	if (p || s->npairs == PAIRS_MAX)
-		return p;
-	p = &s->pairs[s->npairs++];
-	p->kept = first->ifindex;
-	p->ignored = u->ifindex;
-	n = *u;
+	if (!cur)
+		return true;
+	if (!cur->digest || !cand->digest)
+		return !cand->digest && cur->digest;
+	cand_held = held_of(s, cand) != NULL;
+	cur_held = held_of(s, cur) != NULL;
+	if (cand_held != cur_held)
+		return !cand_held;
+	return cand->ts_ns < cur->ts_ns;
+}
+
+/* Says that copies on ignored are left out, kept being analysed. */
+static void announce(struct decoder *d, struct iface_copies_state *s, uint32_t kept, uint32_t ignored,
+		     const struct recent *first, const struct unit *u)
+{
+	struct unit n = *u;
+
 	n.kind = UNIT_IFACE_COPIES;
 	n.iface_copy = 0;
+	n.unforwarded = 0;
 	n.data = NULL;
 	n.len = n.orig_len = 0;
 	memset(&n.u, 0, sizeof(n.u));
-	n.u.copies.kept = first->ifindex;
-	n.u.copies.ignored = u->ifindex;
+	n.u.copies.kept = kept;
+	n.u.copies.ignored = ignored;
 	n.u.copies.kept_frame = first->frame;
 	n.u.copies.kept_ns = first->ts_ns;
 	pass_on(d, s, &n);
-	return p;
 }
 
-/* Looks for the copy of c seen before it. Marks the one of the two on the
- * left-out side, and says whether c must wait for a copy still to come. */
+static struct iface *iface_add(struct iface_copies_state *s, uint32_t ifindex, uint32_t kept)
+{
+	struct iface *f;
+
+	if (s->nifaces == IFACES_MAX)
+		return NULL;
+	f = &s->ifaces[s->nifaces++];
+	f->ifindex = ifindex;
+	f->kept = kept;
+	return f;
+}
+
+/* Puts the interfaces of two copies in one group. A new group keeps the
+ * first copy's interface; an interface joins a group as it is; when two
+ * groups meet, the older one's kept interface stays kept, so the side a
+ * tunnel is judged from does not change. Returns the kept interface, 0 when
+ * the table is full. */
+static uint32_t group(struct decoder *d, struct iface_copies_state *s, const struct recent *first,
+		      const struct unit *u)
+{
+	uint32_t ka = kept_of(s, first->ifindex), kb = kept_of(s, u->ifindex), keep, drop;
+
+	if (ka && ka == kb)
+		return ka;
+	if (!ka && !kb) {
+		if (s->nifaces + 2 > IFACES_MAX)
+			return 0;
+		iface_add(s, first->ifindex, first->ifindex);
+		iface_add(s, u->ifindex, first->ifindex);
+		announce(d, s, first->ifindex, u->ifindex, first, u);
+		return first->ifindex;
+	}
+	if (!ka || !kb) {
+		uint32_t kept = ka ? ka : kb, joining = ka ? u->ifindex : first->ifindex;
+
+		if (!iface_add(s, joining, kept))
+			return 0;
+		announce(d, s, kept, joining, first, u);
+		return kept;
+	}
+	/* The older group is the one whose kept interface came first. */
+	keep = iface_pos(s, ka) < iface_pos(s, kb) ? ka : kb;
+	drop = keep == ka ? kb : ka;
+	for (unsigned i = 0; i < s->nifaces; i++) {
+		if (s->ifaces[i].kept != drop)
+			continue;
+		s->ifaces[i].kept = keep;
+		announce(d, s, keep, s->ifaces[i].ifindex, first, u);
+	}
+	return keep;
+}
+
+/* Looks for the copy of c seen before it and marks the one not on its
+ * group's kept interface; says whether c must wait for a copy to come. */
 static bool judge(struct decoder *d, struct iface_copies_state *s, struct unit *c)
 {
 	uint64_t dg = content_digest(d, c), ends = ends_hash(d, c);
-	struct recent *set = s->recent[dg & (RECENT_SETS - 1)], *victim = &set[0];
+	struct recent *set = s->recent[dg & (RECENT_SETS - 1)], *victim = NULL;
+	uint32_t kept;
 	bool pending;
 
 	for (unsigned w = 0; w < RECENT_WAYS; w++) {
 		struct recent *r = &set[w];
-		struct iface_pair *p;
+		bool match = r->digest == dg && r->ifindex != c->ifindex &&
+			     within_window(c->ts_ns, r->ts_ns) && same_packet(r, c, ends);
 		struct held *h;
 
-		if (r->digest == dg && r->ifindex != c->ifindex && within_window(c->ts_ns, r->ts_ns) &&
-		    same_packet(r, c, ends)) {
-			p = pair_decide(d, s, r, c);
-			h = held_of(s, r->hold_seq);
-			if (h) {
+		if (match && c->kind == UNIT_KEEPALIVE) {
+			kept = kept_of(s, r->ifindex);
+			match = kept && kept == kept_of(s, c->ifindex);
+		} else if (match) {
+			kept = group(d, s, r, c);
+		}
+		if (match) {
+			h = held_of(s, r);
+			if (h && kept == c->ifindex) {
 				h->pending = false;
-				if (p && p->kept == c->ifindex)
-					h->u.iface_copy = 1;
-				else
-					c->iface_copy = 1;
+				h->u.iface_copy = 1;
 			} else {
 				c->iface_copy = 1;
 			}
 			return false;
 		}
-		if (victim->digest && (!r->digest || r->ts_ns < victim->ts_ns))
+		if (better_victim(s, r, victim))
 			victim = r;
 	}
-	pending = !c->outgoing && is_ignored(s, c->ifindex) && c->len <= HOLD_BYTES;
+	kept = kept_of(s, c->ifindex);
+	pending = !c->outgoing && kept && kept != c->ifindex;
 	victim->digest = dg;
 	victim->ends = ends;
 	victim->frame = c->frame;
@@ -267,22 +373,17 @@ static bool judge(struct decoder *d, struct iface_copies_state *s, struct unit *
 	return pending;
 }
 
-/* Units emitted late (an expired fragment set) carry older times: the
- * windows end on the latest time seen, never on an earlier one. */
-void iface_copies_release(struct decoder *d, int64_t now_ns)
+void iface_copies_release(struct decoder *d, int64_t now_ns, bool all)
 {
 	struct iface_copies_state *s = d->copies;
 
-	if (!s)
-		return;
-	if (now_ns > s->latest_ns)
-		s->latest_ns = now_ns;
-	while (holding(s)) {
+	while (s && holding(s)) {
 		const struct held *h = &s->hold[s->head_seq % HOLD_MAX];
+		bool waited = !within_window(now_ns, h->u.ts_ns);
 
-		if (h->pending && now_ns != INT64_MAX && within_window(s->latest_ns, h->u.ts_ns))
+		if (h->pending && !all && !waited)
 			break;
-		release_head(d, s, now_ns != INT64_MAX);
+		release_head(d, s, waited);
 	}
 }
 
@@ -296,17 +397,13 @@ void iface_copies_emit(struct decoder *d, const struct unit *u)
 		decoder_deliver(d, u);
 		return;
 	}
-	if (!s->head_seq) {
+	if (!s->head_seq)
 		s->head_seq = s->tail_seq = 1;
-		s->latest_ns = INT64_MIN;
-	}
 	c = *u;
-	/* Keepalives are all the same byte: two hosts' could pass for copies of
-	 * one, which would cost no more than a keepalive uncounted. */
 	if (c.ifindex && (c.kind == UNIT_IKE || c.kind == UNIT_ESP || c.kind == UNIT_AH ||
 			  c.kind == UNIT_KEEPALIVE))
 		pending = judge(d, s, &c);
-	iface_copies_release(d, c.ts_ns);
+	iface_copies_release(d, d->frame_ns, false);
 	if (pending)
 		hold(d, s, &c, true);
 	else

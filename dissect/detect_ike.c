@@ -384,6 +384,9 @@ void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct 
 	if (moved)
 		snprintf(moved_txt, sizeof(moved_txt), "; the answers come from %s, not from %s where the requests go",
 			 diag_addr(&sa->reply_src, a1, sizeof(a1)), diag_addr(&sa->reply_asked, a2, sizeof(a2)));
+	else if (x->resp_unforwarded_if && x->req_from_host)
+		snprintf(moved_txt, sizeof(moved_txt), "; they reached this host, which sent the requests, on interface %" PRIu32,
+			 x->resp_unforwarded_if);
 	else if (x->resp_unforwarded_if)
 		snprintf(moved_txt, sizeof(moved_txt), "; they reached this host on interface %" PRIu32 " and did not leave it",
 			 x->resp_unforwarded_if);
@@ -391,6 +394,8 @@ void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct 
 		     diag_exch_name(sa->version, x->type, nb, sizeof(nb)), x->resp_frame, who, moved_txt);
 	if (moved)
 		diag_hint(d, "The responder answers from another address than the one it is reached on, and those answers are dropped on the way back or by the initiator. Typical of a virtual address (CARP VIP, IP alias) or several WAN addresses: make the responder answer from the address it is reached on.");
+	else if (x->resp_unforwarded_if && x->req_from_host)
+		diag_hint(d, "The answers reach the capture host, whose IKE daemon sent the requests, and it does not take them: look at its input firewall rules for UDP 500/4500 and at the address and port its daemon listens on.");
 	else if (x->resp_unforwarded_if)
 		diag_hint(d, "The capture host forwards this traffic, and it drops the answers instead of passing them on to the %s: look at its firewall rules for UDP 500/4500 coming back (the forward chain), its NAT state and its routes towards the %s.",
 			  who, who);

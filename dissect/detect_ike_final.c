@@ -99,6 +99,20 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 	return true;
 }
 
+/* Whether ex[i] is an EAP round: an IKE_AUTH answered with EAP right after
+ * another answered IKE_AUTH (not the first one: with IKE_INTERMEDIATE
+ * that one has a message ID above 1 too). */
+static bool eap_round(const struct ike_sa *sa, unsigned i)
+{
+	const struct exch *x = &sa->ex[i], *prev = i ? &sa->ex[i - 1] : NULL;
+
+	return x->type == IKE2_EXCH_AUTH && x->outcome == EXO_ANSWERED &&
+	       x->resp_sk_np == IKE2_PLD_EAP && prev && prev->type == IKE2_EXCH_AUTH &&
+	       prev->outcome == EXO_ANSWERED;
+}
+
+#define EAP_HINT "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; if the initiator gave up itself, check that it has credentials for that EAP method and trusts the EAP server's certificate (EAP-TLS, PEAP). The logs name the reason."
+
 /* An initiator that rejects the responder's authentication says so after
  * the IKE_AUTH response, in an INFORMATIONAL of its own holding only a
  * notify (AUTHENTICATION_FAILED, RFC 7296 section 2.21.2); the SA is then
@@ -124,16 +138,16 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	    info->req_sk_np != IKE2_PLD_N || info->req_frags || info->req_len >= IKE2_ERROR_ONLY_MAX ||
 	    info->req_ns - auth->resp_ns > AUTH_REFUSAL_WINDOW_NS)
 		return false;
-	eap = auth->resp_sk_np == IKE2_PLD_EAP && auth->msg_id > 1;
+	eap = eap_round(sa, sa->nexch - 2);
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, SEV_ERROR, CONF_LIKELY);
 	if (!d)
 		return true;
 	detect_evidence_exch(d, auth);
 	diag_evidence(d, info->req_frame, info->req_ns);
 	if (eap) {
-		diag_message(d, "The responder's EAP answer (IKE_AUTH message %u) was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the EAP authentication failed, most likely because the responder refused the initiator's credentials (EAP-Failure)",
+		diag_message(d, "The responder's EAP answer (IKE_AUTH message %u) was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the EAP authentication failed, most likely because the responder refused the initiator's credentials (EAP-Failure), else because the initiator could not go on with the EAP method",
 			     auth->msg_id, info->req_len);
-		diag_hint(d, "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; the responder's log names the reason.");
+		diag_hint(d, EAP_HINT);
 	} else {
 		diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
 			     info->req_len);
@@ -169,26 +183,27 @@ static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 	struct diagnosis *d;
 	bool long_after;
 
-	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || !sa->nexch)
+	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || !sa->nexch ||
+	    !eap_round(sa, sa->nexch - 1))
 		return false;
 	auth = &sa->ex[sa->nexch - 1];
-	if (auth->type != IKE2_EXCH_AUTH || auth->msg_id < 2 || auth->outcome != EXO_ANSWERED ||
-	    auth->resp_sk_np != IKE2_PLD_EAP)
-		return false;
 	long_after = capture_went_on(e, auth->resp_ns);
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
 	detect_evidence_exch(d, auth);
-	if (long_after)
-		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP: most likely the responder refused the initiator's credentials (EAP-Failure)",
+	if (long_after) {
+		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP: most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
 			     auth->msg_id);
-	else
-		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and nothing came after it (a successful EAP ends with a round carrying AUTH), though the capture ends %.1f s after it: most likely the responder refused the initiator's credentials (EAP-Failure), unless the capture stopped too soon",
-			     auth->msg_id, detect_seconds(capture_end(e) - auth->resp_ns));
-	diag_hint(d, "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; the responder's log names the reason.");
+		sa->state = SAS_FAILED;
+	} else {
+		/* Maybe only cut short: not failed, still authenticating. */
+		diag_message(d, "The capture ends %.1f s after the responder's answer to IKE_AUTH message %u, which was EAP: the authentication had not finished (a successful EAP ends with a round carrying AUTH). If nothing more came, most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
+			     detect_seconds(capture_end(e) - auth->resp_ns), auth->msg_id);
+		sa->state = SAS_AUTHENTICATING;
+	}
+	diag_hint(d, EAP_HINT);
 	diag_commit(e, d);
-	sa->state = SAS_FAILED;
 	return true;
 }
 
@@ -226,11 +241,12 @@ static bool ike1_xauth_unfinished(struct engine *e, struct ike_sa *sa)
 	if (long_after)
 		diag_message(d, "Phase 1 came up and was followed by XAUTH or mode config (TRANSACTION exchanges), but no Quick Mode and no ESP came after them: most likely the user name or password was refused (XAUTH), and the SA dropped");
 	else
-		diag_message(d, "Phase 1 came up and was followed by XAUTH or mode config (TRANSACTION exchanges), but no Quick Mode and no ESP came after them, though the capture ends %.1f s after the last: most likely the user name or password was refused (XAUTH), unless the capture stopped too soon",
+		diag_message(d, "The capture ends %.1f s after the last XAUTH or mode config exchange (TRANSACTION) that followed phase 1, before any Quick Mode or ESP. If nothing more came, most likely the user name or password was refused (XAUTH)",
 			     detect_seconds(capture_end(e) - last->resp_ns));
 	diag_hint(d, "Check the XAUTH user name and password the client sends, and the gateway's user database or RADIUS server. If they were accepted, the client may have refused what mode config offered (an address, DNS) or not started Quick Mode; both logs name the reason.");
 	diag_commit(e, d);
-	sa->state = SAS_FAILED;
+	if (long_after)
+		sa->state = SAS_FAILED;
 	return true;
 }
 

@@ -57,6 +57,7 @@ struct decoder;
 
 void decoder_config_defaults(struct decoder_config *cfg);
 struct decoder *decoder_new(const struct decoder_config *cfg, unit_cb cb, void *ctx);
+/* Drops what the decoder still holds: call decoder_expire(d, INT64_MAX) first. */
 void decoder_free(struct decoder *d);
 /* True if the decoder can handle this link type. */
 bool decoder_link_supported(int linktype);

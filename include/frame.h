@@ -116,11 +116,11 @@ struct tcp_event {
 };
 
 /* A capture of several interfaces (Linux cooked v2, as "-i any" gives) holds
- * the packets a host forwards twice, once on each side. The first time a
- * unit turns up again on another interface, the capture layer keeps the
- * interface it was first seen on for that pair of interfaces and marks the
- * copies on the other one (unit.iface_copy); this unit says so, once per
- * pair, before the first copy. */
+ * the packets a host forwards more than once, on each side (and on devices
+ * stacked on those). Interfaces that show copies of each other form a
+ * group; the capture layer keeps the interface its first copy was seen on
+ * and marks the copies on the others (unit.iface_copy); this unit says so,
+ * once for each interface left out, before its first copy. */
 struct iface_copies {
 	uint32_t kept, ignored; /* interface indexes */
 	uint64_t kept_frame;    /* the first copy; the unit's own frame is the second */

@@ -91,7 +91,8 @@ struct exch {
 	uint8_t icmp_kind;     /* enum icmp_kind of the first ICMP error quoting the request */
 	uint16_t resp_notify;  /* first cleartext error notify in the response, 0 if none */
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
-	uint8_t req_partial;   /* only incomplete copies of the request seen so far */
+	uint8_t req_partial : 1;   /* only incomplete copies of the request seen so far */
+	uint8_t req_from_host : 1; /* its first copy was captured leaving the capture host (unit.outgoing) */
 	uint8_t req_after_resp;/* request copies sent after a response was seen */
 	uint8_t resp_incomplete; /* answers whose IP fragments never all arrived, the request resent after */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */

@@ -14,7 +14,7 @@
 #define OUT 1
 
 static struct got g;
-static uint8_t ip[2048], fr[2048], l4[2048], body[256];
+static uint8_t ip[16384], fr[16384], l4[16384], body[12288];
 static uint64_t frame_no;
 static struct decoder *dec;
 
@@ -117,15 +117,16 @@ static void test_nat_router(void)
 	send(2, IN, inside, 500, peer, 500, 9, 0, T0 + 800 * MS);
 	send(2, IN, inside, 500, peer, 500, 9, 0, T0 + 800 * MS + 1);
 	is_str(got_str(), "f14", "the same again in on lan: analysed");
-	/* A second pair of interfaces, another tunnel: decided on its own. */
+	/* A third interface, another tunnel: it joins the group as it is. */
 	send(6, IN, other, 4500, inside, 4500, 10, 1, T0 + 900 * MS);
 	send(2, OUT, other, 4500, inside, 4500, 10, 1, T0 + 900 * MS + 1);
-	is_str(got_str(), "N c16", "in on 6, out on 2: a new pair, 6 kept");
-	is_int(g.u[0].u.copies.kept, 6, "  interface 6 kept");
-	send(2, IN, inside, 4500, other, 4500, 11, 1, T0 + 901 * MS);
-	is_str(got_str(), "", "in on 2, left out of that pair: held");
-	send(6, OUT, inside, 4500, other, 4500, 11, 1, T0 + 901 * MS + 1);
-	is_str(got_str(), "c17 f18", "  its copy out on 6 is the one analysed");
+	is_str(got_str(), "N c16", "in on 6, out on 2: 6 joins the group");
+	is_int(g.u[0].u.copies.kept, 2, "  interface 2 still kept");
+	is_int(g.u[0].u.copies.ignored, 6, "  interface 6 left out");
+	send(6, IN, other, 4500, inside, 4500, 11, 1, T0 + 901 * MS);
+	is_str(got_str(), "", "in on 6: held");
+	send(2, OUT, other, 4500, inside, 4500, 11, 1, T0 + 901 * MS + 1);
+	is_str(got_str(), "c17 f18", "  its copy out on 2 is the one analysed");
 	is_int(decoder_stats(dec)->iface_copies, 5, "five copies counted");
 }
 
@@ -147,6 +148,154 @@ static void test_late_unit(void)
 	is_str(got_str(), "", "a fragment set 30 s old expires: behind it, not past its window");
 	send(2, OUT, peer, 500, inside, 500, 21, 0, T0 + 60 * MS);
 	is_str(got_str(), "c4 f1 f5", "the copy out on lan: held one marked, then the rest in order");
+}
+
+/* A big IKE message (IP fragments reassembled) of n bytes, varied by seed. */
+static int send_big(uint32_t ifindex, int dir, const uint8_t src[4], const uint8_t dst[4], size_t len,
+		    int seed, int64_t ts)
+{
+	size_t n;
+
+	memset(body, 0, len);
+	memcpy(body, ike_sa_init_r, sizeof(ike_sa_init_r));
+	body[8] ^= (uint8_t)seed;
+	body[24] = (uint8_t)(len >> 24);
+	body[25] = (uint8_t)(len >> 16);
+	body[26] = (uint8_t)(len >> 8);
+	body[27] = (uint8_t)len;
+	n = mk_udp(l4, 500, 500, body, len);
+	n = mk_ip4(ip, 17, 78, 0, 0, l4, n);
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
+	fr[7] = (uint8_t)ifindex;
+	fr[10] = dir == OUT ? 4 : 0;
+	g.n = 0;
+	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, ts, ++frame_no);
+	return g.n;
+}
+
+/* A keepalive from src to dst. */
+static void keepalive(uint32_t ifindex, int dir, const uint8_t src[4], const uint8_t dst[4], int64_t ts)
+{
+	static const uint8_t ff = 0xff;
+	size_t n = mk_udp(l4, 4500, 4500, &ff, 1);
+
+	n = mk_ip4(ip, 17, 79, 0, 0, l4, n);
+	memcpy(ip + 12, src, 4);
+	memcpy(ip + 16, dst, 4);
+	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
+	fr[7] = (uint8_t)ifindex;
+	fr[10] = dir == OUT ? 4 : 0;
+	g.n = 0;
+	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, ts, ++frame_no);
+}
+
+/* A VLAN (9) over the wan (3) of a NAT router: three copies of each
+ * forwarded packet, one analysed, on lan (2); the answers wait on wan and
+ * on the VLAN for their copy on lan. */
+static void test_vlan_router(void)
+{
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(9, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	is_str(got_str(), "N c2", "request out on the VLAN: 9 left out");
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 2);
+	is_str(got_str(), "N c3", "and out on its parent: 3 left out, 2 still kept");
+	is_int(g.u[0].u.copies.kept, 2, "  kept 2");
+	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
+	send(9, IN, peer, 500, nat, 500, 2, 0, T0 + MS + 1);
+	is_str(got_str(), "", "answer in on wan, then on the VLAN: both wait");
+	send(2, OUT, peer, 500, inside, 500, 2, 0, T0 + MS + 2);
+	is_str(got_str(), "c4 c5 f6", "its copy out on lan: analysed, the other two marked");
+	/* Everything waits behind a held unit, in order: more than the queue
+	 * holds pushes the oldest on, analysed as seen and not flagged. */
+	uint64_t before = decoder_stats(dec)->units, last = 0;
+	int in_order = 1;
+
+	send(3, IN, peer, 500, nat, 500, 3, 0, T0 + 2 * MS);
+	for (int i = 0; i < 300; i++) {
+		send(2, IN, inside, 4500, peer, 4500, i, 1, T0 + 2 * MS + 1 + i);
+		/* got keeps the first GOT_MAX of a batch: enough for the order */
+		for (int k = 0; k < g.n; k++) {
+			in_order &= g.u[k].frame > last;
+			last = g.u[k].frame;
+		}
+	}
+	g.n = 0;
+	decoder_expire(dec, INT64_MAX);
+	for (int k = 0; k < g.n; k++) {
+		in_order &= g.u[k].frame > last;
+		last = g.u[k].frame;
+	}
+	is_int(decoder_stats(dec)->units - before, 301, "301 units behind and including a held one: all out");
+	ok(in_order, "  in frame order");
+	is_int(last, frame_no, "  the last one last");
+}
+
+/* A held unit, then a 9000-byte one: it waits behind, bytes intact. */
+static void test_big_unit(void)
+{
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
+	is_str(got_str(), "", "answer in on wan: held");
+	send_big(2, IN, inside, peer, 9000, 3, T0 + MS + 1);
+	is_str(got_str(), "", "a 9000-byte message in on lan: behind it");
+	send(2, OUT, peer, 500, inside, 500, 2, 0, T0 + MS + 2);
+	is_str(got_str(), "c3 f4 f5", "the copy out on lan: all out in order");
+	ok(g.n == 3 && g.u[1].len == 9000 && g.u[1].data[8] == (ike_sa_init_r[8] ^ 3) &&
+		   g.u[1].data[8999] == 0,
+	   "  the big one's bytes intact");
+}
+
+/* Keepalives from two hosts, in on one interface and out on another: all
+ * alike, they start no group. */
+static void test_keepalives(void)
+{
+	keepalive(2, IN, inside, peer, T0);
+	keepalive(3, OUT, nat, other, T0 + 30 * MS);
+	is_str(got_str(), "f2", "a keepalive out on 3 after one in on 2: no copy");
+	send(3, IN, peer, 500, nat, 500, 1, 0, T0 + 40 * MS);
+	is_str(got_str(), "f3", "  and no group: in on 3 is not held");
+	is_int(decoder_stats(dec)->iface_copies, 0, "  no copy counted");
+}
+
+/* Answers the host does not forward are flagged: after the window, and at
+ * the end of the input once the window has passed there. */
+static void test_unforwarded(void)
+{
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
+	send(2, IN, inside, 500, peer, 500, 3, 0, T0 + 200 * MS);
+	is_str(got_str(), "f3 f4", "an answer in on wan with no copy out on lan: out after the window");
+	ok(g.n == 2 && g.u[0].unforwarded && !g.u[1].unforwarded, "  flagged unforwarded");
+	send(3, IN, peer, 500, nat, 500, 4, 0, T0 + 300 * MS);
+	is_str(got_str(), "", "another: held");
+	g.n = 0;
+	decoder_expire(dec, INT64_MAX);
+	ok(g.n == 1 && !g.u[0].unforwarded, "  the input ends at once: out, not flagged");
+}
+
+/* The input ends long after a held unit: flagged at the last expiry. */
+static void test_unforwarded_at_end(void)
+{
+	size_t n;
+
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
+	/* A frame that is no IKE (DNS) 0.5 s later, then the end. */
+	n = mk_udp(l4, 53, 53, ike_sa_init_r, 8);
+	n = mk_ip4(ip, 17, 80, 0, 0, l4, n);
+	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
+	fr[7] = 2;
+	g.n = 0;
+	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, T0 + 500 * MS, ++frame_no);
+	is_str(got_str(), "", "a frame that is no IKE or ESP: the answer still held");
+	g.n = 0;
+	decoder_expire(dec, INT64_MAX);
+	ok(g.n == 1 && g.u[0].unforwarded, "the input went on 0.5 s after a held answer: flagged at the end");
 }
 
 /* A host sending one message on two paths (MOBIKE): both are its own. */
@@ -212,6 +361,16 @@ int main(void)
 	test_two_paths();
 	fresh();
 	test_late_unit();
+	fresh();
+	test_vlan_router();
+	fresh();
+	test_big_unit();
+	fresh();
+	test_keepalives();
+	fresh();
+	test_unforwarded();
+	fresh();
+	test_unforwarded_at_end();
 	fresh();
 	test_extreme_times();
 	fresh();
