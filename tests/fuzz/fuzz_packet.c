@@ -12,7 +12,10 @@
  *
  * Input: byte 0 selects the link type (index into linktypes[], modulo its
  * size; tests/fuzz/make-seeds.sh writes seeds the same way), the rest is the
- * frame. The decoder and engine live across inputs, as in a capture, so
+ * frame. With its top bit set, the rest is a run of frames, each a 16-bit
+ * big-endian length and that many bytes, 10 us apart: what needs frames in
+ * quick succession (copies of one packet on two interfaces, iface_copies.c)
+ * then fits in one input. The decoder and engine live across inputs, as in a capture, so
  * fragments and TCP streams from earlier inputs meet later ones; every 1000
  * inputs all state is expired. A crash may therefore need the inputs before
  * it: rerun with the corpus, or -runs on the artifact alone first.
@@ -58,7 +61,7 @@ struct fuzz_out {
 static struct fuzz_out out;
 static struct engine *eng, *eng_batched;
 static struct decoder *dec;
-static uint64_t n_inputs;
+static uint64_t n_inputs, frame_no;
 
 static void json_done(const struct json *j)
 {
@@ -153,6 +156,23 @@ static void check_printable(FILE *f, const char *buf, uint64_t *hash)
 	rewind(f);
 }
 
+/* A run of length-prefixed frames, 10 us apart from ts. */
+static void feed_run(int linktype, const uint8_t *p, size_t n, int64_t ts)
+{
+	while (n >= 2) {
+		size_t len = (size_t)p[0] << 8 | p[1];
+
+		p += 2;
+		n -= 2;
+		if (len > n)
+			len = n;
+		decoder_frame(dec, linktype, p, (uint32_t)len, (uint32_t)len, ts, ++frame_no);
+		p += len;
+		n -= len;
+		ts += 10000;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t nlt = sizeof(linktypes) / sizeof(linktypes[0]);
@@ -165,8 +185,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	n_inputs++;
 	/* Packet time moves 1 ms per input from 2024-01-01, so sweeps happen. */
 	ts = 1704067200LL * 1000000000 + (int64_t)n_inputs * 1000000;
-	decoder_frame(dec, linktypes[data[0] % nlt], data + 1, (uint32_t)(size - 1),
-		      (uint32_t)(size - 1), ts, n_inputs);
+	if (data[0] & 0x80)
+		feed_run(linktypes[(data[0] & 0x7f) % nlt], data + 1, size - 1, ts);
+	else
+		decoder_frame(dec, linktypes[data[0] % nlt], data + 1, (uint32_t)(size - 1),
+			      (uint32_t)(size - 1), ts, ++frame_no);
 	if (n_inputs % EXPIRE_EVERY == 0) {
 		struct report_opts ro = { false, n_inputs };
 

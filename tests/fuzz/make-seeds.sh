@@ -2,7 +2,10 @@
 # make-seeds.sh - builds the fuzz seed corpora from the project's captures
 # (pcaps/) and the public ones (../shared/pcaps-public/):
 #   OUTDIR/packet/  one file per frame: a link-type selector byte (the index
-#                   into fuzz_packet.c's linktypes[]) then the frame;
+#                   into fuzz_packet.c's linktypes[]) then the frame; and from
+#                   Linux cooked v2 captures (-i any), runs of 8 frames: the
+#                   selector with its top bit set, then each frame after its
+#                   16-bit big-endian length;
 #   OUTDIR/ike/     one file per IKE message found on UDP 500/4500 (non-ESP
 #                   marker removed) in IPv4/IPv6 frames, for fuzz_ike.
 # Files are named by content hash, so duplicates collapse. Frames are cut to
@@ -140,10 +143,17 @@ for top in sys.argv[2:]:
             with open(os.path.join(root, fn), "rb") as fh:
                 b = fh.read()
             gen = pcapng_frames(b) if b[:4] == b"\x0a\x0d\x0d\x0a" else pcap_frames(b)
+            run = []
             for lt, frame in gen:
                 if lt not in SELECTOR:
                     continue
                 save(os.path.join(out, "packet"), bytes([SELECTOR[lt]]) + frame)
+                if lt == 276:
+                    run.append(frame[:1024])
+                    if len(run) == 8:
+                        save(os.path.join(out, "packet"), bytes([0x80 | SELECTOR[lt]]) +
+                             b"".join(struct.pack(">H", len(f)) + f for f in run))
+                        run = run[4:]
                 n_frames += 1
                 ip = ip_payload(lt, frame)
                 msg = ike_message(ip) if ip else None
