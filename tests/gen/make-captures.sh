@@ -115,8 +115,11 @@ s_ikev2_esp_no_ike() { LATE_CAPTURE=1 good_tunnel ikev2-esp-no-ike.pcap 2; }
 drop_rsp_esp() { nft_drop iks-rsp output udp sport 4500 @th,64,32 != 0; }
 s_ikev2_esp_one_way() { PINGS=10 UP_HOOK=drop_rsp_esp good_tunnel ikev2-esp-one-way.pcap 2; }
 
-# IKEv2 through a masquerading router; capture on the router's WAN side.
-s_ikev2_natt() {
+# IKEv2 through a masquerading router, captured on the router on IFACE
+# (wan0: its WAN side; any: every interface, each forwarded packet twice)
+# into FILE; IDLE seconds of NAT keepalives (keep_alive = 2s) before the end.
+natt_router() {
+    local iface=$1 file=$2 idle=$3
     topo_routed
     nsx iks-rtr nft -f - <<'EOF'
 table ip nat {
@@ -131,40 +134,16 @@ EOF
     psk_conf rsp 2 198.51.100.2 %any $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
     start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
     sw_load ini && sw_load rsp || return 1
-    cap_start iks-rtr wan0 "$OUT/ikev2-natt.pcap"
+    cap_start iks-rtr "$iface" "$OUT/$file"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     sleep 0.5
     tunnel_ping
-    sleep 7      # idle: NAT keepalives (keep_alive = 2s) from the initiator
+    sleep "$idle"
     sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
     cap_stop 1
 }
-
-# The same NAT, captured on the router with `-i any`: every forwarded packet
-# twice, once on each side of the translation.
-s_ikev2_natt_router_any() {
-    topo_routed
-    nsx iks-rtr nft -f - <<'EOF'
-table ip nat {
-    chain postrouting {
-        type nat hook postrouting priority srcnat; policy accept;
-        oifname "wan0" masquerade
-    }
-}
-EOF
-    sw_conf ini "$PLUGINS_ESP" "keep_alive = 2s"; sw_conf rsp "$PLUGINS_ESP"
-    psk_conf ini 2 192.0.2.1 198.51.100.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
-    psk_conf rsp 2 198.51.100.2 %any $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rtr any "$OUT/ikev2-natt-router-any.pcap"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
-    tunnel_ping
-    sleep 5      # idle: NAT keepalives (keep_alive = 2s) from the initiator
-    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
-    cap_stop 1
-}
+s_ikev2_natt() { natt_router wan0 ikev2-natt.pcap 7; }
+s_ikev2_natt_router_any() { natt_router any ikev2-natt-router-any.pcap 5; }
 
 # The responder behind the NAT router, reached through a port forward
 # (DNAT of UDP 500/4500): the outside peer initiates, so each packet of it
@@ -219,6 +198,20 @@ EOF
     cap_start iks-rtr any "$OUT/ikev2-router-any-drops-answers.pcap"
     sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
     cap_stop 1
+}
+
+# Starts both daemons (configured by the caller), captures on the
+# responder's p0 into OUT/FILE, brings the tunnel up, pings through it
+# (PINGS, default 3) and takes it down; the caller stops the capture.
+pair_session() {
+    local file=$1
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/$file"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    PINGS=${PINGS:-3} tunnel_ping
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
 }
 
 # EAP (eap-md5) road warrior: the responder authenticates with a
@@ -305,13 +298,7 @@ ikev2_eap() {
     sw_conf ini "$PLUGINS_ESP eap-md5"; sw_conf rsp "$PLUGINS_ESP eap-md5"
     install_certs ini ini; install_certs rsp rsp
     eap_conf ini ini "$pass"; eap_conf rsp rsp
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rsp p0 "$OUT/$out"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
-    PINGS=3 tunnel_ping
-    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    pair_session "$out" || return 1
     cap_stop 1
 }
 s_ikev2_eap() { ikev2_eap ikev2-eap-md5.pcap correct-horse; }
@@ -349,11 +336,12 @@ EOF
 # TRANSACTION exchanges): XAUTH_PASS is the initiator's password.
 xauth_conf() {
     local name=$1 role=$2 pass=${3:-}
-    local d=$T/$name la ra lts rts
-    if [ "$role" = ini ]; then
-        la=192.0.2.1; ra=192.0.2.2; lts=203.0.113.1/32; rts=203.0.113.2/32
-    else
-        la=192.0.2.2; ra=%any; lts=203.0.113.2/32; rts=203.0.113.1/32
+    local d=$T/$name la=192.0.2.1 ra=192.0.2.2 lts=203.0.113.1/32 rts=203.0.113.2/32
+    local lid=$INI_ID rid=$RSP_ID xauth="local-xauth { auth = xauth
+            xauth_id = alice }"
+    if [ "$role" = rsp ]; then
+        la=192.0.2.2 ra=%any lts=203.0.113.2/32 rts=203.0.113.1/32
+        lid=$RSP_ID rid=$INI_ID pass=correct-horse xauth="remote-xauth { auth = xauth }"
     fi
     cat >"$d/swanctl.conf" <<EOF
 connections {
@@ -364,25 +352,13 @@ connections {
         proposals = aes256-sha256-modp2048
         local {
             auth = psk
-            id = $([ "$role" = ini ] && echo $INI_ID || echo $RSP_ID)
+            id = $lid
         }
-$(if [ "$role" = ini ]; then cat <<EOI
-        local-xauth {
-            auth = xauth
-            xauth_id = alice
-        }
-EOI
-fi)
         remote {
             auth = psk
-            id = $([ "$role" = ini ] && echo $RSP_ID || echo $INI_ID)
+            id = $rid
         }
-$(if [ "$role" = rsp ]; then cat <<EOI
-        remote-xauth {
-            auth = xauth
-        }
-EOI
-fi)
+        $xauth
         children {
             net {
                 local_ts = $lts
@@ -401,7 +377,7 @@ secrets {
     }
     xauth-alice {
         id = alice
-        secret = "$([ "$role" = ini ] && echo "$pass" || echo correct-horse)"
+        secret = "$pass"
     }
 }
 EOF
@@ -412,13 +388,7 @@ ikev1_xauth() {
     topo_pair
     sw_conf ini "$PLUGINS_ESP xauth-generic"; sw_conf rsp "$PLUGINS_ESP xauth-generic"
     xauth_conf ini ini "$pass"; xauth_conf rsp rsp
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rsp p0 "$OUT/$out"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
-    PINGS=3 tunnel_ping
-    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    pair_session "$out" || return 1
     # A refused XAUTH: plain traffic between the hosts 35 s later shows the
     # capture went on after it.
     if [ "$pass" != correct-horse ]; then
@@ -473,13 +443,7 @@ s_ikev2_fragments() {
     install_certs ini ini; install_certs rsp rsp
     cert_conf ini 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 yes
     cert_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 yes
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rsp p0 "$OUT/ikev2-fragments.pcap"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
-    PINGS=3 tunnel_ping
-    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    pair_session ikev2-fragments.pcap || return 1
     cap_stop 1
 }
 
@@ -492,13 +456,7 @@ s_ikev2_cert_ipfrag() {
     install_certs ini ini; install_certs rsp rsp
     cert_conf ini 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID ini.pem 203.0.113.1/32 203.0.113.2/32 no
     cert_conf rsp 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID rsp.pem 203.0.113.2/32 203.0.113.1/32 no
-    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
-    sw_load ini && sw_load rsp || return 1
-    cap_start iks-rsp p0 "$OUT/ikev2-cert-ipfrag.pcap"
-    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
-    sleep 0.5
-    PINGS=2 tunnel_ping
-    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    PINGS=2 pair_session ikev2-cert-ipfrag.pcap || return 1
     cap_stop 1
 }
 

@@ -21,17 +21,12 @@ static struct decoder *dec;
 static const uint8_t inside[4] = { 192, 0, 2, 1 }, nat[4] = { 198, 51, 100, 254 },
 		     peer[4] = { 198, 51, 100, 2 }, other[4] = { 203, 0, 113, 9 };
 
-/* IKE (esp 0) or ESP-in-UDP (esp 1), varied by seed, from src:sport to
- * dst:dport, captured on interface ifindex going in or out (ifindex 0:
- * Ethernet, which names no interface). Returns the number of units out. */
-static int send(uint32_t ifindex, int dir, const uint8_t src[4], unsigned sport, const uint8_t dst[4],
-		unsigned dport, int seed, int esp, int64_t ts)
+/* The UDP datagram in l4 (n bytes) from src to dst, captured on interface
+ * ifindex going in or out (ifindex 0: Ethernet, which names no interface).
+ * Returns the number of units out. */
+static int feed_udp(uint32_t ifindex, int dir, const uint8_t src[4], const uint8_t dst[4], size_t n,
+		    int64_t ts)
 {
-	size_t n, len = esp ? sizeof(esp_pkt) : sizeof(ike_sa_init_r);
-
-	memcpy(body, esp ? esp_pkt : ike_sa_init_r, len);
-	body[esp ? 7 : 8] ^= (uint8_t)seed;  /* ESP sequence / IKE responder SPI */
-	n = mk_udp(l4, sport, dport, body, len);
 	n = mk_ip4(ip, 17, 77, 0, 0, l4, n);
 	memcpy(ip + 12, src, 4);
 	memcpy(ip + 16, dst, 4);
@@ -49,6 +44,20 @@ static int send(uint32_t ifindex, int dir, const uint8_t src[4], unsigned sport,
 	decoder_frame(dec, ifindex ? LINKTYPE_LINUX_SLL2 : LINKTYPE_ETHERNET, fr, (uint32_t)n,
 		      (uint32_t)n, ts, ++frame_no);
 	return g.n;
+}
+
+/* IKE (esp 0) or ESP-in-UDP (esp 1), varied by seed, from src:sport to
+ * dst:dport, captured on interface ifindex going in or out (ifindex 0:
+ * Ethernet, which names no interface). Returns the number of units out. */
+static int send(uint32_t ifindex, int dir, const uint8_t src[4], unsigned sport, const uint8_t dst[4],
+		unsigned dport, int seed, int esp, int64_t ts)
+{
+	size_t n, len = esp ? sizeof(esp_pkt) : sizeof(ike_sa_init_r);
+
+	memcpy(body, esp ? esp_pkt : ike_sa_init_r, len);
+	body[esp ? 7 : 8] ^= (uint8_t)seed;  /* ESP sequence / IKE responder SPI */
+	n = mk_udp(l4, sport, dport, body, len);
+	return feed_udp(ifindex, dir, src, dst, n, ts);
 }
 
 /* The units out, as "f<frame>" or "c<frame>" for a copy, "N" for the note. */
@@ -164,31 +173,15 @@ static int send_big(uint32_t ifindex, int dir, const uint8_t src[4], const uint8
 	body[26] = (uint8_t)(len >> 8);
 	body[27] = (uint8_t)len;
 	n = mk_udp(l4, 500, 500, body, len);
-	n = mk_ip4(ip, 17, 78, 0, 0, l4, n);
-	memcpy(ip + 12, src, 4);
-	memcpy(ip + 16, dst, 4);
-	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
-	fr[7] = (uint8_t)ifindex;
-	fr[10] = dir == OUT ? 4 : 0;
-	g.n = 0;
-	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, ts, ++frame_no);
-	return g.n;
+	return feed_udp(ifindex, dir, src, dst, n, ts);
 }
 
 /* A keepalive from src to dst. */
 static void keepalive(uint32_t ifindex, int dir, const uint8_t src[4], const uint8_t dst[4], int64_t ts)
 {
 	static const uint8_t ff = 0xff;
-	size_t n = mk_udp(l4, 4500, 4500, &ff, 1);
 
-	n = mk_ip4(ip, 17, 79, 0, 0, l4, n);
-	memcpy(ip + 12, src, 4);
-	memcpy(ip + 16, dst, 4);
-	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
-	fr[7] = (uint8_t)ifindex;
-	fr[10] = dir == OUT ? 4 : 0;
-	g.n = 0;
-	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, ts, ++frame_no);
+	feed_udp(ifindex, dir, src, dst, mk_udp(l4, 4500, 4500, &ff, 1), ts);
 }
 
 /* A VLAN (9) over the wan (3) of a NAT router: three copies of each
@@ -280,18 +273,11 @@ static void test_unforwarded(void)
 /* The input ends long after a held unit: flagged at the last expiry. */
 static void test_unforwarded_at_end(void)
 {
-	size_t n;
-
 	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
 	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
 	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
 	/* A frame that is no IKE (DNS) 0.5 s later, then the end. */
-	n = mk_udp(l4, 53, 53, ike_sa_init_r, 8);
-	n = mk_ip4(ip, 17, 80, 0, 0, l4, n);
-	n = mk_link(fr, LINKTYPE_LINUX_SLL2, 4, ip, n);
-	fr[7] = 2;
-	g.n = 0;
-	decoder_frame(dec, LINKTYPE_LINUX_SLL2, fr, (uint32_t)n, (uint32_t)n, T0 + 500 * MS, ++frame_no);
+	feed_udp(2, IN, inside, other, mk_udp(l4, 53, 53, ike_sa_init_r, 8), T0 + 500 * MS);
 	is_str(got_str(), "", "a frame that is no IKE or ESP: the answer still held");
 	g.n = 0;
 	decoder_expire(dec, INT64_MAX);
