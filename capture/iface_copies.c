@@ -48,7 +48,7 @@
 /* A unit seen lately, for its copy to find. */
 struct recent {
 	uint64_t digest;     /* 0: empty */
-	uint64_t ends;       /* hash of its addresses and ports */
+	uint64_t src_h, dst_h; /* hashes of its source and destination address and port */
 	uint64_t frame;
 	int64_t ts_ns;
 	uint64_t hold_seq;   /* its place in the hold queue while held there, else 0 */
@@ -56,21 +56,31 @@ struct recent {
 	uint8_t outgoing;
 };
 
-/* An interface that showed copies, and its group's kept interface. */
+/* An interface that showed copies, and its group: the position of the
+ * group's first member. Its own position is its rank, the lower the
+ * better: of the copies of one packet, the one on the best-ranked
+ * interface is analysed. */
 struct iface {
 	uint32_t ifindex;
-	uint32_t kept;
+	unsigned group;
+};
+
+/* Two interfaces already said to show the same packets. */
+struct iface_pair {
+	uint32_t a, b;
 };
 
 struct held {
 	struct unit u;
-	bool pending;        /* waits for its copy on the kept interface */
+	bool pending;        /* waits for a copy, which may show on a better-ranked interface */
 	uint64_t arena_end;  /* where its bytes end in the arena */
 };
 
 struct iface_copies_state {
 	struct iface ifaces[IFACES_MAX];
 	unsigned nifaces;
+	struct iface_pair pairs[IFACES_MAX];
+	unsigned npairs;
 	uint64_t head_seq, tail_seq;      /* the queue holds [head, tail), from 1 */
 	uint64_t arena_head, arena_tail;  /* bytes of held units, in queue order */
 	struct held hold[HOLD_MAX];
@@ -102,31 +112,41 @@ static uint64_t content_digest(const struct decoder *d, const struct unit *u)
 	return hash64(d, buf, 8 + n) | 1;  /* never 0, which marks an empty entry */
 }
 
-static uint64_t ends_hash(const struct decoder *d, const struct unit *u)
+static uint64_t endpoint_hash(const struct decoder *d, const struct addr *a, uint16_t port)
 {
-	unsigned char buf[2 * sizeof(u->src) + 4];
+	unsigned char buf[sizeof(*a) + 2];
 
-	memcpy(buf, &u->src, sizeof(u->src));
-	memcpy(buf + sizeof(u->src), &u->dst, sizeof(u->dst));
-	buf[2 * sizeof(u->src)] = (uint8_t)(u->sport >> 8);
-	buf[2 * sizeof(u->src) + 1] = (uint8_t)u->sport;
-	buf[2 * sizeof(u->src) + 2] = (uint8_t)(u->dport >> 8);
-	buf[2 * sizeof(u->src) + 3] = (uint8_t)u->dport;
+	memcpy(buf, a, sizeof(*a));
+	buf[sizeof(*a)] = (uint8_t)(port >> 8);
+	buf[sizeof(*a) + 1] = (uint8_t)port;
 	return hash64(d, buf, sizeof(buf));
 }
 
-static bool within_window(int64_t later, int64_t earlier)
+/* Whether b is within the window of a, either way: a host stamps what it
+ * receives and what it sends on different CPUs, a little out of order.
+ * Unsigned, so hostile stamps cannot overflow. */
+static bool near(int64_t a, int64_t b)
 {
-	/* Unsigned: no overflow on hostile stamps, and time going backwards
-	 * wraps to far outside the window. */
-	return (uint64_t)later - (uint64_t)earlier <= (uint64_t)COPY_WINDOW_NS;
+	uint64_t d = a >= b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+
+	return d <= (uint64_t)COPY_WINDOW_NS;
 }
 
-static bool same_packet(const struct recent *first, const struct unit *u, uint64_t ends)
+/* Whether now is past the window of a unit stamped ts; a time before ts
+ * (a frame stamped a little early, a clock step back) is not. */
+static bool window_over(int64_t now, int64_t ts)
 {
-	if (!first->outgoing && u->outgoing)
-		return true;
-	return first->outgoing == u->outgoing && first->ends == ends;
+	return now > ts && (uint64_t)now - (uint64_t)ts > (uint64_t)COPY_WINDOW_NS;
+}
+
+/* Forwarded (in, then out), or the same packet on stacked devices (the
+ * same way, the same addresses). Keepalives are all one byte: two hosts'
+ * must share an endpoint too (NAT rewrites only one side). */
+static bool same_packet(const struct recent *r, const struct unit *u, uint64_t src_h, uint64_t dst_h)
+{
+	if (r->outgoing != u->outgoing)
+		return !r->outgoing && (u->kind != UNIT_KEEPALIVE || r->src_h == src_h || r->dst_h == dst_h);
+	return r->src_h == src_h && r->dst_h == dst_h;
 }
 
 static struct iface *iface_find(struct iface_copies_state *s, uint32_t ifindex)
@@ -137,21 +157,13 @@ static struct iface *iface_find(struct iface_copies_state *s, uint32_t ifindex)
 	return NULL;
 }
 
-static unsigned iface_pos(const struct iface_copies_state *s, uint32_t ifindex)
-{
-	unsigned i = 0;
-
-	while (i < s->nifaces && s->ifaces[i].ifindex != ifindex)
-		i++;
-	return i;
-}
-
-/* The kept interface of ifindex's group, 0 if it is in none. */
-static uint32_t kept_of(struct iface_copies_state *s, uint32_t ifindex)
+/* Whether an interface of ifindex's group ranks better than it: a unit
+ * arriving there may show again there, to be analysed instead. */
+static bool outranked(struct iface_copies_state *s, uint32_t ifindex)
 {
 	const struct iface *f = iface_find(s, ifindex);
 
-	return f ? f->kept : 0;
+	return f && f > &s->ifaces[f->group];
 }
 
 static bool holding(const struct iface_copies_state *s)
@@ -256,12 +268,22 @@ static bool better_victim(struct iface_copies_state *s, const struct recent *can
 	return cand->ts_ns < cur->ts_ns;
 }
 
-/* Says that copies on ignored are left out, kept being analysed. */
-static void announce(struct decoder *d, struct iface_copies_state *s, uint32_t kept, uint32_t ignored,
-		     const struct recent *first, const struct unit *u)
+/* Says, once for two interfaces, that the copies on the worse-ranked one
+ * are left out. */
+static void announce(struct decoder *d, struct iface_copies_state *s, const struct recent *first,
+		     const struct unit *u, bool first_wins)
 {
+	uint32_t kept = first_wins ? first->ifindex : u->ifindex;
+	uint32_t ignored = first_wins ? u->ifindex : first->ifindex;
 	struct unit n = *u;
 
+	for (unsigned i = 0; i < s->npairs; i++)
+		if ((s->pairs[i].a == kept && s->pairs[i].b == ignored) ||
+		    (s->pairs[i].a == ignored && s->pairs[i].b == kept))
+			return;
+	if (s->npairs == IFACES_MAX)
+		return;
+	s->pairs[s->npairs++] = (struct iface_pair){ kept, ignored };
 	n.kind = UNIT_IFACE_COPIES;
 	n.iface_copy = 0;
 	n.unforwarded = 0;
@@ -275,7 +297,7 @@ static void announce(struct decoder *d, struct iface_copies_state *s, uint32_t k
 	pass_on(d, s, &n);
 }
 
-static struct iface *iface_add(struct iface_copies_state *s, uint32_t ifindex, uint32_t kept)
+static struct iface *iface_add(struct iface_copies_state *s, uint32_t ifindex, unsigned group)
 {
 	struct iface *f;
 
@@ -283,88 +305,103 @@ static struct iface *iface_add(struct iface_copies_state *s, uint32_t ifindex, u
 		return NULL;
 	f = &s->ifaces[s->nifaces++];
 	f->ifindex = ifindex;
-	f->kept = kept;
+	f->group = group == IFACES_MAX ? s->nifaces - 1 : group;
 	return f;
 }
 
-/* Puts the interfaces of two copies in one group. A new group keeps the
- * first copy's interface; an interface joins a group as it is; when two
- * groups meet, the older one's kept interface stays kept, so the side a
- * tunnel is judged from does not change. Returns the kept interface, 0 when
- * the table is full. */
-static uint32_t group(struct decoder *d, struct iface_copies_state *s, const struct recent *first,
-		      const struct unit *u)
+/* Ranks the interfaces of two copies (a new one ranks below those known)
+ * and puts them in one group; says whether the first copy's interface
+ * ranks better. */
+static bool rank(struct iface_copies_state *s, uint32_t first, uint32_t second)
 {
-	uint32_t ka = kept_of(s, first->ifindex), kb = kept_of(s, u->ifindex), keep, drop;
+	struct iface *a = iface_find(s, first), *b = iface_find(s, second);
 
-	if (ka && ka == kb)
-		return ka;
-	if (!ka && !kb) {
-		if (s->nifaces + 2 > IFACES_MAX)
-			return 0;
-		iface_add(s, first->ifindex, first->ifindex);
-		iface_add(s, u->ifindex, first->ifindex);
-		announce(d, s, first->ifindex, u->ifindex, first, u);
-		return first->ifindex;
-	}
-	if (!ka || !kb) {
-		uint32_t kept = ka ? ka : kb, joining = ka ? u->ifindex : first->ifindex;
+	if (!a)
+		a = iface_add(s, first, b ? b->group : IFACES_MAX);
+	if (!b)
+		b = iface_add(s, second, a ? a->group : IFACES_MAX);
+	if (!a || !b)
+		return !b;
+	if (a->group != b->group) {
+		unsigned from = a->group > b->group ? a->group : b->group;
+		unsigned to = a->group < b->group ? a->group : b->group;
 
-		if (!iface_add(s, joining, kept))
-			return 0;
-		announce(d, s, kept, joining, first, u);
-		return kept;
+		for (unsigned i = 0; i < s->nifaces; i++)
+			if (s->ifaces[i].group == from)
+				s->ifaces[i].group = to;
 	}
-	/* The older group is the one whose kept interface came first. */
-	keep = iface_pos(s, ka) < iface_pos(s, kb) ? ka : kb;
-	drop = keep == ka ? kb : ka;
-	for (unsigned i = 0; i < s->nifaces; i++) {
-		if (s->ifaces[i].kept != drop)
-			continue;
-		s->ifaces[i].kept = keep;
-		announce(d, s, keep, s->ifaces[i].ifindex, first, u);
-	}
-	return keep;
+	return a < b;
 }
 
-/* Looks for the copy of c seen before it and marks the one not on its
- * group's kept interface; says whether c must wait for a copy to come. */
+/* Whether two known interfaces are in one group, and the first ranks
+ * better: what a keepalive, which starts no group, needs to know. */
+static bool grouped(struct iface_copies_state *s, uint32_t first, uint32_t second, bool *first_wins)
+{
+	const struct iface *a = iface_find(s, first), *b = iface_find(s, second);
+
+	if (!a || !b || a->group != b->group)
+		return false;
+	*first_wins = a < b;
+	return true;
+}
+
+/* c is a copy of the unit r stands for: marks the worse-ranked of the two
+ * (the first one wins once on its way). A forwarded packet has been seen
+ * arriving and leaving, so what more shows of it is on devices stacked on
+ * those, with the same addresses: settled. Two copies the same way still
+ * wait for a better-ranked interface of their group, the better one of
+ * them in r's place. Says whether c must wait. */
+static bool settle(struct iface_copies_state *s, struct recent *r, struct unit *c, bool first_wins)
+{
+	struct held *h = held_of(s, r);
+	bool forwarded = r->outgoing != c->outgoing;
+
+	if (!h || first_wins) {
+		c->iface_copy = 1;
+		if (h && (forwarded || !outranked(s, r->ifindex)))
+			h->pending = false;
+		return false;
+	}
+	h->pending = false;
+	h->u.iface_copy = 1;
+	if (forwarded || c->outgoing || !outranked(s, c->ifindex) || c->len > ARENA_BYTES / 4)
+		return false;
+	r->ifindex = c->ifindex;
+	r->frame = c->frame;
+	r->hold_seq = s->tail_seq;
+	return true;
+}
+
+/* Looks for the copy of c seen before it and marks the one on the worse-
+ * ranked interface; says whether c must wait for a copy to come. */
 static bool judge(struct decoder *d, struct iface_copies_state *s, struct unit *c)
 {
-	uint64_t dg = content_digest(d, c), ends = ends_hash(d, c);
+	uint64_t dg = content_digest(d, c), src_h = endpoint_hash(d, &c->src, c->sport),
+		 dst_h = endpoint_hash(d, &c->dst, c->dport);
 	struct recent *set = s->recent[dg & (RECENT_SETS - 1)], *victim = NULL;
-	uint32_t kept;
-	bool pending;
+	bool pending, first_wins = true;
 
 	for (unsigned w = 0; w < RECENT_WAYS; w++) {
 		struct recent *r = &set[w];
-		bool match = r->digest == dg && r->ifindex != c->ifindex &&
-			     within_window(c->ts_ns, r->ts_ns) && same_packet(r, c, ends);
-		struct held *h;
+		bool match = r->digest == dg && r->ifindex != c->ifindex && near(c->ts_ns, r->ts_ns) &&
+			     same_packet(r, c, src_h, dst_h);
 
-		if (match && c->kind == UNIT_KEEPALIVE) {
-			kept = kept_of(s, r->ifindex);
-			match = kept && kept == kept_of(s, c->ifindex);
-		} else if (match) {
-			kept = group(d, s, r, c);
-		}
+		/* Keepalives are all alike: they start no group. */
+		if (match && c->kind == UNIT_KEEPALIVE)
+			match = grouped(s, r->ifindex, c->ifindex, &first_wins);
+		else if (match)
+			first_wins = rank(s, r->ifindex, c->ifindex);
 		if (match) {
-			h = held_of(s, r);
-			if (h && kept == c->ifindex) {
-				h->pending = false;
-				h->u.iface_copy = 1;
-			} else {
-				c->iface_copy = 1;
-			}
-			return false;
+			announce(d, s, r, c, first_wins);
+			return settle(s, r, c, first_wins);
 		}
 		if (better_victim(s, r, victim))
 			victim = r;
 	}
-	kept = kept_of(s, c->ifindex);
-	pending = !c->outgoing && kept && kept != c->ifindex;
+	pending = !c->outgoing && outranked(s, c->ifindex) && c->len <= ARENA_BYTES / 4;
 	victim->digest = dg;
-	victim->ends = ends;
+	victim->src_h = src_h;
+	victim->dst_h = dst_h;
 	victim->frame = c->frame;
 	victim->ts_ns = c->ts_ns;
 	victim->hold_seq = pending ? s->tail_seq : 0;
@@ -379,7 +416,7 @@ void iface_copies_release(struct decoder *d, int64_t now_ns, bool all)
 
 	while (s && holding(s)) {
 		const struct held *h = &s->hold[s->head_seq % HOLD_MAX];
-		bool waited = !within_window(now_ns, h->u.ts_ns);
+		bool waited = window_over(now_ns, h->u.ts_ns);
 
 		if (h->pending && !all && !waited)
 			break;

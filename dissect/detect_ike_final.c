@@ -159,24 +159,26 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	return true;
 }
 
+/* The end of the input (any frame, engine_note_input_end), or the latest
+ * packet time before it is known. */
+static int64_t capture_end(const struct engine *e)
+{
+	return e->input_end_ns > e->now_ns ? e->input_end_ns : e->now_ns;
+}
+
+/* Whether the capture goes on for the IKE timeout after ns: an
+ * authentication that stopped then was given up, not cut by the capture. */
+static bool capture_went_on(const struct engine *e, int64_t ns)
+{
+	return capture_end(e) - ns >= (int64_t)e->cfg.ike_timeout_ms * 1000000;
+}
+
 /* EAP runs in IKE_AUTH rounds after the first, and a successful one ends
  * with a round whose request and answer carry AUTH (RFC 7296 section 2.16).
  * An SA whose last exchange is a round answered with EAP, with nothing after
  * it (no ESP, no other exchange), never finished authenticating: the
  * initiator gave up, most often after an EAP-Failure. Unless the capture
  * went on for the IKE timeout after it, it may just have ended too soon. */
-/* Whether the capture shows IKE or ESP for the IKE timeout after ns: an
- * authentication that stopped then was given up, not cut by the capture. */
-static int64_t capture_end(const struct engine *e)
-{
-	return e->input_end_ns > e->now_ns ? e->input_end_ns : e->now_ns;
-}
-
-static bool capture_went_on(const struct engine *e, int64_t ns)
-{
-	return capture_end(e) - ns >= (int64_t)e->cfg.ike_timeout_ms * 1000000;
-}
-
 static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth;
@@ -198,13 +200,28 @@ static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 		sa->state = SAS_FAILED;
 	} else {
 		/* Maybe only cut short: not failed, still authenticating. */
-		diag_message(d, "The capture ends %.1f s after the responder's answer to IKE_AUTH message %u, which was EAP: the authentication had not finished (a successful EAP ends with a round carrying AUTH). If nothing more came, most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
+		diag_message(d, "Nothing more of this SA came in the %.1f s the capture shows after the responder's answer to IKE_AUTH message %u, which was EAP: the authentication had not finished (a successful EAP ends with a round carrying AUTH). If nothing more came, most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
 			     detect_seconds(capture_end(e) - auth->resp_ns), auth->msg_id);
 		sa->state = SAS_AUTHENTICATING;
 	}
 	diag_hint(d, EAP_HINT);
 	diag_commit(e, d);
 	return true;
+}
+
+/* Whether ESP between the SA's two hosts was seen after ns: a new phase 1
+ * (XAUTH again, no Quick Mode: the IPsec SAs carry on) is no refusal. */
+static bool esp_after(struct engine *e, const struct ike_sa *sa, int64_t ns)
+{
+	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+
+	for (unsigned i = 0; pe && i < 2; i++) {
+		const struct esp_flow *f = pe->flow[i] ? engine_flow(e, pe->flow[i] - 1) : NULL;
+
+		if (f && f->last_ns > ns)
+			return true;
+	}
+	return false;
 }
 
 /* IKEv1 has no user authentication of its own: XAUTH asks for a user name
@@ -219,6 +236,8 @@ static bool ike1_xauth_unfinished(struct engine *e, struct ike_sa *sa)
 	struct diagnosis *d;
 	bool long_after;
 
+	unsigned infos = 0;
+
 	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || sa->rekey_ns)
 		return false;
 	for (unsigned i = 0; i < sa->nexch; i++) {
@@ -226,12 +245,16 @@ static bool ike1_xauth_unfinished(struct engine *e, struct ike_sa *sa)
 
 		if (x->type == IKE1_EXCH_QUICK)
 			return false;
-		if (x->type == IKE1_EXCH_TRANSACTION)
+		if (x->type == IKE1_EXCH_TRANSACTION) {
 			last = x;
-		else if (last && x->type != IKE1_EXCH_INFORMATIONAL)
+			infos = 0;
+		} else if (last && (x->type != IKE1_EXCH_INFORMATIONAL || x->by_initiator != last->by_initiator ||
+				    ++infos > 1)) {
+			/* More than the gateway's Delete: DPD, the SA lives on. */
 			return false;
+		}
 	}
-	if (!last || last->outcome != EXO_ANSWERED)
+	if (!last || last->outcome != EXO_ANSWERED || esp_after(e, sa, last->resp_ns))
 		return false;
 	long_after = capture_went_on(e, last->resp_ns);
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
@@ -241,7 +264,7 @@ static bool ike1_xauth_unfinished(struct engine *e, struct ike_sa *sa)
 	if (long_after)
 		diag_message(d, "Phase 1 came up and was followed by XAUTH or mode config (TRANSACTION exchanges), but no Quick Mode and no ESP came after them: most likely the user name or password was refused (XAUTH), and the SA dropped");
 	else
-		diag_message(d, "The capture ends %.1f s after the last XAUTH or mode config exchange (TRANSACTION) that followed phase 1, before any Quick Mode or ESP. If nothing more came, most likely the user name or password was refused (XAUTH)",
+		diag_message(d, "Nothing more of this SA came in the %.1f s the capture shows after the last XAUTH or mode config exchange (TRANSACTION) that followed phase 1: no Quick Mode, no ESP yet. If nothing more came, most likely the user name or password was refused (XAUTH)",
 			     detect_seconds(capture_end(e) - last->resp_ns));
 	diag_hint(d, "Check the XAUTH user name and password the client sends, and the gateway's user database or RADIUS server. If they were accepted, the client may have refused what mode config offered (an address, DNS) or not started Quick Mode; both logs name the reason.");
 	diag_commit(e, d);

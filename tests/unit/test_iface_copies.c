@@ -197,9 +197,9 @@ static void test_vlan_router(void)
 	is_int(g.u[0].u.copies.kept, 2, "  kept 2");
 	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
 	send(9, IN, peer, 500, nat, 500, 2, 0, T0 + MS + 1);
-	is_str(got_str(), "", "answer in on wan, then on the VLAN: both wait");
+	is_str(got_str(), "c4 N", "answer in on wan, then on the VLAN, which ranks better: wan's marked");
 	send(2, OUT, peer, 500, inside, 500, 2, 0, T0 + MS + 2);
-	is_str(got_str(), "c4 c5 f6", "its copy out on lan: analysed, the other two marked");
+	is_str(got_str(), "c5 f6", "its copy out on lan: analysed, the VLAN's marked");
 	/* Everything waits behind a held unit, in order: more than the queue
 	 * holds pushes the oldest on, analysed as seen and not flagged. */
 	uint64_t before = decoder_stats(dec)->units, last = 0;
@@ -223,6 +223,60 @@ static void test_vlan_router(void)
 	is_int(decoder_stats(dec)->units - before, 301, "301 units behind and including a held one: all out");
 	ok(in_order, "  in frame order");
 	is_int(last, frame_no, "  the last one last");
+}
+
+/* A router with lan (2), wan (3) and dmz (6): a tunnel lan-wan makes lan
+ * the best, then a tunnel dmz-wan is judged on wan, its better side, both
+ * ways, at once. */
+static void test_three_legs(void)
+{
+	static const uint8_t dmz_host[4] = { 192, 0, 2, 99 };
+
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	is_str(got_str(), "N c2", "lan-wan: wan left out");
+	send(6, IN, dmz_host, 500, other, 500, 2, 0, T0 + MS);
+	is_str(got_str(), "f3", "dmz-wan, first request in on dmz: analysed, dmz not yet known");
+	send(3, OUT, nat, 501, other, 500, 2, 0, T0 + MS + 1);
+	is_str(got_str(), "N c4", "  out on wan: marked, first come");
+	send(3, IN, other, 500, nat, 501, 3, 0, T0 + 2 * MS);
+	is_str(got_str(), "", "its answer in on wan: held, lan ranks better");
+	send(6, OUT, other, 500, dmz_host, 500, 3, 0, T0 + 2 * MS + 1);
+	is_str(got_str(), "f5 c6", "  out on dmz: forwarded, settled at once, wan analysed");
+	ok(g.n == 2 && !g.u[0].unforwarded, "  not flagged unforwarded");
+	send(6, IN, dmz_host, 500, other, 500, 4, 0, T0 + 3 * MS);
+	is_str(got_str(), "", "the next request in on dmz: held, wan ranks better");
+	send(3, OUT, nat, 501, other, 500, 4, 0, T0 + 3 * MS + 1);
+	is_str(got_str(), "c7 f8", "  out on wan: analysed there, dmz marked");
+}
+
+/* Stamps a little out of order, as two CPUs give them. */
+static void test_early_stamps(void)
+{
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
+	is_str(got_str(), "", "answer in on wan: held");
+	send(2, IN, inside, 4500, peer, 4500, 3, 1, T0 + MS - 5000);
+	is_str(got_str(), "", "a frame stamped 5 us earlier: the answer still held, and it behind");
+	send(2, OUT, peer, 500, inside, 500, 2, 0, T0 + MS - 1000);
+	is_str(got_str(), "c3 f4 f5", "the answer's copy stamped before it: still its copy");
+	ok(g.n == 3 && !g.u[0].unforwarded, "  nothing flagged unforwarded");
+}
+
+/* Keepalives of two hosts between grouped interfaces share no endpoint:
+ * no copies. */
+static void test_keepalive_hosts(void)
+{
+	static const uint8_t host_b[4] = { 192, 0, 2, 7 };
+
+	send(2, IN, inside, 500, peer, 500, 1, 0, T0);
+	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 1);
+	keepalive(3, IN, other, nat, T0 + MS);
+	keepalive(2, OUT, peer, host_b, T0 + MS + 1);
+	is_str(got_str(), "", "keepalives of other hosts: the one in on wan still held");
+	send(2, IN, inside, 500, peer, 500, 5, 0, T0 + 200 * MS);
+	ok(g.n == 3 && !g.u[0].iface_copy && !g.u[1].iface_copy, "  neither marked a copy of the other");
 }
 
 /* A held unit, then a 9000-byte one: it waits behind, bytes intact. */
@@ -349,6 +403,12 @@ int main(void)
 	test_late_unit();
 	fresh();
 	test_vlan_router();
+	fresh();
+	test_three_legs();
+	fresh();
+	test_early_stamps();
+	fresh();
+	test_keepalive_hosts();
 	fresh();
 	test_big_unit();
 	fresh();
