@@ -209,6 +209,9 @@ void decoder_frame(struct decoder *d, int linktype, const uint8_t *p, uint32_t c
 
 	d->st.frames++;
 	d->frame_ns = ts_ns;
+	/* Any frame moves the windows of units held for their copies. */
+	if (d->copies)
+		iface_copies_release(d, ts_ns, false);
 	if (ts_ns > d->latest_ns)
 		d->latest_ns = ts_ns;
 	if (ts_ns >= d->next_expire_ns) {

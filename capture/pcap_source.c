@@ -7,6 +7,7 @@
  * the caller's callback and tick run on the thread that called capture_run,
  * one unit at a time and in capture order, as if there were one thread. */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <net/if.h>
 #include <poll.h>
@@ -60,6 +61,7 @@ struct capture {
 	uint64_t delivered;       /* highest frame number handed to cb */
 	bool lazy;                /* the source never blocks: publish units in chunks */
 	int idle_fd;              /* live: a descriptor to wait on between frames, or -1 */
+	int64_t next_idle_ns;     /* monotonic time of the next decoder_idle */
 	int read_rc;              /* the reader's result, its message in read_err */
 	char read_err[PCAP_ERRBUF_SIZE + 300];
 };
@@ -343,19 +345,45 @@ static void note_quiet_end(struct capture *c, uint64_t frames)
 		decoder_note_time(c->dec, realtime_ns());
 }
 
-/* Live, with nothing to read: libpcap in immediate mode would block until
- * the next frame, so the reader reads without blocking and waits here, at
- * most IDLE_WAIT_MS; on a quiet link the decoder then hears the time, to
- * hand on what it held back for a moment (iface_copies.c). A signal
- * (capture_break) ends the wait early. */
+/* Live, libpcap in immediate mode would block until the next frame, so the
+ * reader reads without blocking and waits here, at most IDLE_WAIT_MS (or
+ * less when libpcap asks to be called sooner). A signal (capture_break)
+ * ends the wait early. A descriptor poll cannot wait on sends the reader
+ * back to blocking reads. */
 static void wait_quietly(struct capture *c)
 {
 	struct pollfd pfd = { .fd = c->idle_fd, .events = POLLIN };
+	const struct timeval *req = pcap_get_required_select_timeout(c->p);
+	int ms = IDLE_WAIT_MS, n;
 
 	if (c->idle_fd < 0)
 		return;
-	if (poll(&pfd, 1, IDLE_WAIT_MS) == 0)
-		decoder_idle(c->dec, realtime_ns());
+	if (req && req->tv_sec == 0 && req->tv_usec / 1000 < ms)
+		ms = req->tv_usec / 1000 > 0 ? (int)(req->tv_usec / 1000) : 1;
+	n = poll(&pfd, 1, ms);
+	if ((n < 0 && errno != EINTR) || (n > 0 && (pfd.revents & (POLLNVAL | POLLERR)))) {
+		char ebuf[PCAP_ERRBUF_SIZE];
+
+		pcap_setnonblock(c->p, 0, ebuf);
+		c->idle_fd = -1;
+	}
+}
+
+/* Live, with everything read: at most every IDLE_WAIT_MS the decoder hears
+ * the wall-clock time, to hand on what it held back for a moment
+ * (iface_copies.c) on a quiet link. Not while frames wait: their stamps,
+ * not the clock, say how long a copy took. */
+static void note_idle_time(struct capture *c)
+{
+	int64_t now;
+
+	if (c->idle_fd < 0)
+		return;
+	now = monotonic_ns();
+	if (now < c->next_idle_ns)
+		return;
+	c->next_idle_ns = now + (int64_t)IDLE_WAIT_MS * 1000000;
+	decoder_idle(c->dec, realtime_ns());
 }
 
 /* The reader: frames from libpcap through the decoder, until end of file,
@@ -374,6 +402,7 @@ static int read_frames(struct capture *c)
 		rc = pcap_next_ex(c->p, &h, &data);
 		if (rc == 0) {
 			wait_quietly(c);
+			note_idle_time(c);
 			continue; /* look at the stop flag */
 		}
 		if (rc != 1)
