@@ -117,10 +117,10 @@ struct tcp_event {
 
 /* A capture of several interfaces (Linux cooked v2, as "-i any" gives) holds
  * the packets a host forwards more than once, on each side (and on devices
- * stacked on those). Interfaces that show copies of each other form a
- * group; the capture layer keeps the interface its first copy was seen on
- * and marks the copies on the others (unit.iface_copy); this unit says so,
- * once for each interface left out, before its first copy. */
+ * stacked on those). The capture layer ranks the interfaces in the order
+ * they first show copies, keeps the copy on the best-ranked one and marks
+ * the others (unit.iface_copy); this unit says so once for each two
+ * interfaces, before the first copy marked. */
 struct iface_copies {
 	uint32_t kept, ignored; /* interface indexes */
 	uint64_t kept_frame;    /* the first copy; the unit's own frame is the second */
