@@ -158,7 +158,7 @@ static struct iface *iface_find(struct iface_copies_state *s, uint32_t ifindex)
 }
 
 /* Whether an interface of ifindex's group ranks better than it: a unit
- * arriving there may show again there, to be analysed instead. */
+ * arriving on ifindex may show again on that one, to be analysed there. */
 static bool outranked(struct iface_copies_state *s, uint32_t ifindex)
 {
 	const struct iface *f = iface_find(s, ifindex);
