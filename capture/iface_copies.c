@@ -201,10 +201,8 @@ static int64_t arena_take(struct decoder *d, struct iface_copies_state *s, size_
 			s->arena_tail = start + n;
 			return (int64_t)(start % ARENA_BYTES);
 		}
-		if (!holding(s)) {
-			s->arena_head = s->arena_tail = 0;
-			continue;
-		}
+		/* Emptied, the arena fits n (a quarter of it at most) wherever
+		 * its tail stands: the loop ends before the queue does. */
 		release_head(d, s, false);
 	}
 }
