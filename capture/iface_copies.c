@@ -283,7 +283,7 @@ static void announce(struct decoder *d, struct iface_copies_state *s, const stru
 		return;
 	s->pairs[s->npairs++] = (struct iface_pair){ kept, ignored };
 	n.kind = UNIT_IFACE_COPIES;
-	n.iface_copy = 0;
+	n.iface_copy = COPY_NONE;
 	n.unforwarded = 0;
 	n.data = NULL;
 	n.len = n.orig_len = 0;
@@ -354,14 +354,16 @@ static bool settle(struct iface_copies_state *s, struct recent *r, struct unit *
 	struct held *h = held_of(s, r);
 	bool forwarded = r->outgoing != c->outgoing;
 
+	uint8_t how = forwarded ? COPY_FORWARDED : COPY_STACKED;
+
 	if (!h || first_wins) {
-		c->iface_copy = 1;
+		c->iface_copy = how;
 		if (h && (forwarded || !outranked(s, r->ifindex)))
 			h->pending = false;
 		return false;
 	}
 	h->pending = false;
-	h->u.iface_copy = 1;
+	h->u.iface_copy = how;
 	if (forwarded || c->outgoing || !outranked(s, c->ifindex) || c->len > ARENA_BYTES / 4)
 		return false;
 	r->ifindex = c->ifindex;

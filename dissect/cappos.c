@@ -15,6 +15,13 @@ void capture_pos_update(struct ike_sa *sa)
 {
 	bool init_here, resp_here;
 
+	/* A host that forwards the SA's messages is between the peers, however
+	 * near one of them (a NAT router next to its clients). */
+	if (sa->forwarded_here) {
+		sa->cap_pos = POS_PATH;
+		return;
+	}
+
 	/* TTL 0 is "not seen yet". One side alone still places the capture on
 	 * that side's host when its TTL is undecremented (a silent responder
 	 * leaves only the initiator's packets); a decremented one says nothing. */

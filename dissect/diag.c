@@ -101,6 +101,15 @@ const char *diag_addr(const struct addr *a, char *buf, size_t len)
 	return buf;
 }
 
+const char *diag_endpoint(const struct addr *a, uint16_t port, char *buf, size_t len)
+{
+	char ip[48];
+
+	diag_addr(a, ip, sizeof(ip));
+	snprintf(buf, len, a->family == ADDR_V6 ? "[%s]:%u" : "%s:%u", ip, port);
+	return buf;
+}
+
 struct diagnosis *diag_begin(struct engine *e, unsigned code, unsigned sev, unsigned conf)
 {
 	struct diagnosis *d = &e->scratch;

@@ -159,6 +159,8 @@ static void show_copy(struct engine *e, struct event *ev, const struct unit *u)
 
 	pkt->u = u;
 	e->stats.iface_copies++;
+	if (u->kind == UNIT_IKE && u->iface_copy == COPY_FORWARDED)
+		ike_sa_note_copy(e, u);
 	if (!e->cfg.emit_packets)
 		return;
 	if (u->kind == UNIT_IKE) {

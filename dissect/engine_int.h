@@ -191,6 +191,7 @@ struct peer_entry *peers_get_remembered(struct engine *e, const struct peer_key 
 void ike_sa_index_peers(struct engine *e, struct ike_sa *sa, uint32_t slot);
 /* Finds the SA by initiator SPI and version. */
 uint32_t ike_sa_find(struct engine *e, const uint8_t ispi[8], uint8_t version);
+void ike_sa_note_copy(struct engine *e, const struct unit *u);
 void ike_sa_evicted(void *ctx, uint32_t slot, void *val);
 
 /* esp_flow.c: ESP flows and sequence analysis. */
@@ -322,6 +323,8 @@ const char *diag_notify_name(unsigned version, unsigned type, char *buf, size_t 
 const char *diag_exch_name(unsigned version, unsigned type, char *buf, size_t len);
 /* An address as text for messages (inet_ntop); buf needs 46 bytes. */
 const char *diag_addr(const struct addr *a, char *buf, size_t len);
+/* "192.0.2.1:500", "[2001:db8::1]:500". */
+const char *diag_endpoint(const struct addr *a, uint16_t port, char *buf, size_t len);
 /* Emits the diagnosis event and keeps it for the report; returns where it
  * is kept + 1, 0 if it was not. */
 uint32_t diag_commit(struct engine *e, struct diagnosis *d);

@@ -168,6 +168,26 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 	uint16_t my_port = from_init ? sa->init_port : sa->resp_port;
 	bool seen = sa->msgs_from_init + sa->msgs_from_resp > 0;
 
+	/* What reached this host on a left-out interface and did not leave it
+	 * carries that side's addresses (with NAT, not the SA's): it counts,
+	 * and the endpoints stay those of the kept interface. */
+	if (u->unforwarded && sa->seen_kept) {
+		if (from_init) {
+			sa->last_init_ns = u->ts_ns;
+			sa->msgs_from_init++;
+		} else {
+			sa->last_resp_ns = u->ts_ns;
+			sa->msgs_from_resp++;
+		}
+		sa->last_ns = u->ts_ns;
+		sa->last_frame = u->frame;
+		return;
+	}
+	if (!u->unforwarded) {
+		sa->seen_kept = 1;
+		sa->kept_if = u->ifindex;
+	}
+
 	if (u->transport == TR_UDP4500 && sa->transport == TR_UDP500)
 		sa->moved_to_4500 = 1;
 	else if (u->sport != my_port && !(u->transport == TR_UDP4500 && sa->moved_to_4500 &&
@@ -220,6 +240,55 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 
 
 
+static bool endpoint_is(const struct addr *a, uint16_t port, const struct addr *b, uint16_t bport)
+{
+	return port == bport && engine_addr_eq(a, b);
+}
+
+/* A copy of one of its messages left this host on another interface: the
+ * host forwards the SA's traffic. One end of the copy matching a peer's
+ * endpoint exactly while the other differs is this host translating the
+ * other peer's address (the latest such copy is kept). A copy may come
+ * before the message it copies (iface_copies.c holds the earlier one), when
+ * the endpoints may be about to move (to UDP 4500): those match neither
+ * end, and say nothing. */
+void ike_sa_note_copy(struct engine *e, const struct unit *u)
+{
+	struct ike_sa *sa;
+	uint32_t slot;
+	bool s_init, s_resp, d_init, d_resp, init;
+	bool src_translated;
+
+	if (u->len < IKE_HDR_LEN)
+		return;
+	slot = ike_sa_find(e, u->data, u->data[17] >> 4);
+	if (slot == NO_SLOT)
+		return;
+	sa = engine_sa_mut(e, slot);
+	sa->forwarded_here = 1;
+	capture_pos_update(sa);
+	s_init = endpoint_is(&u->src, u->sport, &sa->init_ip, sa->init_port);
+	s_resp = endpoint_is(&u->src, u->sport, &sa->resp_ip, sa->resp_port);
+	d_init = endpoint_is(&u->dst, u->dport, &sa->init_ip, sa->init_port);
+	d_resp = endpoint_is(&u->dst, u->dport, &sa->resp_ip, sa->resp_port);
+	if (d_resp && !s_init)
+		init = true, src_translated = true;
+	else if (s_resp && !d_init)
+		init = true, src_translated = false;
+	else if (s_init && !d_resp)
+		init = false, src_translated = false;
+	else if (d_init && !s_resp)
+		init = false, src_translated = true;
+	else
+		return;
+	sa->nat_here = init ? NAT_HERE_INITIATOR : NAT_HERE_RESPONDER;
+	sa->nat_here_ip[0] = init ? sa->init_ip : sa->resp_ip;
+	sa->nat_here_port[0] = init ? sa->init_port : sa->resp_port;
+	sa->nat_here_if[0] = sa->kept_if;
+	sa->nat_here_ip[1] = src_translated ? u->src : u->dst;
+	sa->nat_here_port[1] = src_translated ? u->sport : u->dport;
+	sa->nat_here_if[1] = u->ifindex;
+}
 
 /* Status notifies that change the course of IKE_SA_INIT: the responder
  * asks for a cookie (RFC 7296 section 2.6) or sends the initiator to another

@@ -259,6 +259,19 @@ static void side_text(char *buf, size_t len, const char *who, const char *other,
 			 "address for it", who, other);
 }
 
+/* What the copies of an SA's messages on two interfaces show: this host
+ * translates one peer's address (ike_sa_note_copy). */
+static void nat_here_clause(const struct ike_sa *sa, char *buf, size_t len, bool first)
+{
+	bool init = sa->nat_here == NAT_HERE_INITIATOR;
+	char a[64], b[64];
+
+	snprintf(buf, len, "%s host translates the %s's address: %s on interface %" PRIu32
+		 " is %s on interface %" PRIu32, first ? "This" : "this", init ? "initiator" : "responder",
+		 diag_endpoint(&sa->nat_here_ip[0], sa->nat_here_port[0], a, sizeof(a)), sa->nat_here_if[0],
+		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)), sa->nat_here_if[1]);
+}
+
 void natd_diagnose(struct engine *e, struct ike_sa *sa)
 {
 	char ip_i[48], ip_r[48], at_i[64], at_r[64], t_i[288], t_r[288], tail[96];
@@ -269,12 +282,14 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 	si = side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
 		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR);
 	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false);
-	if (!si.nat && !sr.nat)
+	if (!si.nat && !sr.nat && !sa->nat_here)
 		return;
 	/* A hash can be faked and a port can be a client's choice: what the
-	 * capture shows of NAT is always an inference. */
-	both = si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond && !si.port;
-	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, CONF_LIKELY);
+	 * capture shows of NAT is an inference, unless this host is seen
+	 * translating. */
+	both = si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond && !si.port &&
+	       !sa->nat_here;
+	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, sa->nat_here ? CONF_CERTAIN : CONF_LIKELY);
 	if (!d)
 		return;
 	diag_evidence(d, sa->natd_frame_init, sa->natd_ns_init);
@@ -295,11 +310,15 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 
 		snprintf(at_i, sizeof(at_i), "%s seen here", ip_i);
 		snprintf(at_r, sizeof(at_r), "%s seen here", ip_r);
-		if (si.nat)
+		if (sa->nat_here == NAT_HERE_INITIATOR)
+			nat_here_clause(sa, t_i, sizeof(t_i), true);
+		else if (si.nat)
 			side_text(t_i, sizeof(t_i), "initiator", "responder", &si, two ? "its address seen here" : at_i);
 		else if (si.forced)
 			snprintf(t_i, sizeof(t_i), "The initiator forces UDP encapsulation");
-		if (sr.nat)
+		if (sa->nat_here == NAT_HERE_RESPONDER)
+			nat_here_clause(sa, t_r, sizeof(t_r), t_i[0] == 0);
+		else if (sr.nat)
 			side_text(t_r, sizeof(t_r), "responder", "initiator", &sr, two ? "its address seen here" : at_r);
 		else if (sr.forced)
 			snprintf(t_r, sizeof(t_r), "%s responder forces UDP encapsulation", t_i[0] ? "the" : "The");
@@ -312,9 +331,15 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		snprintf(tail, sizeof(tail), "%sno NAT-T keepalives seen",
 			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "");
 	diag_message(d, "%s%s%s; %s", t_i, t_i[0] && t_r[0] ? "; " : "", t_r, tail);
-	diag_hint(d, "Information. If there is no NAT between the peers, "
-		  "a peer fakes its NAT-D hash to force UDP encapsulation (e.g. strongSwan encap=yes "
-		  "or kernel-libipsec); otherwise the NAT must pass UDP 4500, and the side behind it "
-		  "should send NAT-T keepalives more often than the NAT's UDP timeout");
+	if (sa->nat_here)
+		diag_hint(d, "Information. This host's NAT must pass UDP 4500 both ways and keep its "
+			  "mapping while the tunnel lives: the side behind it should send NAT-T "
+			  "keepalives more often than the NAT's UDP timeout (its connection tracking "
+			  "shows the mapping and its timeout)");
+	else
+		diag_hint(d, "Information. If there is no NAT between the peers, a peer fakes its "
+			  "NAT-D hash to force UDP encapsulation (e.g. strongSwan encap=yes or "
+			  "kernel-libipsec); otherwise the NAT must pass UDP 4500, and the side behind "
+			  "it should send NAT-T keepalives more often than the NAT's UDP timeout");
 	diag_commit(e, d);
 }

@@ -130,11 +130,22 @@ struct iface_copies {
 	char kept_name[16], ignored_name[16];
 };
 
+/* How a unit copies one seen on another interface (iface_copies.c): the
+ * same packet arriving and leaving (this host forwards it, and may have
+ * translated its addresses), or on a device stacked on another (a VLAN, a
+ * bond, a bridge port), the same way with the same addresses. */
+enum iface_copy {
+	COPY_NONE,
+	COPY_STACKED,
+	COPY_FORWARDED,
+};
+
 /* One unit handed from capture/ to the engine. */
 struct unit {
 	uint8_t kind;           /* enum unit_kind */
 	uint8_t transport;      /* enum transport */
-	uint8_t iface_copy;     /* a copy of a unit seen on another interface: shown, not analysed */
+	uint8_t iface_copy;     /* enum iface_copy: a copy of a unit seen on another interface:
+				   shown, not analysed */
 	uint8_t outgoing;       /* captured leaving the host (Linux cooked packet type 4) */
 	uint8_t unforwarded;    /* arrived on a left-out interface and no copy left on the kept one
 				   within the window (iface_copies.c): the host kept or dropped it */

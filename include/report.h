@@ -40,5 +40,7 @@ const char *proposal_text(const struct proposal *p, char *buf, size_t len);
 const char *ke_group_text(unsigned group, char *buf, size_t len);
 /* The NAT verdict from the NAT-D checks, in words; NULL if none was made. */
 const char *nat_verdict(const struct ike_sa *sa);
+/* "this host translates the initiator's address: ..." (ike_sa.nat_here). */
+const char *nat_here_text(const struct ike_sa *sa, char *buf, size_t len);
 
 #endif

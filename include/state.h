@@ -151,6 +151,12 @@ struct sa_notify {
 	int64_t ns;
 };
 
+enum nat_here {
+	NAT_HERE_NONE,
+	NAT_HERE_INITIATOR,
+	NAT_HERE_RESPONDER,
+};
+
 struct ike_sa {
 	uint8_t ispi[8], rspi[8];
 	uint8_t version;              /* 1 or 2 */
@@ -189,6 +195,19 @@ struct ike_sa {
 	uint64_t natd_frame_init, natd_frame_resp; /* last message with NAT-D from each side, 0 if none */
 	int64_t natd_ns_init, natd_ns_resp; /* and its time: a copy of a response is in no exchange */
 	uint32_t keepalives;
+	/* This host forwards the SA's messages: their copies left it on another
+	 * interface (iface_copies.c), so the capture sits between the peers.
+	 * Where a copy's addresses differ, the host translates one peer's
+	 * (nat_here, enum nat_here): that peer's endpoint [0] on interface
+	 * nat_here_if[0] (the kept one) is [1] on nat_here_if[1] (the latest
+	 * such copy). */
+	uint8_t forwarded_here;
+	uint8_t seen_kept;            /* a message seen on the kept interface (not unit.unforwarded) */
+	uint8_t nat_here;
+	uint16_t nat_here_port[2];
+	struct addr nat_here_ip[2];
+	uint32_t nat_here_if[2];
+	uint32_t kept_if;             /* interface of the latest message seen on the kept one */
 
 	uint64_t vendors[2];          /* bitmap of vendor_id indexes seen */
 

@@ -227,6 +227,17 @@ static void sa_print(struct json *j, const struct ike_sa *sa, unsigned reason)
 	json_bool(j, "port_changed", sa->port_changed);
 	json_bool(j, "tcp", sa->tcp);
 	json_str(j, "capture_position", capture_pos_name(sa->cap_pos));
+	if (sa->forwarded_here)
+		json_bool(j, "forwarded_here", true);
+	if (sa->nat_here) {
+		json_obj_begin(j, "translated_here");
+		json_str(j, "peer", sa->nat_here == NAT_HERE_INITIATOR ? "initiator" : "responder");
+		ej_endpoint(j, "endpoint", &sa->nat_here_ip[0], sa->nat_here_port[0]);
+		json_u64(j, "ifindex", sa->nat_here_if[0]);
+		ej_endpoint(j, "as", &sa->nat_here_ip[1], sa->nat_here_port[1]);
+		json_u64(j, "as_ifindex", sa->nat_here_if[1]);
+		json_obj_end(j);
+	}
 	if (sa->reply_moved) {
 		json_obj_begin(j, "reply_address");
 		json_str(j, "from", addr_format(&sa->reply_src, b1, sizeof(b1)));

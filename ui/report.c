@@ -77,9 +77,15 @@ static void sa_algorithms(const struct rctx *r, const struct ike_sa *sa)
 
 static void sa_nat(const struct rctx *r, const struct ike_sa *sa)
 {
-	char buf[384];
+	char buf[512], here[160];
 	const char *v = nat_verdict(sa);
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "%s", v ? v : "no NAT-D payloads seen");
+	size_t n;
+
+	here[0] = 0;
+	if (sa->nat_here)
+		nat_here_text(sa, here, sizeof(here));
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s%s", here, here[0] ? "; " : "",
+			     v ? v : "no NAT-D payloads seen");
 
 	if (n >= sizeof(buf))
 		n = sizeof(buf) - 1;

@@ -160,6 +160,18 @@ const char *ke_group_text(unsigned group, char *buf, size_t len)
 	return buf;
 }
 
+const char *nat_here_text(const struct ike_sa *sa, char *buf, size_t len)
+{
+	char a[64], b[64];
+
+	snprintf(buf, len, "this host translates the %s's address: %s on interface %" PRIu32
+		 " is %s on interface %" PRIu32,
+		 sa->nat_here == NAT_HERE_INITIATOR ? "initiator" : "responder",
+		 endpoint_format(&sa->nat_here_ip[0], sa->nat_here_port[0], a, sizeof(a)), sa->nat_here_if[0],
+		 endpoint_format(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)), sa->nat_here_if[1]);
+	return buf;
+}
+
 /* The source hashes say whether a peer's own address was translated before
  * it reached this capture point; the destination hashes whether the address
  * the peer sent to differs from the one seen here. */
