@@ -94,11 +94,29 @@ static const struct ike_sa *other_version_answered(struct engine *e, const struc
 	return NULL;
 }
 
+/* An SA the responder initiated itself to this initiator since, that came
+ * up: the tunnel works one way only. The peer index's latest SA and latest
+ * answered one of the two hosts cover it in O(1). */
+static const struct ike_sa *reverse_established(struct engine *e, const struct ike_sa *sa)
+{
+	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+	uint32_t cand[2] = { pe ? pe->sa : 0, pe ? pe->answered : 0 };
+
+	for (unsigned i = 0; i < 2; i++) {
+		const struct ike_sa *o = cand[i] ? engine_sa(e, cand[i] - 1) : NULL;
+
+		if (o && o != sa && o->established_frame && o->first_ns >= sa->first_ns &&
+		    engine_addr_eq(&o->init_ip, &sa->resp_ip) && engine_addr_eq(&o->resp_ip, &sa->init_ip))
+			return o;
+	}
+	return NULL;
+}
+
 static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
-	const struct ike_sa *other = other_version_answered(e, sa);
+	const struct ike_sa *other = other_version_answered(e, sa), *rev;
 	struct diagnosis *d;
-	char sent[48];
+	char sent[48], b[48];
 
 	/* The requests were answered, by ICMP: ike.peer_unreachable already
 	 * says why, with certainty; a second error for it would only repeat
@@ -115,6 +133,25 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 			     sa->version, sent_phrase(sent, sizeof(sent), x, true), other->version);
 		diag_hint(d, "The responder does not speak IKEv%u on this connection: set the same IKE version on both sides (strongSwan: version/keyexchange; libreswan: ikev2=).",
 			  sa->version);
+		detect_commit_on_exch(e, x, d);
+		return;
+	}
+	if ((rev = reverse_established(e, sa)) != NULL) {
+		/* Not down, and not blocked both ways: the tunnel came up when
+		 * the other side initiated, so this side's requests are what it
+		 * does not take. */
+		d = diag_begin_sa(e, sa, DIAG_IKE_NO_RESPONSE, SEV_WARNING, CONF_LIKELY);
+		if (!d)
+			return;
+		detect_evidence_exch(d, x);
+		diag_evidence(d, rev->first_frame, rev->first_ns);
+		diag_evidence(d, rev->established_frame, rev->established_ns);
+		diag_addr(&sa->resp_ip, b, sizeof(b));
+		diag_message(d, "%s request %s; %s, yet the responder's own IKE SA to the initiator came up (frame %llu): the tunnel comes up only when the responder (%s) initiates",
+			     sa->version == 2 ? "IKE_SA_INIT" : (x->type == IKE1_EXCH_AGGRESSIVE ? "Aggressive Mode" : "Main Mode"),
+			     sent_phrase(sent, sizeof(sent), x, true), detect_no_answer_phrase(sa, true),
+			     (unsigned long long)rev->established_frame, b);
+		diag_hint(d, "The responder does not take this initiator's requests, though its own reach it: check that it accepts this peer as an initiator (a connection for it that is not initiate-only, matching identities, the same proposals offered both ways) and that UDP 500 and 4500 from the initiator reach it; else the tunnel stays down whenever this initiator needs it first.");
 		detect_commit_on_exch(e, x, d);
 		return;
 	}

@@ -163,7 +163,8 @@ static struct diagnosis *begin_net(struct engine *e, uint32_t sa_slot, unsigned 
 
 static void unreachable_resolve(struct engine *e, struct ike_sa *sa, const struct unit *u)
 {
-	diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns);
+	diag_resolve(e, sa, DIAG_IKE_PEER_UNREACHABLE, SEV_ERROR, sa->unreach_diag, u->frame, u->ts_ns,
+		     RESOLVED_LATER);
 	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->init_ip, &sa->resp_ip);
 	net_forget(e, DIAG_IKE_PEER_UNREACHABLE, &sa->resp_ip, &sa->init_ip);
 	sa->unreach_ike = 0;

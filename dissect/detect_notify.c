@@ -43,6 +43,18 @@ static const struct exch *answered_by(const struct ike_sa *sa, const struct unit
 	return NULL;
 }
 
+/* An IKEv1 phase 1 refusal in clear is kept on the SA, for a later answer
+ * of phase 1 to resolve (ike_sa.c). */
+static void note_phase1_refusal(struct ike_sa *sa, const struct diagnosis *d, uint32_t at)
+{
+	if (sa->version != 1 || sa->established_frame || !at || d->code == DIAG_IKE_INVALID_SPI ||
+	    d->code == DIAG_CHILD_NO_PROPOSAL || d->code == DIAG_CHILD_TS_UNACCEPTABLE)
+		return;
+	sa->p1_refusal_code = d->code;
+	sa->p1_refusal_sev = d->severity;
+	sa->p1_refusal_at = at;
+}
+
 static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)
 {
 	char offer[160] = "", why[256] = "";
@@ -79,9 +91,21 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 		peer.p[0] = good->chosen;
 		proposal_explain_mismatch(&sa->offered, &peer, why, sizeof(why));
 	}
-	if (child)
+	if (child) {
 		diag_message(d, "The peer rejected the child SA proposal (NO_PROPOSAL_CHOSEN in clear)");
-	else if (*offer)
+	} else if (sa->version == 1 && sa->have_chosen && from_initiator(sa, u)) {
+		/* IKEv1: the initiator refuses the responder's choice. */
+		char chosen[96];
+
+		proposal_format(&sa->chosen, chosen, sizeof(chosen));
+		diag_message(d, "The initiator refused the responder's choice of IKE proposal "
+			     "(NO_PROPOSAL_CHOSEN from the initiator): the responder chose %s", chosen);
+		diag_hint(d, "The responder's choice must be one of the initiator's proposals as offered, "
+			  "attributes included (key length, lifetime): compare both sides' IKE proposals; "
+			  "the initiator's log says what it did not accept.");
+		note_phase1_refusal(sa, d, diag_commit(e, d));
+		return;
+	} else if (*offer)
 		diag_message(d, "The responder accepted none of the offered IKE proposals: %s%s%s", offer,
 			     *why ? "; " : "", why);
 	else
@@ -92,7 +116,7 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 		diag_hint(d, "Change the initiator's IKE proposal or add one the responder accepts; the difference is named above.");
 	else
 		diag_hint(d, "Compare the IKE proposals (encryption and key length, integrity, PRF, DH group) of both sides; run again with --peer-proposals set to the responder's proposals to name the missing transform.");
-	diag_commit(e, d);
+	note_phase1_refusal(sa, d, diag_commit(e, d));
 }
 
 /* The body of m's first notify payload of this type, or NULL. */
@@ -156,7 +180,7 @@ static void certain_notify(struct engine *e, struct ike_sa *sa, const struct uni
 	diag_evidence(d, u->frame, u->ts_ns);
 	diag_message(d, "%s", msg);
 	diag_hint(d, "%s", hint);
-	diag_commit(e, d);
+	note_phase1_refusal(sa, d, diag_commit(e, d));
 }
 
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
@@ -251,5 +275,5 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 		diag_hint(d, "The two implementations disagree on an extension: update the sender or turn off the feature that adds this payload; the peer's log has the details.");
 	else
 		diag_hint(d, "The peer reported this error in clear; its log has the details.");
-	diag_commit(e, d);
+	note_phase1_refusal(sa, d, diag_commit(e, d));
 }

@@ -24,8 +24,12 @@ const char *diag_code_name(unsigned code)
 	return code < DIAG__COUNT ? diag_names[code] : "unknown";
 }
 
-const char *diag_resolved_why(unsigned code)
+const char *diag_resolved_why(const struct diagnosis *d)
 {
+	unsigned code = d->code;
+
+	if (d->resolved == RESOLVED_WENT_ON)
+		return "phase 1 went on after it, the responder answering the next messages";
 	if (code == DIAG_ESP_MTU_BLACKHOLE)
 		return "the sender now fits its datagrams to the path MTU (it fragments them or sends them smaller)";
 	if (code == DIAG_IKE_PEER_UNREACHABLE)
@@ -259,11 +263,12 @@ static struct diagnosis *kept_of_sa(struct engine *e, const struct ike_sa *sa, u
 }
 
 /* Emits d again, resolved by the packet (frame, ns). */
-static void emit_resolved(struct engine *e, struct diagnosis *d, unsigned sev, uint64_t frame, int64_t ns)
+static void emit_resolved(struct engine *e, struct diagnosis *d, unsigned sev, uint64_t frame, int64_t ns,
+			  unsigned how)
 {
 	struct event ev = { .type = EV_DIAGNOSIS };
 
-	d->resolved = 1;
+	d->resolved = (uint8_t)how;
 	d->resolved_frame = frame;
 	d->resolved_ns = ns;
 	e->stats.diagnoses_resolved[sev]++;
@@ -272,7 +277,7 @@ static void emit_resolved(struct engine *e, struct diagnosis *d, unsigned sev, u
 }
 
 void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
-		  uint64_t frame, int64_t ns)
+		  uint64_t frame, int64_t ns, unsigned how)
 {
 	struct diagnosis *d;
 
@@ -285,7 +290,7 @@ void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned s
 		d = diag_begin_sa(e, sa, code, sev, CONF_LIKELY);
 		diag_message(d, "The earlier %s diagnosis of this IKE SA no longer holds", diag_code_name(code));
 	}
-	emit_resolved(e, d, sev, frame, ns);
+	emit_resolved(e, d, sev, frame, ns, how);
 	/* The same failure later on this SA is a new diagnosis. */
 	sa->diag_raised &= ~(1u << code);
 }
@@ -317,7 +322,7 @@ void diag_resolve_flow(struct engine *e, struct esp_flow *f, unsigned code, unsi
 		d = diag_begin_flow(e, f, code, sev, CONF_LIKELY);
 		diag_message(d, "The earlier %s diagnosis of this ESP flow no longer holds", diag_code_name(code));
 	}
-	emit_resolved(e, d, sev, frame, ns);
+	emit_resolved(e, d, sev, frame, ns, RESOLVED_LATER);
 	f->diag_raised &= ~(1u << code);
 }
 

@@ -330,10 +330,10 @@ const char *diag_endpoint(const struct addr *a, uint16_t port, char *buf, size_t
 uint32_t diag_commit(struct engine *e, struct diagnosis *d);
 /* The SA's diagnosis of this code, raised when a request timed out, was
  * wrong: the request was answered after all (frame, ns). at and sev are what
- * the exchange noted when it was raised. Emits it again, resolved; it no
- * longer counts for the worst severity. */
+ * the exchange noted when it was raised; how: enum diag_resolved. Emits it
+ * again, resolved; it no longer counts for the worst severity. */
 void diag_resolve(struct engine *e, struct ike_sa *sa, unsigned code, unsigned sev, uint32_t at,
-		  uint64_t frame, int64_t ns);
+		  uint64_t frame, int64_t ns, unsigned how);
 /* The same for a flow's diagnosis that a later packet of the flow proved
  * no longer holds (frame, ns); at is where diag_commit kept it + 1. */
 void diag_resolve_flow(struct engine *e, struct esp_flow *f, unsigned code, unsigned sev, uint32_t at,

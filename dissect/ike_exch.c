@@ -63,6 +63,17 @@ static struct exch *exch_find(struct ike_sa *sa, uint32_t msg_id, bool by_init)
 	return NULL;
 }
 
+/* The latest exchange of this message ID, side and exchange type: what an
+ * IKEv1 phase 1 step follows. An informational sent in phase 1 may carry
+ * message ID 0 too, and is no step of Main Mode. */
+static const struct exch *exch_find_type(const struct ike_sa *sa, uint32_t msg_id, bool by_init, uint8_t type)
+{
+	for (int i = sa->nexch - 1; i >= 0; i--)
+		if (sa->ex[i].msg_id == msg_id && sa->ex[i].by_initiator == by_init && sa->ex[i].type == type)
+			return &sa->ex[i];
+	return NULL;
+}
+
 /* An exchange of this message ID and side whose answer these bytes repeat:
  * a copy of an old answer comes back late (its request was sent again)
  * after a newer request with the same ID. */
@@ -332,7 +343,8 @@ static bool add_response(struct engine *e, struct ike_sa *sa, struct exch *x,
 	 * for longer can still answer a later copy, and then "no answer" was
 	 * wrong. Resolved first: what the answer says is judged afresh. */
 	if (late && x->diag_code) {
-		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns);
+		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, u->frame, u->ts_ns,
+			     RESOLVED_LATER);
 		x->diag_code = 0;
 		rejudge_timeouts(e, sa, x);
 	}
@@ -478,6 +490,7 @@ static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 	uint64_t h = message_hash(e, u);
 	struct exch *mine = exch_find(sa, m->msg_id, from_init);
 	struct exch *theirs = exch_find(sa, m->msg_id, !from_init);
+	const struct exch *prev_step;
 	struct exch *x;
 
 	if (mine && mine->nreq &&
@@ -508,8 +521,9 @@ static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		mine->step = 3;
 		return true;
 	}
+	prev_step = exch_find_type(sa, m->msg_id, from_init, m->exchange);
 	x = exch_new(sa, m, from_init);
-	x->step = (uint8_t)(mine ? mine->step + 2 : 1);
+	x->step = (uint8_t)(prev_step ? prev_step->step + 2 : 1);
 	add_request(e, sa, x, u, m, h);
 	if (m->exchange == IKE1_EXCH_INFO) {
 		x->outcome = EXO_ANSWERED;

@@ -417,6 +417,29 @@ static bool ike2_protected(const struct ike_msg *m)
 	return false;
 }
 
+/* An IKEv1 phase 1 refused in clear whose responder then answers the next
+ * messages (a Main Mode key exchange or an encrypted one, an Aggressive
+ * Mode or Quick Mode answer) was not refused for good: the refusal's
+ * diagnosis is resolved, and the SA goes on from there. */
+static bool phase1_went_on(struct engine *e, struct ike_sa *sa, const struct unit *u,
+			   const struct ike_msg *m, bool response)
+{
+	bool on = m->encrypted || m->exchange == IKE1_EXCH_QUICK || m->exchange == IKE1_EXCH_AGGRESSIVE;
+
+	if (m->major != 1 || sa->state != SAS_FAILED || !sa->p1_refusal_code || !response ||
+	    ike_first_error_notify(m))
+		return false;
+	for (unsigned i = 0; i < m->npl && !on; i++)
+		on = m->exchange == IKE1_EXCH_MAIN && m->pl[i].type == IKE1_PLD_KE;
+	if (!on)
+		return false;
+	diag_resolve(e, sa, sa->p1_refusal_code, sa->p1_refusal_sev, sa->p1_refusal_at, u->frame, u->ts_ns,
+		     RESOLVED_WENT_ON);
+	sa->p1_refusal_code = 0;
+	sa->state = SAS_CONNECTING;
+	return true;
+}
+
 /* State as far as the cleartext shows it. */
 static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit *u,
 			  const struct ike_msg *m, bool from_init)
@@ -424,7 +447,8 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 	bool response = m->major == 2 ? (m->flags & IKE2_FLAG_RESPONSE) != 0 : !from_init;
 	uint16_t err = ike_first_error_notify(m);
 
-	if (sa->state == SAS_FAILED || sa->state == SAS_DELETED)
+	if ((sa->state == SAS_FAILED || sa->state == SAS_DELETED) &&
+	    !phase1_went_on(e, sa, u, m, response))
 		return;
 	if (m->major == 2) {
 		/* An SA first seen after its IKE_AUTH (the capture began later,

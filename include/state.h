@@ -230,6 +230,13 @@ struct ike_sa {
 	 * unreach_diag - 1 (0: not kept): a later answer resolves it. */
 	uint8_t unreach_ike;
 	uint32_t unreach_diag;
+	/* An IKEv1 phase 1 refusal said in clear (a diagnosis of code
+	 * p1_refusal_code, kept at p1_refusal_at - 1, severity
+	 * p1_refusal_sev), which a later answer of phase 1 proves was not the
+	 * end: some implementations refuse and then go on. */
+	uint8_t p1_refusal_code;
+	uint8_t p1_refusal_sev;
+	uint32_t p1_refusal_at;
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */
@@ -372,6 +379,13 @@ enum diag_confidence { CONF_LIKELY = 0, CONF_CERTAIN };
 #define DIAG_MAX_EVIDENCE 8
 #define DIAG_TEXT 384
 
+/* What proved a diagnosis wrong (diagnosis.resolved). */
+enum diag_resolved {
+	RESOLVED_NO,
+	RESOLVED_LATER,         /* by what the code says (diag_resolved_why) */
+	RESOLVED_WENT_ON,       /* IKEv1 phase 1 went on after a refusal in clear */
+};
+
 struct diagnosis {
 	uint8_t code;        /* enum diag_code */
 	uint8_t severity;    /* enum diag_severity */
@@ -380,7 +394,7 @@ struct diagnosis {
 	uint8_t has_sa;
 	uint8_t has_spi;     /* an ESP flow */
 	uint8_t nevidence;
-	uint8_t resolved;    /* a later packet proved it wrong (diag_resolved_why says how) */
+	uint8_t resolved;    /* enum diag_resolved: a later packet proved it wrong (diag_resolved_why) */
 	uint8_t ispi[8], rspi[8];
 	uint32_t spi;
 	struct addr a, b;    /* the peers: initiator/responder, or ESP source/destination */
@@ -395,8 +409,8 @@ struct diagnosis {
 };
 
 const char *diag_code_name(unsigned code);
-/* What resolved a diagnosis of this code, in words for the report. */
-const char *diag_resolved_why(unsigned code);
+/* What resolved a diagnosis, in words for the report. */
+const char *diag_resolved_why(const struct diagnosis *d);
 const char *diag_severity_name(unsigned sev);
 const char *diag_confidence_name(unsigned conf);
 const char *capture_pos_name(unsigned pos);

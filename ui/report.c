@@ -278,7 +278,7 @@ static void diag_print(const struct rctx *r, const struct diagnosis *d, bool wit
 	if (d->nevidence)
 		evidence_print(r, d);
 	if (d->resolved) {
-		snprintf(buf, sizeof(buf), "resolved: %s, frame %" PRIu64 " (%s)", diag_resolved_why(d->code),
+		snprintf(buf, sizeof(buf), "resolved: %s, frame %" PRIu64 " (%s)", diag_resolved_why(d),
 			 d->resolved_frame, rel_time(r, d->resolved_ns, tb, sizeof(tb)));
 		fputs("           ", r->f);
 		wrap_text(r->f, 11, 11, buf);

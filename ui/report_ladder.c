@@ -38,7 +38,8 @@ static void msg_label(const struct ike_sa *sa, const struct exch *x, bool respon
 
 	/* IKEv1 phase 1 steps share message ID 0: number the messages instead.
 	 * Aggressive mode's step 3 means its last message was seen. */
-	if (sa->version == 1 && x->msg_id == 0 && x->step) {
+	if (sa->version == 1 && x->msg_id == 0 && x->step &&
+	    (x->type == IKE1_EXCH_MAIN || x->type == IKE1_EXCH_AGGRESSIVE)) {
 		unsigned first = x->type == IKE1_EXCH_AGGRESSIVE ? 1 : x->step;
 
 		snprintf(num, sizeof(num), "msg %u", first + (response ? 1 : 0));

@@ -908,6 +908,87 @@ static void test_rekey_two_children(void)
 	       "two children, one rekeyed: the other is not taken for the replaced one");
 }
 
+/* IKEv1 phase 1 refused in clear (NO_PROPOSAL_CHOSEN, here from the
+ * initiator after message 2), then messages 5 and 6 when went_on: the
+ * refusal was not the end. Returns the SA's state at the end and counts
+ * resolutions in *resolved. */
+static unsigned v1_refused_then(bool went_on, unsigned *resolved)
+{
+	struct rig r;
+	const struct ike_sa *sa;
+	unsigned st;
+
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe1, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe1, 0xf1, 0);
+	send_msg(&r, 1, 2, 1, 5, 0, 0, 0xe1, 0, 14);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe1, 0xf1, 0);
+	if (went_on) {
+		send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe1, 0xf1, 0);
+		send_msg(&r, 2, 1, 1, 2, 1, 0, 0xe1, 0xf1, 0);
+	}
+	sa = rig_sa(&r, 0xe1);
+	st = sa ? sa->state : 99;
+	engine_finish(r.e);
+	*resolved = r.got.resolved[DIAG_IKE_NO_PROPOSAL];
+	engine_free(r.e);
+	return st;
+}
+
+/* An IKEv2 initiator (host 1) unanswered three times; then, when reverse,
+ * host 2 initiates to it and that SA comes up, else host 1 again with a new
+ * SPI. Returns the severity of ike.no_response, 99 if none. */
+static unsigned unanswered_then_up(bool reverse)
+{
+	struct rig r;
+	uint8_t a = reverse ? 2 : 1, b = reverse ? 1 : 2;
+	unsigned sev;
+
+	rig_start(&r);
+	for (int i = 0; i < 3; i++)
+		send_sa_init(&r, 1, 2, false, 0xe3, 0, 14, 0);
+	send_sa_init(&r, a, b, false, 0xe4, 0, 14, 0);
+	send_sa_init(&r, b, a, true, 0xe4, 0xf4, 0, 0);
+	send_sk(&r, a, b, 35, 0x08, 1, 0xe4, 0xf4, 35, 120);
+	send_sk(&r, b, a, 35, 0x20, 1, 0xe4, 0xf4, 36, 120);
+	sev = rig_end(&r, DIAG_IKE_NO_RESPONSE) == 1 ? r.got.severity[DIAG_IKE_NO_RESPONSE] : 99;
+	return sev;
+}
+
+static void test_refused_yet_up(void)
+{
+	unsigned resolved;
+
+	is_int(v1_refused_then(true, &resolved), SAS_ESTABLISHED,
+	       "IKEv1 phase 1 refused in clear, then messages 5 and 6: established");
+	is_int(resolved, 1, "  and the refusal is resolved");
+	is_int(v1_refused_then(false, &resolved), SAS_FAILED,
+	       "refused, and only message 2 again after it: failed");
+	is_int(resolved, 0, "  nothing resolved");
+	is_int(unanswered_then_up(true), SEV_WARNING,
+	       "IKE_SA_INIT unanswered, the responder's own SA to the initiator up: a warning");
+	is_int(unanswered_then_up(false), SEV_ERROR,
+	       "the same initiator's next SA up instead: the error stands");
+}
+
+/* An informational with message ID 0 inside Main Mode is no step of it:
+ * message 5 is still message 5, and unanswered it is judged as such. */
+static void test_v1_info_in_phase1(void)
+{
+	struct rig r;
+
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe5, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe5, 0xf5, 0);
+	send_msg(&r, 1, 2, 1, 5, 0, 0, 0xe5, 0xf5, 0);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe5, 0xf5, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe5, 0xf5, 0);
+	for (int i = 0; i < 4; i++)
+		send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe5, 0xf5, 0);
+	is_int(rig_end(&r, DIAG_IKE_PSK_MISMATCH), 1,
+	       "Main Mode with an informational of message ID 0 after message 2: message 5 unanswered is ike.psk_mismatch");
+}
+
 int main(void)
 {
 	struct rig r;
@@ -917,6 +998,8 @@ int main(void)
 	test_rekey_two_children();
 	test_status_notifies();
 	test_v1_roles_midlife();
+	test_refused_yet_up();
+	test_v1_info_in_phase1();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
