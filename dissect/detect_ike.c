@@ -190,12 +190,41 @@ static void psk_mismatch(struct engine *e, struct ike_sa *sa, struct exch *x)
 	detect_commit_on_exch(e, x, d);
 }
 
+/* The request that went over UDP 4500 after the key exchange was answered
+ * on UDP 500, whole and small, and nothing of the responder's ever came
+ * over 4500: the move to NAT traversal is where it stops. */
+static void natt_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
+{
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_STALL, SEV_ERROR, CONF_LIKELY);
+	char sent[48];
+
+	if (!d)
+		return;
+	detect_evidence_exch(d, x);
+	if (sa->version == 2) {
+		diag_message(d, "IKE_AUTH request of %u bytes %s on UDP 4500 without an answer, after IKE_SA_INIT was answered on UDP 500; nothing of the responder's came over UDP 4500 (%s)",
+			     x->req_len, sent_phrase(sent, sizeof(sent), x, false),
+			     detect_no_answer_phrase(sa, true));
+		diag_hint(d, "The move to UDP 4500 (NAT traversal) is where it stops: allow UDP 4500 both ways between the peers (firewalls, ACLs, cloud security groups, the NAT) and check that the responder listens on it. The request is small and whole: fragmentation is not the cause.");
+	} else {
+		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s on UDP 4500 without message 6, after messages 1 to 4 were answered on UDP 500; nothing of the responder's came over UDP 4500",
+			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
+		diag_hint(d, "Most likely UDP 4500 (NAT traversal) is blocked between the peers (firewalls, ACLs, cloud security groups, the NAT): allow it both ways, and check that the responder listens on it. If it is open, the pre-shared keys differ: a responder that cannot decrypt message 5 may stay silent.");
+	}
+	detect_commit_on_exch(e, x, d);
+}
+
 static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	bool fragmented = x->req_ip_frags > 0 || sa->ip_frag_lost > 0;
 	struct diagnosis *d;
 	char sent[48];
 
+	if (x->req_natt && !sa->resp_natt_seen && !fragmented && !x->req_frags && !x->refuse_frame &&
+	    !x->resp_incomplete && !sa->tcp && x->req_len < 1200) {
+		natt_stall(e, sa, x);
+		return;
+	}
 	if (sa->version == 1 && !fragmented && x->req_len < 1200) {
 		psk_mismatch(e, sa, x);
 		return;

@@ -229,6 +229,7 @@ static void add_request(struct engine *e, struct ike_sa *sa, struct exch *x, con
 			x->req_frame = u->frame;
 			x->req_ns = u->ts_ns;
 			x->req_from_host = u->outgoing;
+			x->req_natt = u->transport == TR_UDP4500;
 			x->req_len = (uint32_t)u->orig_len;
 			x->req_hash = hash;
 			x->req_ip_frags = u->ip_frags;

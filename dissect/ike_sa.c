@@ -230,6 +230,8 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 		sa->init_ip = u->dst;
 		sa->init_port = u->dport;
 		sa->resp_ttl = u->ttl;
+		if (u->transport == TR_UDP4500)
+			sa->resp_natt_seen = 1;
 		sa->last_resp_ns = u->ts_ns;
 		sa->msgs_from_resp++;
 	}

@@ -93,6 +93,7 @@ struct exch {
 	uint8_t step;          /* IKEv1 phase 1: message number 1..6 (main) / 1..3 (aggressive) */
 	uint8_t req_partial : 1;   /* only incomplete copies of the request seen so far */
 	uint8_t req_from_host : 1; /* its first copy was captured leaving the capture host (unit.outgoing) */
+	uint8_t req_natt : 1;      /* its first copy went over UDP 4500 (NAT traversal) */
 	uint8_t req_after_resp;/* request copies sent after a response was seen */
 	uint8_t resp_incomplete; /* answers whose IP fragments never all arrived, the request resent after */
 	uint8_t diag_code;     /* code + 1 of the diagnosis its timeout raised, 0 if none: */
@@ -234,6 +235,7 @@ struct ike_sa {
 	 * p1_refusal_code, kept at p1_refusal_at - 1, severity
 	 * p1_refusal_sev), which a later answer of phase 1 proves was not the
 	 * end: some implementations refuse and then go on. */
+	uint8_t resp_natt_seen;       /* a message of the responder's came over UDP 4500 */
 	uint8_t p1_refusal_code;
 	uint8_t p1_refusal_sev;
 	uint32_t p1_refusal_at;

@@ -685,6 +685,13 @@ s_ikev2_peer_unreachable() {
 # The responder's answers are lost on the way back: the initiator drops
 # everything from UDP port 500/4500 on input.  Captured on the responder's
 # p0: every retransmitted IKE_SA_INIT request is answered again.
+# UDP 4500 blocked towards the responder: IKE_SA_INIT or Main Mode messages
+# 1-4 (UDP 500) are answered, then the initiator, forcing UDP encapsulation
+# as behind a NAT (encap = yes), moves to UDP 4500, which never arrives.
+drop_rsp_natt() { nft_drop iks-rsp input udp dport 4500; }
+s_ikev2_natt_blocked() { PRE_HOOK=drop_rsp_natt nego_fail ikev2-natt-blocked.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.2/32 "encap = yes"; }
+s_ikev1_psk_mismatch_natt() { nego_fail ikev1-psk-mismatch-natt.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "wrong-$PSK" 203.0.113.2/32 "encap = yes"; }
+s_ikev1_natt_blocked() { PRE_HOOK=drop_rsp_natt nego_fail ikev1-natt-blocked.pcap 1 aes128-sha256-modp3072 aes128-sha256-modp3072 "$PSK" "$PSK" 203.0.113.2/32 "encap = yes"; }
 drop_ini_replies() { nft_drop iks-ini input udp sport '{ 500, 4500 }'; }
 s_ikev2_response_lost() { PRE_HOOK=drop_ini_replies nego_fail ikev2-response-lost.pcap 2 aes128-sha256-modp3072 aes128-sha256-modp3072; }
 
