@@ -162,6 +162,7 @@ void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *first = NULL, *last = NULL;
+	const struct esp_flow *alive;
 	const char *peer, *self;
 	struct silence s;
 	struct diagnosis *d;
@@ -189,6 +190,7 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 	s = peer_silence(e, sa, !first->by_initiator, first->req_ns, last->req_ns_last);
 	if (n < 3 && !(s.fate != FATE_UNKNOWN && esp_after(e, sa, first->by_initiator, first->req_ns + SECOND_NS)))
 		return;
+	alive = esp_after(e, sa, !first->by_initiator, first->req_ns + SECOND_NS);
 	d = diag_begin_sa(e, sa, DIAG_IKE_DPD_TIMEOUT, SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return;
@@ -196,6 +198,18 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 	self = first->by_initiator ? "initiator" : "responder";
 	diag_evidence(d, first->req_frame, first->req_ns);
 	diag_evidence(d, last->req_frame_last, last->req_ns_last);
+	if (alive) {
+		/* The peer is there and its ESP gets through: it is IKE that
+		 * goes unanswered. */
+		diag_evidence(d, alive->last_frame, alive->last_ns);
+		diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s, yet the %s's ESP (SPI 0x%08x) kept arriving",
+			     n, self, detect_seconds(last->req_ns_last - first->req_ns),
+			     detect_no_answer_phrase(sa, first->by_initiator), peer, alive->spi);
+		diag_hint(d, "The %s is up and its ESP gets through, but it does not answer the checks: it may not do DPD (its RFC 3706 DPD vendor ID), be overloaded, or have lost the ISAKMP SA while keeping the IPsec SAs; or UDP 500/4500 no longer passes while ESP does. Its logs say which; a longer DPD timeout spares a busy peer.",
+			  peer);
+		diag_commit(e, d);
+		return;
+	}
 	silence_clause(clause, sizeof(clause), &s, peer, self, first->req_ns);
 	diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back; %s%s",
 		     n, self, detect_seconds(last->req_ns_last - first->req_ns),

@@ -768,6 +768,21 @@ EOF
     cap_stop 2
 }
 
+# IKEv1 with DPD over UDP 4500 (encap = yes): once the tunnel is up, the
+# responder's IKE is dropped on its way out (before the capture point) and
+# its ESP on the initiator's way in (after it). The initiator, hearing
+# nothing, sends liveness checks that the capture sees go unanswered while
+# the responder's ESP goes on.
+drop_rsp_ike_ini_esp() {
+    nft_drop iks-rsp output udp sport 4500 @th,64,32 0
+    nft_drop iks-ini input udp sport 4500 @th,64,32 != 0
+}
+s_ikev1_dpd_esp_flowing() {
+    PINGS=40 UP_HOOK=drop_rsp_ike_ini_esp good_tunnel ikev1-dpd-esp-flowing.pcap 1 "encap = yes
+        dpd_delay = 2s
+        dpd_timeout = 10s"
+}
+
 # The responder crashes (SIGKILL to everything in its namespace) while the
 # initiator pings through the tunnel, and comes back at once without its
 # SAs.  The initiator (dpd_delay = 2s) keeps sending ESP on the old SA; the
