@@ -971,6 +971,38 @@ static void test_refused_yet_up(void)
 	       "the same initiator's next SA up instead: the error stands");
 }
 
+/* A CREATE_CHILD_SA refused (a short encrypted notify for an answer);
+ * with esp, after the first child SA's ESP flowed both ways: then it is
+ * most likely a rekey refused for its PFS group. Returns whether the
+ * message says so; *n counts child.rejected. */
+static bool child_refused_says_rekey(bool esp, unsigned *n)
+{
+	struct rig r;
+	bool says;
+
+	rig_start(&r);
+	ike2_up(&r, 0xe7, 0xf7);
+	if (esp) {
+		send_esp(&r, 1, 2, 0xd7000001, 1);
+		send_esp(&r, 2, 1, 0xd8000001, 1);
+	}
+	send_sk(&r, 1, 2, 36, 0x08, 2, 0xe7, 0xf7, 33, 120);
+	send_sk(&r, 2, 1, 36, 0x20, 2, 0xe7, 0xf7, 41, 60);
+	says = strstr(diag_text(&r, DIAG_CHILD_REJECTED), "first child SA carries ESP") != NULL;
+	*n = rig_end(&r, DIAG_CHILD_REJECTED);
+	return says;
+}
+
+static void test_rekey_refused(void)
+{
+	unsigned n;
+
+	ok(child_refused_says_rekey(true, &n), "CREATE_CHILD_SA refused while the first child SA carries ESP: says so");
+	is_int(n, 1, "  child.rejected");
+	ok(!child_refused_says_rekey(false, &n), "refused with no ESP seen: the general wording");
+	is_int(n, 1, "  child.rejected");
+}
+
 /* An informational with message ID 0 inside Main Mode is no step of it:
  * message 5 is still message 5, and unanswered it is judged as such. */
 static void test_v1_info_in_phase1(void)
@@ -1000,6 +1032,7 @@ int main(void)
 	test_v1_roles_midlife();
 	test_refused_yet_up();
 	test_v1_info_in_phase1();
+	test_rekey_refused();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
