@@ -369,7 +369,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 			 * its own, so PFS groups are first compared here. */
 			diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA, while this IKE SA's first child SA carries ESP",
 				     diag_exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
-			diag_hint(d, "Most likely a rekey refused for its PFS group (INVALID_KE_PAYLOAD or NO_PROPOSAL_CHOSEN): the first child SA, made in IKE_AUTH, uses no key exchange, so a DH group in the ESP proposals of one side only (e.g. aes128gcm16-modp2048 against aes128gcm16) shows first here, and the tunnel drops when the old SA expires. Else the ESP proposals or traffic selectors of a second child SA differ.");
+			diag_hint(d, "Most likely a rekey refused for its PFS group: the first child SA, made in IKE_AUTH, uses no key exchange, so a DH group in one side's ESP proposals only (aes128gcm16-modp2048 against aes128gcm16) shows first here, and the tunnel drops when the old SA expires. Else a second child SA's proposals or traffic selectors differ.");
 		} else {
 			diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA",
 				     diag_exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);

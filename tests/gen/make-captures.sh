@@ -825,6 +825,31 @@ s_ikev2_peer_restart() { peer_restart ikev2-peer-restart.pcap 2; }
 s_ikev1_peer_restart() { peer_restart ikev1-peer-restart.pcap 1; }
 
 # Short lifetimes so IKE and CHILD_SA rekeys happen while pinging.
+# PFS on one side only: the initiator's ESP proposal has a DH group
+# (aes128gcm16-modp2048), the responder's none. The first child SA, made in
+# IKE_AUTH without a key exchange, comes up and carries the pings; its
+# rekey after 4 s (CREATE_CHILD_SA with KE) is refused, and the initiator
+# tries again until the SA's life ends at 9 s.
+s_ikev2_rekey_pfs_mismatch() {
+    topo_pair
+    sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16-modp2048 "$PSK" \
+        "" "rekey_time = 4s
+                life_time = 9s
+                rand_time = 0"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK" \
+        "" "rekey_time = 0
+                life_time = 60s"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-rsp p0 "$OUT/ikev2-rekey-pfs-mismatch.pcap"
+    sw ini --initiate --child net >"$T/init.out" 2>&1; log "initiate rc=$?"
+    PINGS=8 tunnel_ping
+    sleep 8
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
 s_ikev2_rekey() {
     topo_pair
     sw_conf ini "$PLUGINS_ESP"; sw_conf rsp "$PLUGINS_ESP"
