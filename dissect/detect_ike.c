@@ -357,7 +357,12 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 		detect_evidence_exch(d, x);
 		diag_message(d, "IKE_AUTH answered with an encrypted notify only (%u bytes) instead of the responder's identity: authentication was refused",
 			     x->resp_len);
-		diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason.");
+		if (sa->natd_init_src == NATD_MISMATCH)
+			/* Behind a NAT, an identity left to default to the
+			 * address is the private one. */
+			diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason. The initiator's NAT-D hash says it is behind a NAT: an IP address identity is then its private address, which the responder must expect (set the identities explicitly).");
+		else
+			diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason.");
 		diag_commit(e, d);
 	} else if (x->type == IKE2_EXCH_CREATE_CHILD) {
 		d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);

@@ -273,6 +273,11 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 		     diag_exch_name(sa->version, m->exchange, eb, sizeof(eb)), msg);
 	if (*msg)
 		diag_hint(d, "The two implementations disagree on an extension: update the sender or turn off the feature that adds this payload; the peer's log has the details.");
+	else if (sa->version == 1 && phase1 && type == N_V1_INVALID_PAYLOAD_TYPE && sa->natd_frame_init &&
+		 !from_initiator(sa, u))
+		/* The payload the responder meets first in message 3 that
+		 * plain Main Mode lacks is NAT-D. */
+		diag_hint(d, "The refusal follows the initiator's NAT-D payloads: the responder most likely does not take this form of NAT traversal (RFC 3947, or an older draft's payload numbers). Turn NAT traversal off on the initiator if there is no NAT, or make both sides use the same NAT-T version.");
 	else
 		diag_hint(d, "The peer reported this error in clear; its log has the details.");
 	note_phase1_refusal(sa, d, diag_commit(e, d));

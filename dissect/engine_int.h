@@ -257,6 +257,7 @@ void detect_iface_copies(struct engine *e, const struct unit *u);
 /* Notify numbers that have detectors of their own (detect_ike*.c) (same in both versions
  * where they overlap, RFC 2408 section 3.14.1 and RFC 7296 section 3.10.1). */
 #define N_UNSUPPORTED_CRITICAL_PAYLOAD 1 /* IKEv2 */
+#define N_V1_INVALID_PAYLOAD_TYPE 1       /* IKEv1 */
 #define N_INVALID_IKE_SPI 4
 #define N_INVALID_MAJOR_VERSION 5
 #define N_INVALID_SPI 11

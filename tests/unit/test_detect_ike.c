@@ -1003,6 +1003,91 @@ static void test_rekey_refused(void)
 	is_int(n, 1, "  child.rejected");
 }
 
+/* IKEv1 Main Mode message 3 from host 1 carrying two NAT-D payloads
+ * (RFC 3947, 20 bytes of hash each), answered by INVALID_PAYLOAD_TYPE in
+ * clear: returns whether the hint points at NAT traversal. With natd
+ * false, message 3 carries none. */
+static bool invalid_payload_names_natt(bool natd)
+{
+	uint8_t m[28 + 2 * 24];
+	const struct diagnosis *d = NULL;
+	struct rig r;
+	size_t len = natd ? sizeof(m) : 28;
+	bool says;
+
+	memset(m, 0, sizeof(m));
+	memset(m, 0xe9, 8);
+	memset(m + 8, 0xf9, 8);
+	m[17] = 0x10;
+	m[18] = 2;
+	if (natd) {
+		m[16] = 20;
+		m[28] = 20;
+		m[31] = 24;
+		memset(m + 32, 0x11, 20);
+		m[55] = 24;
+		memset(m + 56, 0x22, 20);
+	}
+	m[27] = (uint8_t)len;
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe9, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe9, 0xf9, 0);
+	feed(&r, 1, 2, m, len);
+	send_msg(&r, 2, 1, 1, 5, 0, 0, 0xe9, 0xf9, 1);
+	for (size_t i = 0; i < engine_diag_count(r.e); i++)
+		if (engine_diag(r.e, i)->code == DIAG_IKE_ERROR_NOTIFY)
+			d = engine_diag(r.e, i);
+	says = d && strstr(d->hint, "NAT traversal") != NULL;
+	rig_end(&r, DIAG_IKE_ERROR_NOTIFY);
+	return says;
+}
+
+/* IKE_AUTH refused (a short encrypted notify) after an IKE_SA_INIT whose
+ * request carries NAT_DETECTION_SOURCE_IP with a hash of no address here
+ * (natd) or none: returns whether the hint speaks of the initiator's NAT. */
+static bool auth_refused_names_nat(bool natd)
+{
+	uint8_t m[28 + 28];
+	const struct diagnosis *d = NULL;
+	struct rig r;
+	size_t len = natd ? sizeof(m) : 28;
+	bool says;
+
+	memset(m, 0, sizeof(m));
+	memset(m, 0xea, 8);
+	m[17] = 0x20;
+	m[18] = 34;
+	m[19] = 0x08;
+	if (natd) {
+		m[16] = 41;          /* N(NAT_DETECTION_SOURCE_IP): 16388 */
+		m[31] = 28;
+		m[34] = 0x40;
+		m[35] = 0x04;
+		memset(m + 36, 0x33, 20);
+	}
+	m[27] = (uint8_t)len;
+	rig_start(&r);
+	feed(&r, 1, 2, m, len);
+	send_sa_init(&r, 2, 1, true, 0xea, 0xfa, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xea, 0xfa, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xea, 0xfa, 41, 60);
+	for (size_t i = 0; i < engine_diag_count(r.e); i++)
+		if (engine_diag(r.e, i)->code == DIAG_IKE_AUTH_FAILED)
+			d = engine_diag(r.e, i);
+	says = d && strstr(d->hint, "behind a NAT") != NULL;
+	rig_end(&r, DIAG_IKE_AUTH_FAILED);
+	return says;
+}
+
+static void test_invalid_payload_natt(void)
+{
+	ok(invalid_payload_names_natt(true),
+	   "INVALID_PAYLOAD_TYPE after Main Mode message 3 with NAT-D: the hint names NAT traversal");
+	ok(!invalid_payload_names_natt(false), "after a message 3 without NAT-D: the general hint");
+	ok(auth_refused_names_nat(true), "IKE_AUTH refused, the initiator's NAT-D hash off: the hint names its NAT");
+	ok(!auth_refused_names_nat(false), "IKE_AUTH refused, no NAT-D: the general hint");
+}
+
 /* An informational with message ID 0 inside Main Mode is no step of it:
  * message 5 is still message 5, and unanswered it is judged as such. */
 static void test_v1_info_in_phase1(void)
@@ -1033,6 +1118,7 @@ int main(void)
 	test_refused_yet_up();
 	test_v1_info_in_phase1();
 	test_rekey_refused();
+	test_invalid_payload_natt();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
