@@ -162,6 +162,16 @@ static bool sent_by_initiator(const struct ike_sa *sa, const struct unit *u, con
 	return true;
 }
 
+/* The SA's last frame, and the latest time of its frames: stamps may go
+ * back (a capture spliced together, hosts stamping on several CPUs), and
+ * the SA's time span must not end before it starts. */
+static void note_last(struct ike_sa *sa, const struct unit *u)
+{
+	if (u->ts_ns > sa->last_ns)
+		sa->last_ns = u->ts_ns;
+	sa->last_frame = u->frame;
+}
+
 static void update_endpoints(struct ike_sa *sa, const struct unit *u, const struct ike_msg *m,
 			     bool from_init)
 {
@@ -179,8 +189,7 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 			sa->last_resp_ns = u->ts_ns;
 			sa->msgs_from_resp++;
 		}
-		sa->last_ns = u->ts_ns;
-		sa->last_frame = u->frame;
+		note_last(sa, u);
 		return;
 	}
 	if (!u->unforwarded) {
@@ -235,8 +244,7 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 		sa->last_resp_ns = u->ts_ns;
 		sa->msgs_from_resp++;
 	}
-	sa->last_ns = u->ts_ns;
-	sa->last_frame = u->frame;
+	note_last(sa, u);
 	capture_pos_update(sa);
 }
 
@@ -461,8 +469,10 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 			set_state(e, sa, SAS_ESTABLISHED, u);
 		if (m->exchange == IKE2_EXCH_SA_INIT && response) {
 			if (err == IKE2_N_INVALID_KE_PAYLOAD || err == 0) {
+				/* A late copy (or stamps out of order) must not
+				 * take an SA back from established. */
 				for (unsigned i = 0; i < m->npl; i++)
-					if (m->pl[i].type == IKE2_PLD_SA && !err)
+					if (m->pl[i].type == IKE2_PLD_SA && !err && sa->state == SAS_CONNECTING)
 						set_state(e, sa, SAS_AUTHENTICATING, u);
 			} else {
 				set_state(e, sa, SAS_FAILED, u);
@@ -502,13 +512,13 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 		sa->v1_mode = m->exchange;
 	if (m->exchange == IKE1_EXCH_MAIN && response) {
 		for (unsigned i = 0; i < m->npl; i++)
-			if (m->pl[i].type == IKE1_PLD_KE)
+			if (m->pl[i].type == IKE1_PLD_KE && sa->state == SAS_CONNECTING)
 				set_state(e, sa, SAS_AUTHENTICATING, u);
 		if (m->encrypted)
 			set_state(e, sa, SAS_ESTABLISHED, u);
 	} else if (m->exchange == IKE1_EXCH_AGGRESSIVE && !response && m->encrypted) {
 		set_state(e, sa, SAS_ESTABLISHED, u);
-	} else if (m->exchange == IKE1_EXCH_AGGRESSIVE && response) {
+	} else if (m->exchange == IKE1_EXCH_AGGRESSIVE && response && sa->state == SAS_CONNECTING) {
 		set_state(e, sa, SAS_AUTHENTICATING, u);
 	} else if (m->exchange == IKE1_EXCH_QUICK && response) {
 		if (sa->state != SAS_ESTABLISHED)

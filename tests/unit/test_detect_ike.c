@@ -1079,6 +1079,27 @@ static bool auth_refused_names_nat(bool natd)
 	return says;
 }
 
+/* Stamps out of order (a capture spliced together): the IKE_SA_INIT
+ * response stamped before the IKE_AUTH that followed it, and coming last. */
+static void test_stamps_back(void)
+{
+	struct rig r;
+	const struct ike_sa *sa;
+	int64_t auth_ns;
+
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xeb, 0, 14, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xeb, 0xfb, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xeb, 0xfb, 36, 120);
+	auth_ns = r.ns;
+	r.ns -= 3000000000LL;
+	send_sa_init(&r, 2, 1, true, 0xeb, 0xfb, 0, 0);
+	sa = rig_sa(&r, 0xeb);
+	ok(sa && sa->state == SAS_ESTABLISHED, "an IKE_SA_INIT answer after IKE_AUTH's leaves the SA established");
+	ok(sa && sa->last_ns == auth_ns, "the SA's last time is its latest stamp, not the last frame's");
+	rig_end(&r, DIAG_IKE_AUTH_FAILED);
+}
+
 static void test_invalid_payload_natt(void)
 {
 	ok(invalid_payload_names_natt(true),
@@ -1119,6 +1140,7 @@ int main(void)
 	test_v1_info_in_phase1();
 	test_rekey_refused();
 	test_invalid_payload_natt();
+	test_stamps_back();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
