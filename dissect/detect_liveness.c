@@ -110,6 +110,27 @@ static void silence_explain(struct diagnosis *d, const struct silence *s, const 
 			  peer);
 }
 
+/* The checks to the peer drew ICMP network or host unreachable, or
+ * prohibited, from the path (its own host's port unreachable is
+ * peer_silence's): the path was broken, and ike.peer_unreachable names who
+ * said so. Returns the index of that error in the SA, or -1. */
+static int refused_on_path(const struct ike_sa *sa, bool peer_is_init, int64_t first_check_ns)
+{
+	int i = peer_is_init ? 0 : 1;
+
+	return sa->path_refused_frame[i] && sa->path_refused_ns[i] >= first_check_ns ? i : -1;
+}
+
+static void path_refused_explain(struct diagnosis *d, const struct ike_sa *sa, int i, const char *peer)
+{
+	unsigned k = sa->path_refused_kind[i];
+
+	diag_evidence(d, sa->path_refused_frame[i], sa->path_refused_ns[i]);
+	diag_hint(d, "The path to the %s was broken when the checks went: ICMP %s came back instead of an answer (ike.peer_unreachable names the router that sent it). Check the routes and firewalls between the peers, and that the %s's address has not changed.",
+		  peer, k == IK_NET ? "network unreachable" : k == IK_HOST ? "host unreachable" : "administratively prohibited",
+		  peer);
+}
+
 void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 {
 	const char *peer = x->by_initiator ? "responder" : "initiator";
@@ -118,6 +139,7 @@ void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 	struct silence s = { FATE_UNKNOWN, NULL, 0, 0 };
 	struct diagnosis *d;
 	char clause[192];
+	int path;
 
 	if (sa->diag_raised & (1u << DIAG_IKE_DPD_TIMEOUT))
 		return;
@@ -138,6 +160,10 @@ void detect_dpd_timeout(struct engine *e, struct ike_sa *sa, struct exch *x)
 			     detect_no_answer_phrase(sa, x->by_initiator), peer, alive->spi);
 		diag_hint(d, "The %s is up and its ESP gets through, but IKE does not: check that UDP 500/4500 still passes both ways while ESP does (a firewall rule or NAT mapping for IKE only), and whether its IKE daemon is overloaded or lost this IKE SA (a restart answers with INVALID_IKE_SPI, in clear).",
 			  peer);
+	} else if (s.fate == FATE_UNKNOWN && (path = refused_on_path(sa, !x->by_initiator, x->req_ns)) >= 0) {
+		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; ICMP errors from the path came back instead of an answer",
+			     self, x->nreq, detect_seconds(x->req_ns_last - x->req_ns));
+		path_refused_explain(d, sa, path, peer);
 	} else {
 		silence_clause(clause, sizeof(clause), &s, peer, self, x->req_ns);
 		diag_message(d, "Liveness check (empty INFORMATIONAL) from the %s sent %u times over %.1f s; %s%s",
@@ -164,6 +190,7 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 	const struct exch *first = NULL, *last = NULL;
 	const struct esp_flow *alive;
 	const char *peer, *self;
+	int path;
 	struct silence s;
 	struct diagnosis *d;
 	char clause[192];
@@ -207,6 +234,13 @@ void detect_ike1_dpd(struct engine *e, struct ike_sa *sa)
 			     detect_no_answer_phrase(sa, first->by_initiator), peer, alive->spi);
 		diag_hint(d, "The %s is up and its ESP gets through, but it does not answer the checks: it may not do DPD (its RFC 3706 DPD vendor ID), be overloaded, or have lost the ISAKMP SA while keeping the IPsec SAs; or UDP 500/4500 no longer passes while ESP does. Its logs say which; a longer DPD timeout spares a busy peer.",
 			  peer);
+		diag_commit(e, d);
+		return;
+	}
+	if (s.fate == FATE_UNKNOWN && (path = refused_on_path(sa, !first->by_initiator, first->req_ns)) >= 0) {
+		diag_message(d, "%u encrypted informational messages (liveness checks) from the %s over %.1f s with nothing back but ICMP errors from the path",
+			     n, self, detect_seconds(last->req_ns_last - first->req_ns));
+		path_refused_explain(d, sa, path, peer);
 		diag_commit(e, d);
 		return;
 	}

@@ -243,6 +243,13 @@ static void note_port_closed(struct engine *e, uint32_t slot, const struct unit 
 	if (!sa)
 		return;
 	sa->icmp_refused = 1;
+	if ((k == IK_NET || k == IK_HOST || k == IK_ADMIN) &&
+	    (engine_addr_eq(&ic->q_dst, &sa->init_ip) || engine_addr_eq(&ic->q_dst, &sa->resp_ip))) {
+		i = engine_addr_eq(&ic->q_dst, &sa->init_ip) ? 0 : 1;
+		sa->path_refused_frame[i] = u->frame;
+		sa->path_refused_ns[i] = u->ts_ns;
+		sa->path_refused_kind[i] = (uint8_t)k;
+	}
 	if (k != IK_PORT || ic->q_proto != PROTO_UDP || !is_ike_port(ic->q_dport) ||
 	    !engine_addr_eq(&u->src, &ic->q_dst))
 		return;

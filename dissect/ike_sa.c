@@ -463,8 +463,9 @@ static void advance_state(struct engine *e, struct ike_sa *sa, const struct unit
 	if (m->major == 2) {
 		/* An SA first seen after its IKE_AUTH (the capture began later,
 		 * or an IKE rekey made it) is up once a protected exchange of it
-		 * is answered: only an established SA has the keys. */
-		if (sa->state == SAS_CONNECTING && response && ike2_protected(m) &&
+		 * shows: only an established SA has the keys, and neither
+		 * exchange comes before IKE_AUTH ends (RFC 7296 section 1.2). */
+		if (sa->state == SAS_CONNECTING && ike2_protected(m) &&
 		    (m->exchange == IKE2_EXCH_CREATE_CHILD || m->exchange == IKE2_EXCH_INFORMATIONAL))
 			set_state(e, sa, SAS_ESTABLISHED, u);
 		if (m->exchange == IKE2_EXCH_SA_INIT && response) {

@@ -1100,6 +1100,50 @@ static void test_stamps_back(void)
 	rig_end(&r, DIAG_IKE_AUTH_FAILED);
 }
 
+/* IKEv2 liveness checks from host 1 to host 2, each answered, when
+ * refused, by ICMP network unreachable from router 9 quoting UDP 500 (only
+ * the UDP header): returns the dpd_timeout message. */
+static void dpd_refused_on_path(bool refused, char *msg, size_t len)
+{
+	struct rig r;
+
+	rig_start(&r);
+	ike2_up(&r, 0xec, 0xfc);
+	for (int i = 0; i < 3; i++) {
+		send_sk(&r, 1, 2, 37, 0x08, 2, 0xec, 0xfc, 0, 80);
+		if (refused) {
+			struct unit u;
+
+			port_unreachable_unit(&r, 9, 1, 500, 0, &u);
+			u.u.icmp.code = 0;
+			addr4(&u.u.icmp.q_dst, 2);
+			engine_feed(r.e, &u);
+		}
+	}
+	engine_finish(r.e);
+	snprintf(msg, len, "%s", diag_text(&r, DIAG_IKE_DPD_TIMEOUT));
+	engine_free(r.e);
+}
+
+/* An IKEv2 SA first seen by a protected INFORMATIONAL request (the
+ * capture began after IKE_AUTH): only an established SA sends one. */
+static void test_seen_midlife(void)
+{
+	char msg[DIAG_TEXT];
+	struct rig r;
+	const struct ike_sa *sa;
+
+	rig_start(&r);
+	send_sk(&r, 2, 1, 37, 0x00, 9, 0xed, 0xfd, 0, 80);
+	sa = rig_sa(&r, 0xed);
+	ok(sa && sa->state == SAS_ESTABLISHED, "SA first seen by a protected INFORMATIONAL request: established");
+	rig_end(&r, DIAG_IKE_DPD_TIMEOUT);
+	dpd_refused_on_path(true, msg, sizeof(msg));
+	ok(strstr(msg, "ICMP errors from the path") != NULL, "checks answered by ICMP net unreachable from the path: says so");
+	dpd_refused_on_path(false, msg, sizeof(msg));
+	ok(*msg && strstr(msg, "ICMP") == NULL, "checks with nothing back: no ICMP in the message");
+}
+
 static void test_invalid_payload_natt(void)
 {
 	ok(invalid_payload_names_natt(true),
@@ -1141,6 +1185,7 @@ int main(void)
 	test_rekey_refused();
 	test_invalid_payload_natt();
 	test_stamps_back();
+	test_seen_midlife();
 
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
