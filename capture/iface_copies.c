@@ -284,6 +284,7 @@ static void announce(struct decoder *d, struct iface_copies_state *s, const stru
 	s->pairs[s->npairs++] = (struct iface_pair){ kept, ignored };
 	n.kind = UNIT_IFACE_COPIES;
 	n.iface_copy = COPY_NONE;
+	n.copy_changed = 0;
 	n.unforwarded = 0;
 	n.data = NULL;
 	n.len = n.orig_len = 0;
@@ -349,21 +350,25 @@ static bool grouped(struct iface_copies_state *s, uint32_t first, uint32_t secon
  * those, with the same addresses: settled. Two copies the same way still
  * wait for a better-ranked interface of their group, the better one of
  * them in r's place. Says whether c must wait. */
-static bool settle(struct iface_copies_state *s, struct recent *r, struct unit *c, bool first_wins)
+static bool settle(struct iface_copies_state *s, struct recent *r, struct unit *c, bool first_wins,
+		   uint64_t src_h, uint64_t dst_h)
 {
 	struct held *h = held_of(s, r);
 	bool forwarded = r->outgoing != c->outgoing;
-
 	uint8_t how = forwarded ? COPY_FORWARDED : COPY_STACKED;
+	uint8_t changed = (uint8_t)((r->src_h != src_h ? COPY_SRC_CHANGED : 0) |
+				    (r->dst_h != dst_h ? COPY_DST_CHANGED : 0));
 
 	if (!h || first_wins) {
 		c->iface_copy = how;
+		c->copy_changed = changed;
 		if (h && (forwarded || !outranked(s, r->ifindex)))
 			h->pending = false;
 		return false;
 	}
 	h->pending = false;
 	h->u.iface_copy = how;
+	h->u.copy_changed = changed;
 	if (forwarded || c->outgoing || !outranked(s, c->ifindex) || c->len > ARENA_BYTES / 4)
 		return false;
 	r->ifindex = c->ifindex;
@@ -393,7 +398,7 @@ static bool judge(struct decoder *d, struct iface_copies_state *s, struct unit *
 			first_wins = rank(s, r->ifindex, c->ifindex);
 		if (match) {
 			announce(d, s, r, c, first_wins);
-			return settle(s, r, c, first_wins);
+			return settle(s, r, c, first_wins, src_h, dst_h);
 		}
 		if (better_victim(s, r, victim))
 			victim = r;

@@ -94,10 +94,13 @@ static const struct ike_sa *other_version_answered(struct engine *e, const struc
 	return NULL;
 }
 
-/* An SA the responder initiated itself to this initiator since, that came
- * up: the tunnel works one way only. The peer index's latest SA and latest
- * answered one of the two hosts cover it in O(1). */
-static const struct ike_sa *reverse_established(struct engine *e, const struct ike_sa *sa)
+/* A later SA between the same two hosts, begun after this request and seen
+ * come up from its first exchange (the responder's choice seen); with
+ * reverse, one the responder initiated while this initiator still sent its
+ * requests: the tunnel works one way only. The peer index's latest SA and
+ * latest answered one of the two hosts cover it in O(1). */
+static const struct ike_sa *later_established(struct engine *e, const struct ike_sa *sa,
+					      const struct exch *x, bool reverse)
 {
 	const struct peer_entry *pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
 	uint32_t cand[2] = { pe ? pe->sa : 0, pe ? pe->answered : 0 };
@@ -105,11 +108,56 @@ static const struct ike_sa *reverse_established(struct engine *e, const struct i
 	for (unsigned i = 0; i < 2; i++) {
 		const struct ike_sa *o = cand[i] ? engine_sa(e, cand[i] - 1) : NULL;
 
-		if (o && o != sa && o->established_frame && o->first_ns >= sa->first_ns &&
-		    engine_addr_eq(&o->init_ip, &sa->resp_ip) && engine_addr_eq(&o->resp_ip, &sa->init_ip))
+		if (!o || o == sa || !o->established_frame || !o->have_chosen || o->first_ns <= x->req_ns ||
+		    !ike_sa_has_peers(o, &sa->init_ip, &sa->resp_ip))
+			continue;
+		if (!reverse)
+			return o;
+		if (engine_addr_eq(&o->init_ip, &sa->resp_ip) && x->req_ns_last >= o->first_ns)
 			return o;
 	}
 	return NULL;
+}
+
+/* ike.no_response stands for the two hosts until a later SA of theirs comes
+ * up (ike_sa.c), or is resolved at once when one already has. */
+static void unanswered_note(struct engine *e, struct ike_sa *sa, struct exch *x)
+{
+	const struct ike_sa *up = later_established(e, sa, x, false);
+	struct peer_entry *pe;
+	uint32_t slot;
+
+	if (!x->diag_code)
+		return;
+	if (up) {
+		diag_resolve(e, sa, x->diag_code - 1u, x->diag_sev, x->diag_at, up->established_frame,
+			     up->established_ns, RESOLVED_LATER_SA);
+		x->diag_code = 0;
+		return;
+	}
+	slot = ike_sa_find(e, sa->ispi, sa->version);
+	pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
+	if (pe && slot != NO_SLOT)
+		pe->unanswered = slot + 1;
+}
+
+void detect_no_response_superseded(struct engine *e, const struct ike_sa *up, const struct unit *u)
+{
+	struct peer_entry *pe = peers_find(e, &up->init_ip, &up->resp_ip);
+	struct ike_sa *sa = pe && pe->unanswered ? engine_sa_mut(e, pe->unanswered - 1) : NULL;
+
+	if (!sa || sa == up || !up->have_chosen || !ike_sa_has_peers(sa, &up->init_ip, &up->resp_ip))
+		return;
+	pe->unanswered = 0;
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		struct exch *x = &sa->ex[i];
+
+		if (x->diag_code == DIAG_IKE_NO_RESPONSE + 1 && up->first_ns > x->req_ns) {
+			diag_resolve(e, sa, DIAG_IKE_NO_RESPONSE, x->diag_sev, x->diag_at, u->frame, u->ts_ns,
+				     RESOLVED_LATER_SA);
+			x->diag_code = 0;
+		}
+	}
 }
 
 static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
@@ -136,7 +184,7 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 		detect_commit_on_exch(e, x, d);
 		return;
 	}
-	if ((rev = reverse_established(e, sa)) != NULL) {
+	if ((rev = later_established(e, sa, x, true)) != NULL) {
 		/* Not down, and not blocked both ways: the tunnel came up when
 		 * the other side initiated, so this side's requests are what it
 		 * does not take. */
@@ -165,6 +213,7 @@ static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)
 	diag_hint(d, "Check that UDP 500 and 4500 are allowed to the responder (firewalls, ACLs, cloud security groups), that its IKE daemon runs and listens on this address, and that it accepts IKEv%u.",
 		  sa->version);
 	detect_commit_on_exch(e, x, d);
+	unanswered_note(e, sa, x);
 }
 
 /* IKEv1 message 5 is encrypted with keys made from the pre-shared key: a

@@ -73,6 +73,15 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 	diag_commit(e, d);
 }
 
+/* How much longer than its answer an IKE_AUTH request must be for a
+ * refused child SA to be told from a childless one (RFC 6023). A childless
+ * request and its answer differ by the notifies only the initiator sends
+ * (strongSwan's: 64 bytes); a refusal adds to that the SA and TS payloads
+ * the answer lacks (an SA with one ESP proposal, TSi and TSr with one
+ * selector each, less the notify in their place: 76 bytes or more, before
+ * the cipher's padding). */
+#define CHILD_PAYLOADS_MIN 96
+
 /* A child SA refused inside IKE_AUTH (TS_UNACCEPTABLE, NO_PROPOSAL_CHOSEN)
  * leaves the IKE SA up: the answer lacks the SA and TS payloads, so it is
  * clearly shorter than the request, and no ESP follows. */
@@ -87,6 +96,11 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 		if (sa->ex[i].type == IKE2_EXCH_AUTH && sa->ex[i].outcome == EXO_ANSWERED)
 			auth = &sa->ex[i];
 	if (!auth || auth->req_frags || (uint64_t)auth->resp_len * 4 >= (uint64_t)auth->req_len * 3)
+		return false;
+	/* With a responder that takes childless IKE SAs, a short answer may
+	 * answer a request without SA and TS payloads: below that gap, no
+	 * verdict. */
+	if (sa->childless_resp && auth->req_len < auth->resp_len + CHILD_PAYLOADS_MIN)
 		return false;
 	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
 	if (!d)

@@ -45,7 +45,8 @@ static const struct exch *answered_by(const struct ike_sa *sa, const struct unit
 
 /* An IKEv1 phase 1 refusal in clear is kept on the SA, for a later answer
  * of phase 1 to resolve (ike_sa.c). */
-static void note_phase1_refusal(struct ike_sa *sa, const struct diagnosis *d, uint32_t at)
+static void note_phase1_refusal(struct ike_sa *sa, const struct diagnosis *d, uint32_t at,
+				const struct unit *u)
 {
 	if (sa->version != 1 || sa->established_frame || !at || d->code == DIAG_IKE_INVALID_SPI ||
 	    d->code == DIAG_CHILD_NO_PROPOSAL || d->code == DIAG_CHILD_TS_UNACCEPTABLE)
@@ -53,6 +54,7 @@ static void note_phase1_refusal(struct ike_sa *sa, const struct diagnosis *d, ui
 	sa->p1_refusal_code = d->code;
 	sa->p1_refusal_sev = d->severity;
 	sa->p1_refusal_at = at;
+	sa->p1_refusal_frame = u->frame;
 }
 
 static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)
@@ -103,7 +105,7 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 		diag_hint(d, "The responder's choice must be one of the initiator's proposals as offered, "
 			  "attributes included (key length, lifetime): compare both sides' IKE proposals; "
 			  "the initiator's log says what it did not accept.");
-		note_phase1_refusal(sa, d, diag_commit(e, d));
+		note_phase1_refusal(sa, d, diag_commit(e, d), u);
 		return;
 	} else if (*offer)
 		diag_message(d, "The responder accepted none of the offered IKE proposals: %s%s%s", offer,
@@ -116,7 +118,7 @@ static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *
 		diag_hint(d, "Change the initiator's IKE proposal or add one the responder accepts; the difference is named above.");
 	else
 		diag_hint(d, "Compare the IKE proposals (encryption and key length, integrity, PRF, DH group) of both sides; run again with --peer-proposals set to the responder's proposals to name the missing transform.");
-	note_phase1_refusal(sa, d, diag_commit(e, d));
+	note_phase1_refusal(sa, d, diag_commit(e, d), u);
 }
 
 /* The body of m's first notify payload of this type, or NULL. */
@@ -180,7 +182,7 @@ static void certain_notify(struct engine *e, struct ike_sa *sa, const struct uni
 	diag_evidence(d, u->frame, u->ts_ns);
 	diag_message(d, "%s", msg);
 	diag_hint(d, "%s", hint);
-	note_phase1_refusal(sa, d, diag_commit(e, d));
+	note_phase1_refusal(sa, d, diag_commit(e, d), u);
 }
 
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
@@ -280,5 +282,5 @@ void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg
 		diag_hint(d, "The refusal follows the initiator's NAT-D payloads: the responder most likely does not take this form of NAT traversal (RFC 3947, or an older draft's payload numbers). Turn NAT traversal off on the initiator if there is no NAT, or make both sides use the same NAT-T version.");
 	else
 		diag_hint(d, "The peer reported this error in clear; its log has the details.");
-	note_phase1_refusal(sa, d, diag_commit(e, d));
+	note_phase1_refusal(sa, d, diag_commit(e, d), u);
 }

@@ -30,6 +30,8 @@ const char *diag_resolved_why(const struct diagnosis *d)
 
 	if (d->resolved == RESOLVED_WENT_ON)
 		return "phase 1 went on after it, the responder answering the next messages";
+	if (d->resolved == RESOLVED_LATER_SA)
+		return "a later IKE SA between the same two hosts came up";
 	if (code == DIAG_ESP_MTU_BLACKHOLE)
 		return "the sender now fits its datagrams to the path MTU (it fragments them or sends them smaller)";
 	if (code == DIAG_IKE_PEER_UNREACHABLE)

@@ -46,6 +46,7 @@ struct peer_entry {
 	uint32_t flow[2];
 	uint32_t answered;         /* the latest SA of the two its responder answered */
 	uint32_t unreachable;      /* the SA whose ike.peer_unreachable stands for the two */
+	uint32_t unanswered;       /* the SA whose ike.no_response stands for the two */
 };
 
 struct flow_key {
@@ -278,6 +279,9 @@ void detect_ike_exchange(struct engine *e, struct ike_sa *sa, struct exch *x);
 void detect_ike_notify(struct engine *e, struct ike_sa *sa, const struct ike_msg *m,
 		       const struct unit *u, uint16_t type);
 void detect_ike_final(struct engine *e, struct ike_sa *sa);
+/* An SA of two hosts came up: the earlier ike.no_response of another SA of
+ * theirs, begun before it, no longer holds. */
+void detect_no_response_superseded(struct engine *e, const struct ike_sa *up, const struct unit *u);
 /* A request resent again and again after its answers were seen here. */
 void detect_ike_response_lost(struct engine *e, struct ike_sa *sa, const struct exch *x);
 /* Shared by the IKE detectors: "no answer reached this capture point"

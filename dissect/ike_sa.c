@@ -69,6 +69,8 @@ static void set_state(struct engine *e, struct ike_sa *sa, uint8_t st, const str
 		sa->established_frame = u->frame;
 	}
 	emit_sa(e, sa, SAEV_STATE);
+	if (st == SAS_ESTABLISHED && u)
+		detect_no_response_superseded(e, sa, u);
 }
 
 /* An evicted SA takes what it showed with it, so it is judged now, as at
@@ -250,24 +252,22 @@ static void update_endpoints(struct ike_sa *sa, const struct unit *u, const stru
 
 
 
-static bool endpoint_is(const struct addr *a, uint16_t port, const struct addr *b, uint16_t bport)
-{
-	return port == bport && engine_addr_eq(a, b);
-}
-
 /* A copy of one of its messages left this host on another interface: the
- * host forwards the SA's traffic. One end of the copy matching a peer's
- * endpoint exactly while the other differs is this host translating the
- * other peer's address (the latest such copy is kept). A copy may come
- * before the message it copies (iface_copies.c holds the earlier one), when
- * the endpoints may be about to move (to UDP 4500): those match neither
- * end, and say nothing. */
+ * host forwards the SA's traffic. The copy's end that differs from the
+ * analysed copy's (unit.copy_changed, judged on the two copies of one
+ * packet) is a peer's address as this host translates it; the end that did
+ * not change names the other peer, by address (the SA's ports may be about
+ * to move to UDP 4500 when a held copy comes before the message it copies).
+ * A forwarded copy with neither end changed says this host no longer
+ * translates: the latest copy is kept. */
 void ike_sa_note_copy(struct engine *e, const struct unit *u)
 {
+	bool src_changed = u->copy_changed == COPY_SRC_CHANGED;
+	bool dst_changed = u->copy_changed == COPY_DST_CHANGED;
+	const struct addr *fixed = src_changed ? &u->dst : &u->src;
 	struct ike_sa *sa;
 	uint32_t slot;
-	bool s_init, s_resp, d_init, d_resp, init;
-	bool src_translated;
+	bool init;
 
 	if (u->len < IKE_HDR_LEN)
 		return;
@@ -277,26 +277,26 @@ void ike_sa_note_copy(struct engine *e, const struct unit *u)
 	sa = engine_sa_mut(e, slot);
 	sa->forwarded_here = 1;
 	capture_pos_update(sa);
-	s_init = endpoint_is(&u->src, u->sport, &sa->init_ip, sa->init_port);
-	s_resp = endpoint_is(&u->src, u->sport, &sa->resp_ip, sa->resp_port);
-	d_init = endpoint_is(&u->dst, u->dport, &sa->init_ip, sa->init_port);
-	d_resp = endpoint_is(&u->dst, u->dport, &sa->resp_ip, sa->resp_port);
-	if (d_resp && !s_init)
-		init = true, src_translated = true;
-	else if (s_resp && !d_init)
-		init = true, src_translated = false;
-	else if (s_init && !d_resp)
-		init = false, src_translated = false;
-	else if (d_init && !s_resp)
-		init = false, src_translated = true;
+	if (!u->copy_changed) {
+		sa->nat_here = NAT_HERE_NONE;
+		return;
+	}
+	if (!src_changed && !dst_changed)
+		return;
+	/* The translated peer is the one at the changed end: the other is at
+	 * the fixed one. */
+	if (engine_addr_eq(fixed, &sa->resp_ip) && !engine_addr_eq(fixed, &sa->init_ip))
+		init = true;
+	else if (engine_addr_eq(fixed, &sa->init_ip) && !engine_addr_eq(fixed, &sa->resp_ip))
+		init = false;
 	else
 		return;
 	sa->nat_here = init ? NAT_HERE_INITIATOR : NAT_HERE_RESPONDER;
 	sa->nat_here_ip[0] = init ? sa->init_ip : sa->resp_ip;
 	sa->nat_here_port[0] = init ? sa->init_port : sa->resp_port;
 	sa->nat_here_if[0] = sa->kept_if;
-	sa->nat_here_ip[1] = src_translated ? u->src : u->dst;
-	sa->nat_here_port[1] = src_translated ? u->sport : u->dport;
+	sa->nat_here_ip[1] = src_changed ? u->src : u->dst;
+	sa->nat_here_port[1] = src_changed ? u->sport : u->dport;
 	sa->nat_here_if[1] = u->ifindex;
 }
 
@@ -405,6 +405,8 @@ static void read_payloads(struct engine *e, struct ike_sa *sa, const struct unit
 				else
 					sa->frag_resp = 1;
 			}
+			if (v2 && pl->notify == IKE2_N_CHILDLESS_IKEV2_SUPPORTED && !from_init)
+				sa->childless_resp = 1;
 			if (v2)
 				ike2_notify_data(sa, m, i);
 			if (v2 && ike2_status_worth_noting(pl->notify) && !noted(sa, pl->notify, from_init))
@@ -429,24 +431,31 @@ static bool ike2_protected(const struct ike_msg *m)
 
 /* An IKEv1 phase 1 refused in clear whose responder then answers the next
  * messages (a Main Mode key exchange or an encrypted one, an Aggressive
- * Mode or Quick Mode answer) was not refused for good: the refusal's
- * diagnosis is resolved, and the SA goes on from there. */
+ * Mode or Quick Mode answer) to a request sent after the refusal was not
+ * refused for good: the refusal's diagnosis is resolved, and the SA goes
+ * on from there. Informationals, mode config and copies of answers sent
+ * before the refusal prove nothing. */
 static bool phase1_went_on(struct engine *e, struct ike_sa *sa, const struct unit *u,
 			   const struct ike_msg *m, bool response)
 {
-	bool on = m->encrypted || m->exchange == IKE1_EXCH_QUICK || m->exchange == IKE1_EXCH_AGGRESSIVE;
+	bool on = (m->exchange == IKE1_EXCH_MAIN && m->encrypted) || m->exchange == IKE1_EXCH_QUICK ||
+		  m->exchange == IKE1_EXCH_AGGRESSIVE;
+	const struct exch *x = NULL;
 
 	if (m->major != 1 || sa->state != SAS_FAILED || !sa->p1_refusal_code || !response ||
 	    ike_first_error_notify(m))
 		return false;
 	for (unsigned i = 0; i < m->npl && !on; i++)
 		on = m->exchange == IKE1_EXCH_MAIN && m->pl[i].type == IKE1_PLD_KE;
-	if (!on)
+	for (unsigned i = sa->nexch; i-- > 0 && !x;)
+		if (sa->ex[i].resp_frame == u->frame)
+			x = &sa->ex[i];
+	if (!on || !x || x->nresp != 1 || x->req_frame <= sa->p1_refusal_frame)
 		return false;
 	diag_resolve(e, sa, sa->p1_refusal_code, sa->p1_refusal_sev, sa->p1_refusal_at, u->frame, u->ts_ns,
 		     RESOLVED_WENT_ON);
 	sa->p1_refusal_code = 0;
-	sa->state = SAS_CONNECTING;
+	set_state(e, sa, SAS_CONNECTING, u);
 	return true;
 }
 

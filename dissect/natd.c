@@ -22,6 +22,10 @@
 /* Verdicts of one message: index 0 its source hashes, 1 its destination hash. */
 struct natd_msg {
 	uint8_t v[2];
+	/* The source hash does not match the address and port seen, but
+	 * matches that address with IKE's own port 500: only the port was
+	 * translated. */
+	bool port_only;
 };
 
 /* HASH(SPIi | SPIr | IP | port) into out; false when it cannot be computed. */
@@ -79,6 +83,21 @@ static void natd_judge(EVP_MD_CTX *ctx, const EVP_MD *md, const struct ike_msg *
 		*v = NATD_MISMATCH;
 }
 
+/* A source hash that matches the address seen here with port 500 instead
+ * of the port seen: the sender's address is its own, and something on the
+ * way (often the sender's own outbound NAT) rewrote only its port. */
+static void judge_port_only(EVP_MD_CTX *ctx, const EVP_MD *md, const struct ike_msg *m,
+			    const struct unit *u, const uint8_t *hash, size_t hlen, struct natd_msg *r)
+{
+	uint8_t v = NATD_UNKNOWN;
+
+	if (u->sport == IKE_PORT || u->transport == TR_TCP || r->v[0] == NATD_MATCH)
+		return;
+	natd_judge(ctx, md, m, &u->src, IKE_PORT, hash, hlen, &v);
+	if (v == NATD_MATCH)
+		r->port_only = true;
+}
+
 static void check_ike2(EVP_MD_CTX *ctx, const struct ike_msg *m, const struct unit *u,
 		       struct natd_msg *r)
 {
@@ -99,6 +118,8 @@ static void check_ike2(EVP_MD_CTX *ctx, const struct ike_msg *m, const struct un
 		/* A hash of the wrong size cannot match anything: a mismatch. */
 		natd_judge(ctx, digest(DG_SHA1), m, src ? &u->src : &u->dst, src ? u->sport : u->dport,
 			   n.data.p, n.data.len, &r->v[src ? 0 : 1]);
+		if (src)
+			judge_port_only(ctx, digest(DG_SHA1), m, u, n.data.p, n.data.len, r);
 	}
 }
 
@@ -178,12 +199,14 @@ static void check_ike1(EVP_MD_CTX *ctx, const struct ike_sa *sa, const struct ik
 			continue;
 		natd_judge(ctx, v1_md_for(sa, b.data.len), m, dst ? &u->dst : &u->src, dst ? u->dport : u->sport,
 			   b.data.p, b.data.len, &r->v[dst ? 1 : 0]);
+		if (!dst)
+			judge_port_only(ctx, v1_md_for(sa, b.data.len), m, u, b.data.p, b.data.len, r);
 	}
 }
 
 void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, const struct unit *u)
 {
-	struct natd_msg r = { { NATD_UNKNOWN, NATD_UNKNOWN } };
+	struct natd_msg r = { { NATD_UNKNOWN, NATD_UNKNOWN }, false };
 	bool from_init;
 
 	if (m->encrypted)
@@ -205,11 +228,13 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 	if (r.v[0] == NATD_UNKNOWN && r.v[1] == NATD_UNKNOWN)
 		return;
 	if (from_init) {
+		sa->natd_init_port_only = r.port_only;
 		sa->natd_init_src = r.v[0] ? r.v[0] : sa->natd_init_src;
 		sa->natd_init_dst = r.v[1] ? r.v[1] : sa->natd_init_dst;
 		sa->natd_frame_init = u->frame;
 		sa->natd_ns_init = u->ts_ns;
 	} else {
+		sa->natd_resp_port_only = r.port_only;
 		sa->natd_resp_src = r.v[0] ? r.v[0] : sa->natd_resp_src;
 		sa->natd_resp_dst = r.v[1] ? r.v[1] : sa->natd_resp_dst;
 		sa->natd_frame_resp = u->frame;
@@ -227,17 +252,21 @@ struct side {
 	bool beyond;    /* the other peer saw it at another address: NAT past this point */
 	bool forced;    /* source hash wrong at its own host: forced encapsulation */
 	bool port;      /* and its source port is not 500 either */
+	bool port_only; /* the hash matches its address with port 500: only the port is translated */
 };
 
-static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host, bool port_rewritten)
+static struct side side_of(uint8_t own_src, uint8_t other_dst, bool at_own_host, bool port_rewritten,
+			   bool port_only)
 {
 	struct side s = { 0 };
 
 	s.src = own_src == NATD_MISMATCH;
 	s.beyond = other_dst == NATD_MISMATCH;
-	/* Nothing can translate between a host and its own capture, so a wrong
-	 * source hash there is deliberate. */
-	s.forced = s.src && at_own_host;
+	s.port_only = s.src && port_only;
+	/* Only the host's own NAT translates between it and its own capture,
+	 * and that keeps its address (port_only); any other wrong source hash
+	 * there is deliberate. */
+	s.forced = s.src && at_own_host && !s.port_only;
 	s.nat = s.beyond || (s.src && !s.forced);
 	s.port = s.src && !s.forced && port_rewritten;
 	return s;
@@ -248,7 +277,10 @@ static void side_text(char *buf, size_t len, const char *who, const char *other,
 {
 	const char *again = s->beyond ? ", and NAT past this point too" : "";
 
-	if (s->port)
+	if (s->port_only)
+		snprintf(buf, len, "Only the %s's source port is translated (its NAT-D source hash "
+			 "matches its address with port 500)%s", who, again);
+	else if (s->port)
 		snprintf(buf, len, "The %s is likely behind a NAT before this point: its NAT-D source "
 			 "hash does not match %s, its source port is not 500%s", who, ip, again);
 	else if (s->src && !s->forced)
@@ -266,10 +298,10 @@ static void nat_here_clause(const struct ike_sa *sa, char *buf, size_t len, bool
 	bool init = sa->nat_here == NAT_HERE_INITIATOR;
 	char a[64], b[64];
 
-	snprintf(buf, len, "%s host translates the %s's address: %s on interface %" PRIu32
-		 " is %s on interface %" PRIu32, first ? "This" : "this", init ? "initiator" : "responder",
-		 diag_endpoint(&sa->nat_here_ip[0], sa->nat_here_port[0], a, sizeof(a)), sa->nat_here_if[0],
-		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)), sa->nat_here_if[1]);
+	snprintf(buf, len, "%s host translates the %s's %s to %s", first ? "This" : "this",
+		 init ? "initiator" : "responder",
+		 diag_endpoint(&sa->nat_here_ip[0], sa->nat_here_port[0], a, sizeof(a)),
+		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)));
 }
 
 void natd_diagnose(struct engine *e, struct ike_sa *sa)
@@ -280,15 +312,16 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 	bool both;
 
 	si = side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
-		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR);
-	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false);
+		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR, sa->natd_init_port_only);
+	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false,
+		     sa->natd_resp_port_only);
 	if (!si.nat && !sr.nat && !sa->nat_here)
 		return;
 	/* A hash can be faked and a port can be a client's choice: what the
 	 * capture shows of NAT is an inference, unless this host is seen
 	 * translating. */
 	both = si.src && sr.src && !si.forced && !sr.forced && !si.beyond && !sr.beyond && !si.port &&
-	       !sa->nat_here;
+	       !si.port_only && !sr.port_only && !sa->nat_here;
 	d = diag_begin_sa(e, sa, DIAG_NAT_DETECTED, SEV_INFO, sa->nat_here ? CONF_CERTAIN : CONF_LIKELY);
 	if (!d)
 		return;
@@ -331,7 +364,12 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		snprintf(tail, sizeof(tail), "%sno NAT-T keepalives seen",
 			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "");
 	diag_message(d, "%s%s%s; %s", t_i, t_i[0] && t_r[0] ? "; " : "", t_r, tail);
-	if (sa->nat_here)
+	if (!sa->nat_here && (si.port_only || sr.port_only))
+		diag_hint(d, "Information. A NAT that keeps the address rewrites IKE's source port, often "
+			  "the peer's own firewall (an outbound NAT rule for any source): exclude UDP 500 "
+			  "and 4500 from it or keep their source port (static port); some peers refuse "
+			  "IKE from another port than 500, and the mapping must outlive idle periods");
+	else if (sa->nat_here)
 		diag_hint(d, "Information. This host's NAT must pass UDP 4500 both ways and keep its "
 			  "mapping while the tunnel lives: the side behind it should send NAT-T "
 			  "keepalives more often than the NAT's UDP timeout (its connection tracking "

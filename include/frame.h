@@ -140,6 +140,9 @@ enum iface_copy {
 	COPY_FORWARDED,
 };
 
+#define COPY_SRC_CHANGED 1
+#define COPY_DST_CHANGED 2
+
 /* One unit handed from capture/ to the engine. */
 struct unit {
 	uint8_t kind;           /* enum unit_kind */
@@ -147,6 +150,8 @@ struct unit {
 	uint8_t iface_copy;     /* enum iface_copy: a copy of a unit seen on another interface:
 				   shown, not analysed */
 	uint8_t outgoing;       /* captured leaving the host (Linux cooked packet type 4) */
+	uint8_t copy_changed;   /* a copy's COPY_SRC_CHANGED / COPY_DST_CHANGED: the end (address
+				   and port) that differs from the copy analysed: NAT on this host */
 	uint8_t unforwarded;    /* arrived on a left-out interface and no copy left on the kept one
 				   within the window (iface_copies.c): the host kept or dropped it */
 	uint64_t frame;         /* 1-based frame number in the capture (last frame of a reassembly) */

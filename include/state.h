@@ -189,7 +189,11 @@ struct ike_sa {
 	int64_t ke_retry_ns;
 
 	uint8_t frag_init, frag_resp; /* IKEv2 fragmentation supported by each side */
+	uint8_t childless_resp;       /* the responder takes IKE SAs without a child SA (RFC 6023) */
 	uint8_t natd_init_src, natd_init_dst, natd_resp_src, natd_resp_dst; /* enum natd_verdict */
+	/* A source hash mismatch that the address seen with port 500 matches:
+	 * only that side's port was translated (natd.c). */
+	uint8_t natd_init_port_only, natd_resp_port_only;
 	uint8_t init_port_translated; /* initiator sent from a port other than 500 to 500: NAT */
 	uint8_t reply_moved;          /* the responder answered from reply_src, not reply_asked, */
 	struct addr reply_src, reply_asked; /* where the initiator's request went (latest such answer) */
@@ -239,6 +243,7 @@ struct ike_sa {
 	uint8_t p1_refusal_code;
 	uint8_t p1_refusal_sev;
 	uint32_t p1_refusal_at;
+	uint64_t p1_refusal_frame;    /* the refusal's frame */
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */
@@ -392,6 +397,7 @@ enum diag_resolved {
 	RESOLVED_NO,
 	RESOLVED_LATER,         /* by what the code says (diag_resolved_why) */
 	RESOLVED_WENT_ON,       /* IKEv1 phase 1 went on after a refusal in clear */
+	RESOLVED_LATER_SA,      /* a later IKE SA between the same two hosts came up */
 };
 
 struct diagnosis {

@@ -164,6 +164,10 @@ static void sa_nat(struct json *j, const struct ike_sa *sa)
 	json_str(j, "initiator_destination", natd_name(sa->natd_init_dst));
 	json_str(j, "responder_source", natd_name(sa->natd_resp_src));
 	json_str(j, "responder_destination", natd_name(sa->natd_resp_dst));
+	if (sa->natd_init_port_only)
+		json_bool(j, "initiator_port_only", true);
+	if (sa->natd_resp_port_only)
+		json_bool(j, "responder_port_only", true);
 	if (v)
 		json_str(j, "verdict", v);
 	json_obj_end(j);

@@ -77,7 +77,7 @@ static void sa_algorithms(const struct rctx *r, const struct ike_sa *sa)
 
 static void sa_nat(const struct rctx *r, const struct ike_sa *sa)
 {
-	char buf[512], here[160];
+	char buf[768], here[256];
 	const char *v = nat_verdict(sa);
 	size_t n;
 

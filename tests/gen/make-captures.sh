@@ -145,6 +145,34 @@ EOF
 s_ikev2_natt() { natt_router wan0 ikev2-natt.pcap 7; }
 s_ikev2_natt_router_any() { natt_router any ikev2-natt-router-any.pcap 5; }
 
+# The initiator's own outbound NAT rewrites its IKE source port (500 to
+# 10500) and keeps its address, as a firewall with an outbound NAT rule for
+# any source does to its own IKE. Captured on the initiator's link, after
+# that NAT. Its NAT-D source hash matches its address with port 500 only.
+# No kernel-libipsec (it fakes the NAT-D hashes to force encapsulation), so
+# no ESP: the IKE SA alone is brought up (childless, RFC 6023).
+s_ikev2_own_nat_port() {
+    topo_pair
+    nsx iks-ini nft -f - <<'XEOF'
+table ip nat {
+    chain out_nat {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "i0" udp sport 500 snat to 192.0.2.1:10500
+    }
+}
+XEOF
+    sw_conf ini "$PLUGINS_NEGO"; sw_conf rsp "$PLUGINS_NEGO"
+    psk_conf ini 2 192.0.2.1 192.0.2.2 $INI_ID $RSP_ID 203.0.113.1/32 203.0.113.2/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    psk_conf rsp 2 192.0.2.2 192.0.2.1 $RSP_ID $INI_ID 203.0.113.2/32 203.0.113.1/32 aes256-sha256-modp2048 aes128gcm16 "$PSK"
+    start_charon ini iks-ini && start_charon rsp iks-rsp || return 1
+    sw_load ini && sw_load rsp || return 1
+    cap_start iks-ini i0 "$OUT/ikev2-own-nat-port.pcap"
+    sw ini --initiate --ike test >"$T/init.out" 2>&1; log "initiate rc=$?"
+    sleep 0.5
+    sw ini --terminate --ike test >"$T/term.out" 2>&1; log "terminate rc=$?"
+    cap_stop 1
+}
+
 # The responder behind the NAT router, reached through a port forward
 # (DNAT of UDP 500/4500): the outside peer initiates, so each packet of it
 # arrives on wan first. Captured on the router with -i any.

@@ -935,29 +935,82 @@ static unsigned v1_refused_then(bool went_on, unsigned *resolved)
 	return st;
 }
 
-/* An IKEv2 initiator (host 1) unanswered three times; then, when reverse,
- * host 2 initiates to it and that SA comes up, else host 1 again with a new
- * SPI. Returns the severity of ike.no_response, 99 if none. */
-static unsigned unanswered_then_up(bool reverse)
+/* An IKEv2 initiator (host 1) unanswered; then an SA between the same hosts
+ * comes up, initiated by host 1 again with a new SPI (UP_SAME), or by host
+ * 2 after host 1 gave up (UP_REVERSE_AFTER), or by host 2 while host 1
+ * still sends its requests (UP_REVERSE_WHILE). Returns the severity of
+ * ike.no_response (99 if none); *resolved counts its resolutions. */
+enum up_how { UP_SAME, UP_REVERSE_AFTER, UP_REVERSE_WHILE, UP_SAME_AFTER_VERDICT };
+
+static unsigned unanswered_then_up(enum up_how how, unsigned *resolved)
 {
 	struct rig r;
-	uint8_t a = reverse ? 2 : 1, b = reverse ? 1 : 2;
+	bool same = how == UP_SAME || how == UP_SAME_AFTER_VERDICT;
+	uint8_t a = same ? 1 : 2, b = same ? 2 : 1;
 	unsigned sev;
 
 	rig_start(&r);
 	for (int i = 0; i < 3; i++)
 		send_sa_init(&r, 1, 2, false, 0xe3, 0, 14, 0);
+	if (how == UP_SAME_AFTER_VERDICT) {
+		/* The timeout passes first: the error is said before the SA. */
+		r.ns += 40000000000LL;
+		send_esp(&r, 4, 5, 0xd9000001, 1);
+		if (r.got.codes[DIAG_IKE_NO_RESPONSE] != 1 || r.got.resolved[DIAG_IKE_NO_RESPONSE] != 0)
+			printf("# the verdict did not come before the new SA\n");
+	}
 	send_sa_init(&r, a, b, false, 0xe4, 0, 14, 0);
+	if (how == UP_REVERSE_WHILE)
+		send_sa_init(&r, 1, 2, false, 0xe3, 0, 14, 0);
 	send_sa_init(&r, b, a, true, 0xe4, 0xf4, 0, 0);
 	send_sk(&r, a, b, 35, 0x08, 1, 0xe4, 0xf4, 35, 120);
 	send_sk(&r, b, a, 35, 0x20, 1, 0xe4, 0xf4, 36, 120);
+	r.ns += 40000000000LL;
+	send_sk(&r, a, b, 37, 0x08, 2, 0xe4, 0xf4, 46, 80);
+	send_sk(&r, b, a, 37, 0x20, 2, 0xe4, 0xf4, 46, 80);
 	sev = rig_end(&r, DIAG_IKE_NO_RESPONSE) == 1 ? r.got.severity[DIAG_IKE_NO_RESPONSE] : 99;
+	*resolved = r.got.resolved[DIAG_IKE_NO_RESPONSE];
 	return sev;
+}
+
+/* Main Mode to message 5, then AUTHENTICATION_FAILED in clear from the
+ * responder, then, from the responder, an encrypted informational (after)
+ * or message 4 again: neither is phase 1 going on. Returns the resolutions
+ * of ike.auth_failed; *st the SA's state. */
+static unsigned v1_auth_refused_then(bool info_after, unsigned *st)
+{
+	struct rig r;
+	const struct ike_sa *sa;
+	unsigned n;
+
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe2, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe2, 0xf2, 0);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe2, 0xf2, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe2, 0xf2, 0);
+	send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe2, 0xf2, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0, 0xe2, 0xf2, 24);
+	if (info_after)
+		send_msg(&r, 2, 1, 1, 5, 1, 0x99, 0xe2, 0xf2, 0);
+	else
+		send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe2, 0xf2, 0);
+	sa = rig_sa(&r, 0xe2);
+	*st = sa ? sa->state : 99;
+	engine_finish(r.e);
+	n = r.got.resolved[DIAG_IKE_AUTH_FAILED];
+	engine_free(r.e);
+	return n;
 }
 
 static void test_refused_yet_up(void)
 {
-	unsigned resolved;
+	unsigned resolved, st;
+
+	is_int(v1_auth_refused_then(true, &st), 0,
+	       "AUTHENTICATION_FAILED in clear, then an encrypted informational: not resolved");
+	is_int(st, SAS_FAILED, "  failed");
+	is_int(v1_auth_refused_then(false, &st), 0, "  then message 4 again: not resolved");
+	is_int(st, SAS_FAILED, "  failed");
 
 	is_int(v1_refused_then(true, &resolved), SAS_ESTABLISHED,
 	       "IKEv1 phase 1 refused in clear, then messages 5 and 6: established");
@@ -965,10 +1018,17 @@ static void test_refused_yet_up(void)
 	is_int(v1_refused_then(false, &resolved), SAS_FAILED,
 	       "refused, and only message 2 again after it: failed");
 	is_int(resolved, 0, "  nothing resolved");
-	is_int(unanswered_then_up(true), SEV_WARNING,
-	       "IKE_SA_INIT unanswered, the responder's own SA to the initiator up: a warning");
-	is_int(unanswered_then_up(false), SEV_ERROR,
-	       "the same initiator's next SA up instead: the error stands");
+	is_int(unanswered_then_up(UP_REVERSE_WHILE, &resolved), SEV_WARNING,
+	       "IKE_SA_INIT unanswered while the responder's own SA to the initiator came up: a warning");
+	is_int(resolved, 0, "  that stands");
+	is_int(unanswered_then_up(UP_REVERSE_AFTER, &resolved), SEV_ERROR,
+	       "the responder's own SA up after the initiator gave up: the error");
+	is_int(resolved, 1, "  resolved: the tunnel came up later");
+	is_int(unanswered_then_up(UP_SAME, &resolved), SEV_ERROR, "the same initiator's next SA up: the error");
+	is_int(resolved, 1, "  resolved");
+	is_int(unanswered_then_up(UP_SAME_AFTER_VERDICT, &resolved), SEV_ERROR,
+	       "the error said at the timeout, then the next SA up");
+	is_int(resolved, 1, "  resolved when it comes up");
 }
 
 /* A CREATE_CHILD_SA refused (a short encrypted notify for an answer);

@@ -90,6 +90,8 @@ static void test_nat_router(void)
 	is_int(g.u[0].u.copies.kept_frame, 1, "  first copy's frame");
 	is_int(g.u[0].frame, 2, "  second copy's frame");
 	ok(!g.u[0].u.copies.kept_name[0], "  no names: the decoder does not know the host's");
+	is_int(g.u[1].iface_copy, COPY_FORWARDED, "  a forwarded copy");
+	is_int(g.u[1].copy_changed, COPY_SRC_CHANGED, "  its source changed (NAT), its destination not");
 
 	/* The answer comes in on wan first: it waits for its copy out on lan,
 	 * and so does what comes behind it. */
@@ -99,6 +101,7 @@ static void test_nat_router(void)
 	is_str(got_str(), "", "ESP in on lan behind it: held too");
 	send(2, OUT, peer, 500, inside, 500, 1, 0, T0 + 3 * MS + MS / 10);
 	is_str(got_str(), "c3 f4 f5", "the answer out on lan: the held one is the copy, in order");
+	is_int(g.u[0].copy_changed, COPY_DST_CHANGED, "  the held copy's destination changed, its source not");
 	send(3, OUT, nat, 4500, peer, 4500, 2, 1, T0 + 3 * MS + MS / 5);
 	is_str(got_str(), "c6", "the ESP's copy out on wan");
 
@@ -194,10 +197,14 @@ static void test_vlan_router(void)
 	is_str(got_str(), "N c2", "request out on the VLAN: 9 left out");
 	send(3, OUT, nat, 500, peer, 500, 1, 0, T0 + 2);
 	is_str(got_str(), "N c3", "and out on its parent: 3 left out, 2 still kept");
+	is_int(g.u[1].iface_copy, COPY_FORWARDED, "  judged against the analysed copy: forwarded");
+	is_int(g.u[1].copy_changed, COPY_SRC_CHANGED, "  with its source translated");
 	is_int(g.u[0].u.copies.kept, 2, "  kept 2");
 	send(3, IN, peer, 500, nat, 500, 2, 0, T0 + MS);
 	send(9, IN, peer, 500, nat, 500, 2, 0, T0 + MS + 1);
 	is_str(got_str(), "c4 N", "answer in on wan, then on the VLAN, which ranks better: wan's marked");
+	is_int(g.u[0].iface_copy, COPY_STACKED, "  the same way with the same addresses: stacked");
+	is_int(g.u[0].copy_changed, 0, "  no end changed");
 	send(2, OUT, peer, 500, inside, 500, 2, 0, T0 + MS + 2);
 	is_str(got_str(), "c5 f6", "its copy out on lan: analysed, the VLAN's marked");
 	/* Everything waits behind a held unit, in order: more than the queue

@@ -291,6 +291,16 @@ static void test_diagnose(void)
 	engine_config_defaults(&cfg);
 	e = engine_new(&cfg, NULL);
 
+	/* A source hash that matches with port 500 only, at the initiator's
+	 * own host: its own NAT, not forced encapsulation. */
+	verdicts(&sa, NATD_MISMATCH, NATD_MATCH, NATD_MATCH, NATD_MATCH);
+	sa.cap_pos = POS_INITIATOR;
+	ok(diagnose(e, &sa) == NULL, "source hash off at the initiator's own host: forced encapsulation, no NAT");
+	sa.natd_init_port_only = 1;
+	d = diagnose(e, &sa);
+	ok(d && strstr(d->message, "Only the initiator's source port is translated") != NULL,
+	   "the same with port 500 matching: only its port translated, said at its own host too");
+
 	/* ikev2-natt.pcap as analysed: captured next to the responder. */
 	verdicts(&sa, NATD_MISMATCH, NATD_MATCH, NATD_MISMATCH, NATD_MATCH);
 	sa.cap_pos = POS_RESPONDER;
@@ -399,6 +409,17 @@ static void test_captures(void)
 	   "ikev2-natt.pcap: initiator's source translated");
 	ok(sa && sa->cap_pos == POS_RESPONDER, "ikev2-natt.pcap: captured next to the responder");
 	is_int(nat_conf(e), CONF_LIKELY, "ikev2-natt.pcap: nat.detected, likely");
+	ok(sa && !sa->natd_init_port_only, "ikev2-natt.pcap: the address translated, not the port only");
+	engine_free(e);
+
+	snprintf(path, sizeof(path), "%s/pcaps/ikev2-own-nat-port.pcap", top ? top : ".");
+	e = run(path);
+	sa = first_sa(e);
+	ok(sa && sa->natd_init_src == NATD_MISMATCH && sa->natd_init_port_only,
+	   "ikev2-own-nat-port.pcap: the initiator's hash matches its address with port 500");
+	ok(sa && !sa->natd_resp_port_only && sa->natd_resp_src == NATD_MATCH,
+	   "ikev2-own-nat-port.pcap: the responder untranslated");
+	is_int(nat_conf(e), CONF_LIKELY, "ikev2-own-nat-port.pcap: nat.detected, though captured at the initiator");
 	engine_free(e);
 
 	snprintf(path, sizeof(path), "%s/pcaps/ikev1-main-quick.pcap", top ? top : ".");
@@ -426,8 +447,9 @@ static void test_captures(void)
 	engine_free(e);
 }
 
-/* Every combination of verdicts, capture positions and the port clue, with
- * the longest IPv6 addresses and the most keepalives: the message never
+/* Every combination of verdicts, capture positions, the port clues and this
+ * host's own NAT, with the longest IPv6 addresses, ports, interface numbers
+ * and the most keepalives: the message never
  * fills its buffer (a full one was cut short). */
 static void test_message_room(void)
 {
@@ -437,7 +459,7 @@ static void test_message_room(void)
 	size_t longest = 0, n = 0;
 	char worst[DIAG_TEXT] = "";
 
-	for (unsigned c = 0; c < 81 * 4 * 2; c++) {
+	for (unsigned c = 0; c < 81 * 4 * 2 * 4 * 3; c++) {
 		struct ike_sa sa;
 		const struct diagnosis *d;
 
@@ -446,7 +468,16 @@ static void test_message_room(void)
 		memset(sa.init_ip.a, 0xfe, 16);
 		memset(sa.resp_ip.a, 0xfd, 16);
 		sa.cap_pos = pos[c / 81 % 4];
-		sa.init_port_translated = (uint8_t)(c / 324);
+		sa.init_port_translated = (uint8_t)(c / 324 % 2);
+		sa.natd_init_port_only = (uint8_t)(c / 648 % 2);
+		sa.natd_resp_port_only = (uint8_t)(c / 1296 % 2);
+		sa.nat_here = (uint8_t)(c / 2592 % 3);
+		for (unsigned k = 0; k < 2; k++) {
+			sa.nat_here_ip[k].family = ADDR_V6;
+			memset(sa.nat_here_ip[k].a, 0xfc, 16);
+			sa.nat_here_port[k] = 65535;
+			sa.nat_here_if[k] = UINT32_MAX;
+		}
 		sa.keepalives = UINT32_MAX;
 		sa.moved_to_4500 = 1;
 		d = diagnose(e, &sa);

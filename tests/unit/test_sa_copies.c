@@ -44,6 +44,7 @@ struct hop {
 	uint32_t ifindex;
 	uint8_t copy;        /* enum iface_copy */
 	bool unforwarded;
+	uint8_t changed;     /* unit.copy_changed */
 };
 
 static void feed(const struct hop *h, bool response)
@@ -62,6 +63,7 @@ static void feed(const struct hop *h, bool response)
 	u.ttl = 64;
 	u.ifindex = h->ifindex;
 	u.iface_copy = h->copy;
+	u.copy_changed = h->changed;
 	u.unforwarded = h->unforwarded;
 	u.frame = ++frame;
 	ns += 1000000;
@@ -89,12 +91,12 @@ static void start(void)
  * lan and its answer too; the copies on wan carry the router's address. */
 static void test_source_nat(void)
 {
-	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false };
+	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false, 0 };
 	const struct hop req_wan = { { 198, 51, 100, 254 }, { 198, 51, 100, 2 }, 4500, 500, WAN,
-				     COPY_FORWARDED, false };
+				     COPY_FORWARDED, false, COPY_SRC_CHANGED };
 	const struct hop resp_wan = { { 198, 51, 100, 2 }, { 198, 51, 100, 254 }, 500, 4500, WAN,
-				      COPY_FORWARDED, false };
-	const struct hop resp = { { 198, 51, 100, 2 }, { 192, 0, 2, 1 }, 500, 500, LAN, 0, false };
+				      COPY_FORWARDED, false, COPY_DST_CHANGED };
+	const struct hop resp = { { 198, 51, 100, 2 }, { 192, 0, 2, 1 }, 500, 500, LAN, 0, false, 0 };
 	const struct ike_sa *sa;
 	struct addr want;
 
@@ -128,9 +130,9 @@ static void test_source_nat(void)
  * on wan; the copies on lan carry the inside server's. */
 static void test_port_forward(void)
 {
-	const struct hop req = { { 198, 51, 100, 2 }, { 198, 51, 100, 254 }, 500, 500, WAN, 0, false };
+	const struct hop req = { { 198, 51, 100, 2 }, { 198, 51, 100, 254 }, 500, 500, WAN, 0, false, 0 };
 	const struct hop req_lan = { { 198, 51, 100, 2 }, { 192, 0, 2, 1 }, 500, 500, LAN,
-				     COPY_FORWARDED, false };
+				     COPY_FORWARDED, false, COPY_DST_CHANGED };
 	const struct ike_sa *sa;
 	struct addr want;
 
@@ -145,16 +147,20 @@ static void test_port_forward(void)
 }
 
 /* Copies that say nothing of NAT: a plain router, a VLAN over its parent,
- * and a copy whose both ends differ from the SA's (it came before the
- * message that moved the SA, as held copies do). */
+ * a held copy of an answer from another address than the SA's responder (a
+ * virtual address), seen before the message it copies, and a host that
+ * stops translating. */
 static void test_no_translation(void)
 {
-	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false };
+	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false, 0 };
 	const struct hop plain = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, WAN,
-				   COPY_FORWARDED, false };
-	const struct hop vlan = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, 7, COPY_STACKED, false };
-	const struct hop moved = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 4500, 4500, WAN,
-				   COPY_FORWARDED, false };
+				   COPY_FORWARDED, false, 0 };
+	const struct hop vlan = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, 7, COPY_STACKED, false, 0 };
+	const struct hop vip_wan = { { 198, 51, 100, 3 }, { 192, 0, 2, 1 }, 500, 500, WAN,
+				     COPY_FORWARDED, false, 0 };
+	const struct hop vip = { { 198, 51, 100, 3 }, { 192, 0, 2, 1 }, 500, 500, LAN, 0, false, 0 };
+	const struct hop nat_wan = { { 198, 51, 100, 254 }, { 198, 51, 100, 2 }, 4500, 500, WAN,
+				     COPY_FORWARDED, false, COPY_SRC_CHANGED };
 	const struct ike_sa *sa;
 
 	start();
@@ -163,21 +169,33 @@ static void test_no_translation(void)
 	sa = only_sa();
 	ok(sa && !sa->forwarded_here && sa->cap_pos == POS_INITIATOR,
 	   "a stacked device's copy says nothing of forwarding");
-	feed(&moved, false);
+	feed(&vip_wan, true);
 	sa = only_sa();
-	ok(sa && sa->forwarded_here && !sa->nat_here, "a copy matching neither end names no translation");
+	ok(sa && sa->forwarded_here && !sa->nat_here,
+	   "an answer's copy from another address, before the answer itself: no translation named");
+	feed(&vip, true);
 	feed(&plain, false);
 	sa = only_sa();
 	ok(sa && sa->forwarded_here && !sa->nat_here, "a plain router translates nothing");
 	ok(sa && sa->msgs_from_init == 1, "copies are not counted as messages");
+	engine_free(e);
+
+	start();
+	feed(&req, false);
+	feed(&nat_wan, false);
+	sa = only_sa();
+	ok(sa && sa->nat_here == NAT_HERE_INITIATOR, "a copy with its source changed: translated");
+	feed(&plain, false);
+	sa = only_sa();
+	ok(sa && !sa->nat_here, "a later copy unchanged: this host no longer translates");
 	engine_free(e);
 }
 
 /* The router drops the answers: they reach wan and never leave on lan. */
 static void test_unforwarded_answer(void)
 {
-	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false };
-	const struct hop resp = { { 198, 51, 100, 2 }, { 198, 51, 100, 254 }, 500, 4500, WAN, 0, true };
+	const struct hop req = { { 192, 0, 2, 1 }, { 198, 51, 100, 2 }, 500, 500, LAN, 0, false, 0 };
+	const struct hop resp = { { 198, 51, 100, 2 }, { 198, 51, 100, 254 }, 500, 4500, WAN, 0, true, 0 };
 	const struct ike_sa *sa;
 	struct addr want;
 
@@ -199,7 +217,7 @@ static void test_unforwarded_answer(void)
 	 * the unforwarded units are the SA's only view. */
 	start();
 	{
-		const struct hop own = { { 198, 51, 100, 254 }, { 198, 51, 100, 2 }, 500, 500, WAN, 0, true };
+		const struct hop own = { { 198, 51, 100, 254 }, { 198, 51, 100, 2 }, 500, 500, WAN, 0, true, 0 };
 
 		feed(&own, false);
 		sa = only_sa();
