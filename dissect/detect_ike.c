@@ -254,11 +254,14 @@ static void natt_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 		diag_message(d, "IKE_AUTH request of %u bytes %s on UDP 4500 without an answer, after IKE_SA_INIT was answered on UDP 500; nothing of the responder's came over UDP 4500 (%s)",
 			     x->req_len, sent_phrase(sent, sizeof(sent), x, false),
 			     detect_no_answer_phrase(sa, true));
-		diag_hint(d, "The move to UDP 4500 (NAT traversal) is where it stops: allow UDP 4500 both ways between the peers (firewalls, ACLs, cloud security groups, the NAT) and check that the responder listens on it. The request is small and whole: fragmentation is not the cause.");
+		if (sa->frag_init && sa->frag_resp)
+			diag_hint(d, "The move to UDP 4500 (NAT traversal) is where it stops: allow UDP 4500 both ways between the peers (firewalls, ACLs, cloud security groups, the NAT) and check that the responder listens on it. The request is small and whole, and both sides fragment IKE: IP fragments are not the cause.");
+		else
+			diag_hint(d, "The move to UDP 4500 (NAT traversal) is where it stops: allow UDP 4500 both ways between the peers (firewalls, ACLs, cloud security groups, the NAT) and check that the responder listens on it. Else a large answer (certificates) lost in IP fragments on the way back: enable IKE fragmentation on both sides.");
 	} else {
 		diag_message(d, "Main Mode message 5 (%u bytes, encrypted) %s on UDP 4500 without message 6, after messages 1 to 4 were answered on UDP 500; nothing of the responder's came over UDP 4500",
 			     x->req_len, sent_phrase(sent, sizeof(sent), x, false));
-		diag_hint(d, "Most likely UDP 4500 (NAT traversal) is blocked between the peers (firewalls, ACLs, cloud security groups, the NAT): allow it both ways, and check that the responder listens on it. If it is open, the pre-shared keys differ: a responder that cannot decrypt message 5 may stay silent.");
+		diag_hint(d, "Most likely UDP 4500 (NAT traversal) is blocked between the peers (firewalls, ACLs, cloud security groups, the NAT): allow it both ways, and check that the responder listens on it. If it is open, the pre-shared keys differ (a responder that cannot decrypt message 5 may stay silent), or a large message 6 (certificates) is lost in IP fragments.");
 	}
 	detect_commit_on_exch(e, x, d);
 }
@@ -269,8 +272,8 @@ static void auth_stall(struct engine *e, struct ike_sa *sa, struct exch *x)
 	struct diagnosis *d;
 	char sent[48];
 
-	if (x->req_natt && !sa->resp_natt_seen && !fragmented && !x->req_frags && !x->refuse_frame &&
-	    !x->resp_incomplete && !sa->tcp && x->req_len < 1200) {
+	if (x->req_natt && !sa->resp_natt_seen && sa->have_chosen && !fragmented && !x->req_frags &&
+	    !x->refuse_frame && !x->resp_incomplete && !sa->tcp && x->req_len < 1200) {
 		natt_stall(e, sa, x);
 		return;
 	}
@@ -406,7 +409,7 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 		detect_evidence_exch(d, x);
 		diag_message(d, "IKE_AUTH answered with an encrypted notify only (%u bytes) instead of the responder's identity: authentication was refused",
 			     x->resp_len);
-		if (sa->natd_init_src == NATD_MISMATCH)
+		if (natd_initiator_translated(sa))
 			/* Behind a NAT, an identity left to default to the
 			 * address is the private one. */
 			diag_hint(d, "Most often AUTHENTICATION_FAILED: check the pre-shared key or certificates and the identities (leftid/rightid, local/remote id) on both sides; the responder's log names the reason. The initiator's NAT-D hash says it is behind a NAT: an IP address identity is then its private address, which the responder must expect (set the identities explicitly).");
@@ -418,9 +421,10 @@ static void exchange_answered(struct engine *e, struct ike_sa *sa, const struct 
 		if (!d)
 			return;
 		detect_evidence_exch(d, x);
-		if (sa->child_flows) {
+		if (sa->child_flows && !sa->rekey_ns) {
 			/* The child SA made in IKE_AUTH has no key exchange of
-			 * its own, so PFS groups are first compared here. */
+			 * its own, so PFS groups are first compared here; after a
+			 * rekey went through, they matched. */
 			diag_message(d, "%s request answered with an encrypted error notify (%u bytes) instead of an SA, while this IKE SA's first child SA carries ESP",
 				     diag_exch_name(2, x->type, nb, sizeof(nb)), x->resp_len);
 			diag_hint(d, "Most likely a rekey refused for its PFS group: the first child SA, made in IKE_AUTH, uses no key exchange, so a DH group in one side's ESP proposals only (aes128gcm16-modp2048 against aes128gcm16) shows first here, and the tunnel drops when the old SA expires. Else a second child SA's proposals or traffic selectors differ.");

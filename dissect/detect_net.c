@@ -243,7 +243,7 @@ static void note_port_closed(struct engine *e, uint32_t slot, const struct unit 
 	if (!sa)
 		return;
 	sa->icmp_refused = 1;
-	if ((k == IK_NET || k == IK_HOST || k == IK_ADMIN) &&
+	if ((k == IK_NET || k == IK_HOST || k == IK_ADMIN) && !engine_addr_eq(&u->src, &ic->q_dst) &&
 	    (engine_addr_eq(&ic->q_dst, &sa->init_ip) || engine_addr_eq(&ic->q_dst, &sa->resp_ip))) {
 		i = engine_addr_eq(&ic->q_dst, &sa->init_ip) ? 0 : 1;
 		sa->path_refused_frame[i] = u->frame;

@@ -310,6 +310,10 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 
 /* natd.c: the nat.detected diagnosis for an SA, at the end. */
 void natd_diagnose(struct engine *e, struct ike_sa *sa);
+/* Whether the NAT-D hashes say the initiator's address is translated, as
+ * nat.detected judges it (a wrong hash at its own host is forced
+ * encapsulation, unless only its port is translated). */
+bool natd_initiator_translated(const struct ike_sa *sa);
 
 /* cappos.c: where the capture point sits, from TTLs and timing. */
 void capture_pos_update(struct ike_sa *sa);

@@ -63,10 +63,10 @@ static struct exch *exch_find(struct ike_sa *sa, uint32_t msg_id, bool by_init)
 	return NULL;
 }
 
-/* The latest exchange of this message ID, side and exchange type: what an
- * IKEv1 phase 1 step follows. An informational sent in phase 1 may carry
- * message ID 0 too, and is no step of Main Mode. */
-static const struct exch *exch_find_type(const struct ike_sa *sa, uint32_t msg_id, bool by_init, uint8_t type)
+/* The latest exchange of this message ID, side and exchange type: an
+ * informational sent in IKEv1 phase 1 may carry message ID 0 too, and is
+ * neither a step of Main or Aggressive Mode nor answered by one. */
+static struct exch *exch_find_type(struct ike_sa *sa, uint32_t msg_id, bool by_init, uint8_t type)
 {
 	for (int i = sa->nexch - 1; i >= 0; i--)
 		if (sa->ex[i].msg_id == msg_id && sa->ex[i].by_initiator == by_init && sa->ex[i].type == type)
@@ -489,9 +489,11 @@ static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		       const struct ike_msg *m, bool from_init)
 {
 	uint64_t h = message_hash(e, u);
-	struct exch *mine = exch_find(sa, m->msg_id, from_init);
-	struct exch *theirs = exch_find(sa, m->msg_id, !from_init);
-	const struct exch *prev_step;
+	bool phase1 = m->exchange == IKE1_EXCH_MAIN || m->exchange == IKE1_EXCH_AGGRESSIVE;
+	struct exch *mine = phase1 ? exch_find_type(sa, m->msg_id, from_init, m->exchange)
+				   : exch_find(sa, m->msg_id, from_init);
+	struct exch *theirs = phase1 ? exch_find_type(sa, m->msg_id, !from_init, m->exchange)
+				     : exch_find(sa, m->msg_id, !from_init);
 	struct exch *x;
 
 	if (mine && mine->nreq &&
@@ -522,9 +524,8 @@ static bool track_ike1(struct engine *e, struct ike_sa *sa, const struct unit *u
 		mine->step = 3;
 		return true;
 	}
-	prev_step = exch_find_type(sa, m->msg_id, from_init, m->exchange);
 	x = exch_new(sa, m, from_init);
-	x->step = (uint8_t)(prev_step ? prev_step->step + 2 : 1);
+	x->step = (uint8_t)(mine && mine->type == m->exchange ? mine->step + 2 : 1);
 	add_request(e, sa, x, u, m, h);
 	if (m->exchange == IKE1_EXCH_INFO) {
 		x->outcome = EXO_ANSWERED;

@@ -304,6 +304,17 @@ static void nat_here_clause(const struct ike_sa *sa, char *buf, size_t len, bool
 		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)));
 }
 
+static struct side initiator_side(const struct ike_sa *sa)
+{
+	return side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
+		       sa->init_port_translated && sa->cap_pos != POS_INITIATOR, sa->natd_init_port_only);
+}
+
+bool natd_initiator_translated(const struct ike_sa *sa)
+{
+	return initiator_side(sa).nat;
+}
+
 void natd_diagnose(struct engine *e, struct ike_sa *sa)
 {
 	char ip_i[48], ip_r[48], at_i[64], at_r[64], t_i[288], t_r[288], tail[96];
@@ -311,8 +322,7 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 	struct diagnosis *d;
 	bool both;
 
-	si = side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
-		     sa->init_port_translated && sa->cap_pos != POS_INITIATOR, sa->natd_init_port_only);
+	si = initiator_side(sa);
 	sr = side_of(sa->natd_resp_src, sa->natd_init_dst, sa->cap_pos == POS_RESPONDER, false,
 		     sa->natd_resp_port_only);
 	if (!si.nat && !sr.nat && !sa->nat_here)

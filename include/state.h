@@ -256,9 +256,10 @@ struct ike_sa {
 	 * owns the ESP-in-UDP socket too) was not running. Frame 0: none. */
 	uint64_t port_closed_frame[2];
 	int64_t port_closed_ns[2];
-	/* The latest ICMP network or host unreachable, or prohibited, from
-	 * anyone, quoting the SA's traffic to the initiator [0] / the responder
-	 * [1]: the path to it was broken (path_refused_kind: enum icmp_kind). */
+	/* The latest ICMP network or host unreachable, or prohibited, from a
+	 * router (not the peer's own host), quoting the SA's traffic to the
+	 * initiator [0] / the responder [1]: the path to it was broken
+	 * (path_refused_kind: enum icmp_kind). */
 	uint64_t path_refused_frame[2];
 	int64_t path_refused_ns[2];
 	uint8_t path_refused_kind[2];

@@ -1229,6 +1229,38 @@ static void test_v1_info_in_phase1(void)
 		send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe5, 0xf5, 0);
 	is_int(rig_end(&r, DIAG_IKE_PSK_MISMATCH), 1,
 	       "Main Mode with an informational of message ID 0 after message 2: message 5 unanswered is ike.psk_mismatch");
+
+	/* The same informational from the responder: message 3 is no answer
+	 * to it. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe6, 0, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe6, 0xf6, 0);
+	send_msg(&r, 2, 1, 1, 5, 0, 0, 0xe6, 0xf6, 0);
+	send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe6, 0xf6, 0);
+	send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe6, 0xf6, 0);
+	for (int i = 0; i < 4; i++)
+		send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe6, 0xf6, 0);
+	is_int(rig_end(&r, DIAG_IKE_PSK_MISMATCH), 1,
+	       "  from the responder: message 5 unanswered is still ike.psk_mismatch");
+
+	/* Aggressive Mode with an informational of message ID 0 between
+	 * messages 2 and 3: message 3 still ends the exchange of message 1. */
+	{
+		const struct ike_sa *sa;
+		bool done = false;
+
+		rig_start(&r);
+		send_msg(&r, 1, 2, 1, 4, 0, 0, 0xe8, 0, 0);
+		send_msg(&r, 2, 1, 1, 4, 0, 0, 0xe8, 0xf8, 0);
+		send_msg(&r, 1, 2, 1, 5, 0, 0, 0xe8, 0xf8, 0);
+		send_msg(&r, 1, 2, 1, 4, 1, 0, 0xe8, 0xf8, 0);
+		sa = rig_sa(&r, 0xe8);
+		for (unsigned i = 0; sa && i < sa->nexch; i++)
+			if (sa->ex[i].type == 4 && sa->ex[i].step == 3 && sa->ex[i].nresp == 1)
+				done = true;
+		ok(done, "Aggressive Mode with an informational between messages 2 and 3: message 3 completes it");
+		rig_end(&r, DIAG_IKE_PSK_MISMATCH);
+	}
 }
 
 int main(void)
