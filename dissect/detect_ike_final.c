@@ -37,8 +37,11 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 {
 	const struct ike_sa *retry = sa->invalid_ke_retried ? ke_retry_sa(e, sa) : NULL;
 	bool recovered = retry && key_exchange_done(retry);
-	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_INVALID_KE, recovered ? SEV_INFO : SEV_ERROR,
-					    CONF_CERTAIN);
+	/* With none of the initiator's messages captured, its retry may have
+	 * gone unseen too: the groups differ, the outcome is unknown. */
+	bool unseen = !sa->msgs_from_init && !sa->invalid_ke_retried;
+	struct diagnosis *d = diag_begin_sa(e, sa, DIAG_IKE_INVALID_KE,
+					    recovered ? SEV_INFO : unseen ? SEV_WARNING : SEV_ERROR, CONF_CERTAIN);
 	const char *g = ike2_group_name(sa->invalid_ke_group);
 	char gb[16], in_sa[40] = "";
 
@@ -60,6 +63,9 @@ static void invalid_ke(struct engine *e, struct ike_sa *sa)
 	if (recovered)
 		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); the initiator retried with it%s and the key exchange went through",
 			     g, in_sa);
+	else if (unseen)
+		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD); none of the initiator's messages were captured, so whether it retried with it is unknown",
+			     g);
 	else if (sa->invalid_ke_retried && !retry)
 		diag_message(d, "The responder asked for DH %s (INVALID_KE_PAYLOAD) and the initiator retried with it%s, no longer tracked (--max-sas)",
 			     g, in_sa);

@@ -573,11 +573,16 @@ static void note_restart(struct ike_sa *prev, const struct ike_sa *sa, const str
 
 void ike_sa_update(struct engine *e, const struct unit *u, const struct ike_msg *m)
 {
-	uint32_t slot = ike_sa_find(e, m->ispi, m->major), prev = NO_SLOT;
+	uint32_t slot, prev = NO_SLOT;
 	struct ike_sa *sa;
 	bool from_init, counts;
 	static const uint8_t zero[8];
 
+	/* No initiator sends a zero SPI (cookie) (RFC 7296 section 3.1, RFC
+	 * 2408 section 3.1): such a message is shown, and opens no SA. */
+	if (memcmp(m->ispi, zero, 8) == 0)
+		return;
+	slot = ike_sa_find(e, m->ispi, m->major);
 	sa = slot == NO_SLOT ? sa_create(e, u, m, &slot) : engine_sa_mut(e, slot);
 	if (memcmp(m->rspi, zero, 8) != 0)
 		memcpy(sa->rspi, m->rspi, 8);

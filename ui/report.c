@@ -150,6 +150,11 @@ static void sa_details(const struct rctx *r, const struct ike_sa *sa)
 				 "the responder asked for %s (INVALID_KE_PAYLOAD); the initiator "
 				 "retried with it",
 				 ke_group_text(sa->invalid_ke_group, g2, sizeof(g2)));
+		else if (!sa->ke_group)
+			snprintf(buf, sizeof(buf),
+				 "the responder asked for %s (INVALID_KE_PAYLOAD); the initiator's "
+				 "request was not captured",
+				 ke_group_text(sa->invalid_ke_group, g2, sizeof(g2)));
 		else
 			snprintf(buf, sizeof(buf),
 				 "the initiator sent %s, the responder asked for %s "

@@ -1279,6 +1279,28 @@ int main(void)
 	test_stamps_back();
 	test_seen_midlife();
 
+	/* INVALID_KE_PAYLOAD alone, the initiator's request not captured: its
+	 * retry may not have been either. */
+	rig_start(&r);
+	send_sa_init(&r, 2, 1, true, 0xee, 0, 0, 19);
+	engine_finish(r.e);
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_WARNING,
+	       "INVALID_KE_PAYLOAD with no message of the initiator captured: a warning");
+	ok(strstr(diag_text(&r, DIAG_IKE_INVALID_KE), "unknown") != NULL, "  the retry unknown");
+	engine_free(r.e);
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xef, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xef, 0, 0, 19);
+	engine_finish(r.e);
+	is_int(r.got.severity[DIAG_IKE_INVALID_KE], SEV_ERROR, "  with its request seen and no retry: an error");
+	engine_free(r.e);
+
+	/* A zero initiator SPI, which no initiator sends: no SA, no verdict. */
+	rig_start(&r);
+	send_msg(&r, 1, 2, 1, 5, 0, 0x5f724dc6, 0, 0, 5);
+	is_int(engine_stats(r.e)->sas, 0, "zero initiator cookie: no SA");
+	is_int(rig_end(&r, DIAG_IKE_VERSION_MISMATCH), 0, "  and its INVALID_MAJOR_VERSION no verdict");
+
 	/* IKEv2 answered by INVALID_MAJOR_VERSION. */
 	rig_start(&r);
 	send_msg(&r, 1, 2, 2, 34, 0x08, 0, 0xa1, 0, 0);
