@@ -304,6 +304,21 @@ static void nat_here_clause(const struct ike_sa *sa, char *buf, size_t len, bool
 		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)));
 }
 
+/* Whether the SA went on to authentication (IKE_AUTH, Main Mode message
+ * 5, an Aggressive Mode answer, Quick Mode) after its key exchange. */
+static bool past_key_exchange(const struct ike_sa *sa)
+{
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		const struct exch *x = &sa->ex[i];
+
+		if (sa->version == 2 ? x->type == IKE2_EXCH_AUTH
+				     : (x->type == IKE1_EXCH_MAIN && x->step >= 5) || x->type == IKE1_EXCH_QUICK ||
+					       (x->type == IKE1_EXCH_AGGRESSIVE && x->nresp))
+			return true;
+	}
+	return false;
+}
+
 static struct side initiator_side(const struct ike_sa *sa)
 {
 	return side_of(sa->natd_init_src, sa->natd_resp_dst, sa->cap_pos == POS_INITIATOR,
@@ -349,7 +364,8 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		 * addresses (in the report's head and the diagnosis's peers)
 		 * give way, so that the longest IPv6 ones still fit (test_natd
 		 * tries every combination). */
-		bool two = si.nat && sr.nat;
+		bool two = (si.nat || sa->nat_here == NAT_HERE_INITIATOR) &&
+			   (sr.nat || sa->nat_here == NAT_HERE_RESPONDER);
 
 		snprintf(at_i, sizeof(at_i), "%s seen here", ip_i);
 		snprintf(at_r, sizeof(at_r), "%s seen here", ip_r);
@@ -366,7 +382,12 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 		else if (sr.forced)
 			snprintf(t_r, sizeof(t_r), "%s responder forces UDP encapsulation", t_i[0] ? "the" : "The");
 	}
-	if (sa->keepalives)
+	/* Peers that read NAT in their hashes move to UDP 4500 after the key
+	 * exchange; staying on 500 past it, they did not. */
+	if (!sa->moved_to_4500 && !sa->tcp && sa->transport == TR_UDP500 && past_key_exchange(sa) &&
+	    (si.nat || sr.nat) && !sa->nat_here)
+		snprintf(tail, sizeof(tail), "yet IKE stayed on UDP 500 (NAT traversal unused)");
+	else if (sa->keepalives)
 		snprintf(tail, sizeof(tail), "%s%u NAT-T keepalive%s seen",
 			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "", sa->keepalives,
 			 sa->keepalives == 1 ? "" : "s");

@@ -301,6 +301,21 @@ static void test_diagnose(void)
 	ok(d && strstr(d->message, "Only the initiator's source port is translated") != NULL,
 	   "the same with port 500 matching: only its port translated, said at its own host too");
 
+	/* NAT read in the hashes, yet IKE_AUTH on UDP 500: the peers did not
+	 * act on it. Only the key exchange (resent) on 500: nothing to say. */
+	verdicts(&sa, NATD_MATCH, NATD_MATCH, NATD_MISMATCH, NATD_MATCH);
+	sa.cap_pos = POS_PATH;
+	sa.transport = TR_UDP500;
+	sa.nexch = 1;
+	sa.ex[0].type = IKE2_EXCH_SA_INIT;
+	d = diagnose(e, &sa);
+	ok(d && !strstr(d->message, "stayed on UDP 500"), "NAT-D says NAT, only IKE_SA_INIT seen: nothing on the port");
+	sa.nexch = 2;
+	sa.ex[1].type = IKE2_EXCH_AUTH;
+	sa.diag_raised = 0;
+	d = diagnose(e, &sa);
+	ok(d && strstr(d->message, "yet IKE stayed on UDP 500"), "  IKE_AUTH on UDP 500 after it: NAT traversal unused");
+
 	/* ikev2-natt.pcap as analysed: captured next to the responder. */
 	verdicts(&sa, NATD_MISMATCH, NATD_MATCH, NATD_MISMATCH, NATD_MATCH);
 	sa.cap_pos = POS_RESPONDER;
@@ -459,10 +474,15 @@ static void test_message_room(void)
 	size_t longest = 0, n = 0;
 	char worst[DIAG_TEXT] = "";
 
-	for (unsigned c = 0; c < 81 * 4 * 2 * 4 * 3; c++) {
+	for (unsigned c = 0; c < 81 * 4 * 2 * 4 * 3 * 2; c++) {
 		struct ike_sa sa;
 		const struct diagnosis *d;
 
+		/* The engine keeps 4096 diagnoses: a fresh one before it is full. */
+		if (c % 4000 == 0) {
+			engine_free(e);
+			e = engine_new(NULL, NULL);
+		}
 		verdicts(&sa, v[c % 3], v[c / 3 % 3], v[c / 9 % 3], v[c / 27 % 3]);
 		sa.init_ip.family = sa.resp_ip.family = ADDR_V6;
 		memset(sa.init_ip.a, 0xfe, 16);
@@ -479,7 +499,11 @@ static void test_message_room(void)
 			sa.nat_here_if[k] = UINT32_MAX;
 		}
 		sa.keepalives = UINT32_MAX;
-		sa.moved_to_4500 = 1;
+		/* Moved to UDP 4500, or stayed on 500 past the key exchange. */
+		sa.moved_to_4500 = (uint8_t)(c / 7776 % 2 == 0);
+		sa.transport = sa.moved_to_4500 ? TR_UDP4500 : TR_UDP500;
+		sa.nexch = 1;
+		sa.ex[0].type = IKE2_EXCH_AUTH;
 		d = diagnose(e, &sa);
 		if (!d)
 			continue;
