@@ -131,6 +131,32 @@ static bool eap_round(const struct ike_sa *sa, unsigned i)
 	       prev->outcome == EXO_ANSWERED;
 }
 
+/* What the size of the responder's last EAP answer says: an EAP-Failure
+ * (or Success) is 4 bytes in a payload of 8, which with the pad length byte
+ * and a cipher's padding (blocks of 16 at most) takes 16 bytes or fewer
+ * inside the encryption; a request of a method that goes on carries its
+ * data (an MD5 challenge alone makes 26 bytes), 24 or more. In between, or
+ * with a cipher not known here, it says nothing. */
+#define EAP_SHORT_INNER_MAX 16
+#define EAP_REQUEST_INNER_MIN 24
+
+static void eap_cause(const struct ike_sa *sa, const struct exch *auth, char *buf, size_t len)
+{
+	uint32_t inner = 0;
+	bool known = sa->have_chosen && !auth->resp_frag_copy && auth->resp_len &&
+		     ike2_sk_inner_len(&sa->chosen, auth->resp_len, &inner);
+
+	if (known && inner <= EAP_SHORT_INNER_MAX)
+		snprintf(buf, len, "the responder's last EAP answer (%" PRIu32 " bytes inside the encryption) "
+			 "is as short as an EAP-Failure: most likely the credentials were refused", inner);
+	else if (known && inner >= EAP_REQUEST_INNER_MIN)
+		snprintf(buf, len, "the responder's last EAP answer (%" PRIu32 " bytes inside the encryption) "
+			 "is longer than an EAP-Failure: most likely the initiator gave up on the EAP method", inner);
+	else
+		snprintf(buf, len, "most likely the responder refused the initiator's credentials "
+			 "(EAP-Failure), else the initiator could not go on with the EAP method");
+}
+
 #define EAP_HINT "Check the user name and password (or, for EAP-TLS, the client certificate) the initiator sends, and that the responder's EAP method and its backend (its secrets, a RADIUS server) accept them; if the initiator gave up itself, check that it has credentials for that EAP method and trusts the EAP server's certificate (EAP-TLS, PEAP). The logs name the reason."
 
 /* An initiator that rejects the responder's authentication says so after
@@ -165,8 +191,11 @@ static bool ike2_auth_refused_by_initiator(struct engine *e, struct ike_sa *sa)
 	detect_evidence_exch(d, auth);
 	diag_evidence(d, info->req_frame, info->req_ns);
 	if (eap) {
-		diag_message(d, "The responder's EAP answer (IKE_AUTH message %u) was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the EAP authentication failed, most likely because the responder refused the initiator's credentials (EAP-Failure), else because the initiator could not go on with the EAP method",
-			     auth->msg_id, info->req_len);
+		char cause[160];
+
+		eap_cause(sa, auth, cause, sizeof(cause));
+		diag_message(d, "The responder's EAP answer (IKE_AUTH message %u) was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the EAP authentication failed; %s",
+			     auth->msg_id, info->req_len, cause);
 		diag_hint(d, EAP_HINT);
 	} else {
 		diag_message(d, "The responder's IKE_AUTH answer was followed by an INFORMATIONAL from the initiator holding an encrypted notify only (%u bytes), and nothing after it: the initiator refused the responder's authentication",
@@ -204,24 +233,26 @@ static bool ike2_eap_unfinished(struct engine *e, struct ike_sa *sa)
 	const struct exch *auth;
 	struct diagnosis *d;
 	bool long_after;
+	char cause[160];
 
 	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->keepalives || !sa->nexch ||
 	    !eap_round(sa, sa->nexch - 1))
 		return false;
 	auth = &sa->ex[sa->nexch - 1];
 	long_after = capture_went_on(e, auth->resp_ns);
+	eap_cause(sa, auth, cause, sizeof(cause));
 	d = diag_begin_sa(e, sa, DIAG_IKE_AUTH_FAILED, long_after ? SEV_ERROR : SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
 	detect_evidence_exch(d, auth);
 	if (long_after) {
-		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP: most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
-			     auth->msg_id);
+		diag_message(d, "The authentication stopped inside EAP: the responder's answer to IKE_AUTH message %u was EAP, and the initiator sent nothing after it (a successful EAP ends with a round carrying AUTH), nor any ESP; %s",
+			     auth->msg_id, cause);
 		sa->state = SAS_FAILED;
 	} else {
 		/* Maybe only cut short: not failed, still authenticating. */
-		diag_message(d, "Nothing more of this SA came in the %.1f s the capture shows after the responder's answer to IKE_AUTH message %u, which was EAP: the authentication had not finished (a successful EAP ends with a round carrying AUTH). If nothing more came, most likely the responder refused the initiator's credentials (EAP-Failure), else the initiator could not go on with the EAP method",
-			     detect_seconds(capture_end(e) - auth->resp_ns), auth->msg_id);
+		diag_message(d, "Nothing more of this SA in the %.1f s the capture shows after the EAP answer to IKE_AUTH message %u: the authentication had not finished (a successful EAP ends with a round carrying AUTH). If nothing more came: %s",
+			     detect_seconds(capture_end(e) - auth->resp_ns), auth->msg_id, cause);
 		sa->state = SAS_AUTHENTICATING;
 	}
 	diag_hint(d, EAP_HINT);

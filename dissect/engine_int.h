@@ -310,6 +310,10 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 
 /* natd.c: the nat.detected diagnosis for an SA, at the end. */
 void natd_diagnose(struct engine *e, struct ike_sa *sa);
+/* ike2_sk.c: the bytes of an IKEv2 message of msg_len bytes, holding one
+ * Encrypted payload, that are its inner payloads, padding and pad length,
+ * under the chosen proposal; false when its transforms are not known. */
+bool ike2_sk_inner_len(const struct proposal *chosen, uint32_t msg_len, uint32_t *inner);
 /* Whether the NAT-D hashes say the initiator's address is translated, as
  * nat.detected judges it (a wrong hash at its own host is forced
  * encapsulation, unless only its port is translated). */

@@ -1063,6 +1063,65 @@ static void test_rekey_refused(void)
 	is_int(n, 1, "  child.rejected");
 }
 
+/* An IKE_SA_INIT answer from host 2 choosing aes256-sha256-prfsha256-
+ * modp2048 (RFC 7296 3.3: one proposal, four transforms, AES's key length
+ * as an attribute). */
+static void send_sa_init_chosen(struct rig *r, uint8_t ispi, uint8_t rspi)
+{
+	static const uint8_t sa[] = {
+		0, 0, 0, 48,                     /* SA: last payload, length 48 */
+		0, 0, 0, 44, 1, 1, 0, 4,         /* proposal 1, IKE, no SPI, 4 transforms */
+		3, 0, 0, 12, 1, 0, 0, 12, 0x80, 0x0e, 1, 0, /* ENCR AES-CBC, 256 bits */
+		3, 0, 0, 8, 2, 0, 0, 5,          /* PRF HMAC-SHA2-256 */
+		3, 0, 0, 8, 3, 0, 0, 12,         /* INTEG HMAC-SHA2-256-128 */
+		0, 0, 0, 8, 4, 0, 0, 14,         /* DH modp2048 */
+	};
+	uint8_t m[28 + sizeof(sa)];
+
+	memset(m, 0, sizeof(m));
+	memset(m, ispi, 8);
+	memset(m + 8, rspi, 8);
+	m[16] = 33;
+	m[17] = 0x20;
+	m[18] = 34;
+	m[19] = 0x20;
+	m[27] = (uint8_t)sizeof(m);
+	memcpy(m + 28, sa, sizeof(sa));
+	feed(r, 2, 1, m, sizeof(m));
+}
+
+/* EAP after IKE_AUTH under aes256-sha256 (64 bytes of header, IV and ICV
+ * around the inner payloads), the second EAP answer last_len bytes long
+ * and nothing after it: returns whether ike.auth_failed's message holds
+ * what. */
+static bool eap_last_answer_says(size_t last_len, const char *what)
+{
+	struct rig r;
+	bool says;
+
+	rig_start(&r);
+	send_sa_init(&r, 1, 2, false, 0xe0, 0, 14, 0);
+	send_sa_init_chosen(&r, 0xe0, 0xf0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xe0, 0xf0, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xe0, 0xf0, 36, 128);
+	send_sk(&r, 1, 2, 35, 0x08, 2, 0xe0, 0xf0, 48, 96);
+	send_sk(&r, 2, 1, 35, 0x20, 2, 0xe0, 0xf0, 48, last_len);
+	engine_finish(r.e);
+	says = strstr(diag_text(&r, DIAG_IKE_AUTH_FAILED), what) != NULL;
+	engine_free(r.e);
+	return says;
+}
+
+static void test_eap_answer_size(void)
+{
+	ok(eap_last_answer_says(80, "16 bytes inside the encryption) is as short as an EAP-Failure"),
+	   "last EAP answer of 80 bytes (16 inside): as short as an EAP-Failure");
+	ok(eap_last_answer_says(112, "48 bytes inside the encryption) is longer than an EAP-Failure"),
+	   "last EAP answer of 112 bytes (48 inside): the initiator gave up on the method");
+	ok(eap_last_answer_says(84, "else the initiator could not go on"),
+	   "20 bytes inside: neither claimed");
+}
+
 /* IKEv1 Main Mode message 3 from host 1 carrying two NAT-D payloads
  * (RFC 3947, 20 bytes of hash each), answered by INVALID_PAYLOAD_TYPE in
  * clear: returns whether the hint points at NAT traversal. With natd
@@ -1278,6 +1337,7 @@ int main(void)
 	test_invalid_payload_natt();
 	test_stamps_back();
 	test_seen_midlife();
+	test_eap_answer_size();
 
 	/* INVALID_KE_PAYLOAD alone, the initiator's request not captured: its
 	 * retry may not have been either. */
