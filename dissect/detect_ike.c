@@ -108,8 +108,8 @@ static const struct ike_sa *later_established(struct engine *e, const struct ike
 	for (unsigned i = 0; i < 2; i++) {
 		const struct ike_sa *o = cand[i] ? engine_sa(e, cand[i] - 1) : NULL;
 
-		if (!o || o == sa || !o->established_frame || !o->have_chosen || o->first_ns <= x->req_ns ||
-		    !ike_sa_has_peers(o, &sa->init_ip, &sa->resp_ip))
+		if (!o || o == sa || o->version != sa->version || !o->established_frame || !o->have_chosen ||
+		    o->first_ns <= x->req_ns || !ike_sa_has_peers(o, &sa->init_ip, &sa->resp_ip))
 			continue;
 		if (!reverse)
 			return o;
@@ -137,27 +137,60 @@ static void unanswered_note(struct engine *e, struct ike_sa *sa, struct exch *x)
 	}
 	slot = ike_sa_find(e, sa->ispi, sa->version);
 	pe = peers_find(e, &sa->init_ip, &sa->resp_ip);
-	if (pe && slot != NO_SLOT)
+	if (pe && slot != NO_SLOT && pe->unanswered != slot + 1) {
+		sa->unanswered_prev = pe->unanswered;
 		pe->unanswered = slot + 1;
+	}
 }
+
+/* Resolves sa's ike.no_response by up when up began after its request;
+ * says whether one still stands. */
+static bool superseded_by(struct engine *e, struct ike_sa *sa, const struct ike_sa *up,
+			  const struct unit *u)
+{
+	bool stands = false;
+
+	for (unsigned i = 0; i < sa->nexch; i++) {
+		struct exch *x = &sa->ex[i];
+
+		if (x->diag_code != DIAG_IKE_NO_RESPONSE + 1)
+			continue;
+		if (up->first_ns > x->req_ns) {
+			diag_resolve(e, sa, DIAG_IKE_NO_RESPONSE, x->diag_sev, x->diag_at, u->frame, u->ts_ns,
+				     RESOLVED_LATER_SA);
+			x->diag_code = 0;
+		} else {
+			stands = true;
+		}
+	}
+	return stands;
+}
+
+/* The pair's SAs whose ike.no_response stands are chained from the peers
+ * index (unanswered, then each one's unanswered_prev); slots may have been
+ * reused since, so each is checked, and the walk is bounded. */
+#define UNANSWERED_CHAIN_MAX 16
 
 void detect_no_response_superseded(struct engine *e, const struct ike_sa *up, const struct unit *u)
 {
 	struct peer_entry *pe = peers_find(e, &up->init_ip, &up->resp_ip);
-	struct ike_sa *sa = pe && pe->unanswered ? engine_sa_mut(e, pe->unanswered - 1) : NULL;
+	uint32_t next = pe ? pe->unanswered : 0;
+	bool stands = false;
 
-	if (!sa || sa == up || !up->have_chosen || !ike_sa_has_peers(sa, &up->init_ip, &up->resp_ip))
+	if (!next || !up->have_chosen)
 		return;
-	pe->unanswered = 0;
-	for (unsigned i = 0; i < sa->nexch; i++) {
-		struct exch *x = &sa->ex[i];
+	for (unsigned n = 0; next && n < UNANSWERED_CHAIN_MAX; n++) {
+		struct ike_sa *sa = engine_sa_mut(e, next - 1);
 
-		if (x->diag_code == DIAG_IKE_NO_RESPONSE + 1 && up->first_ns > x->req_ns) {
-			diag_resolve(e, sa, DIAG_IKE_NO_RESPONSE, x->diag_sev, x->diag_at, u->frame, u->ts_ns,
-				     RESOLVED_LATER_SA);
-			x->diag_code = 0;
-		}
+		if (!sa || !ike_sa_has_peers(sa, &up->init_ip, &up->resp_ip))
+			break;
+		next = sa->unanswered_prev;
+		/* Another IKE version's SA coming up says nothing of this one. */
+		if (sa != up && (sa->version != up->version || superseded_by(e, sa, up, u)))
+			stands = true;
 	}
+	if (!stands)
+		pe->unanswered = 0;
 }
 
 static void no_response(struct engine *e, struct ike_sa *sa, struct exch *x)

@@ -95,6 +95,7 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 {
 	const struct exch *auth = NULL;
 	struct diagnosis *d;
+	bool childless;
 
 	if (sa->state != SAS_ESTABLISHED || sa->child_flows || sa->rekey_ns)
 		return false;
@@ -104,17 +105,22 @@ static bool ike2_child_missing(struct engine *e, struct ike_sa *sa)
 	if (!auth || auth->req_frags || (uint64_t)auth->resp_len * 4 >= (uint64_t)auth->req_len * 3)
 		return false;
 	/* With a responder that takes childless IKE SAs, a short answer may
-	 * answer a request without SA and TS payloads: below that gap, no
-	 * verdict. */
-	if (sa->childless_resp && auth->req_len < auth->resp_len + CHILD_PAYLOADS_MIN)
-		return false;
-	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, SEV_WARNING, CONF_LIKELY);
+	 * answer a request without SA and TS payloads: below that gap the two
+	 * cannot be told apart, and it is information. */
+	childless = sa->childless_resp && auth->req_len < auth->resp_len + CHILD_PAYLOADS_MIN;
+	d = diag_begin_sa(e, sa, DIAG_CHILD_REJECTED, childless ? SEV_INFO : SEV_WARNING, CONF_LIKELY);
 	if (!d)
 		return true;
 	detect_evidence_exch(d, auth);
-	diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
-		     auth->resp_len, auth->req_len);
-	diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
+	if (childless) {
+		diag_message(d, "The IKE SA came up without a child SA and no ESP followed: the IKE_AUTH answer (%u bytes, request %u) is short, as for a refused child SA, or the initiator asked for none (a childless IKE SA, RFC 6023, which the responder allows)",
+			     auth->resp_len, auth->req_len);
+		diag_hint(d, "Information. If a tunnel was expected here, compare the traffic selectors and ESP proposals of both sides; an initiator that brings its child SAs up later, on demand, starts childless.");
+	} else {
+		diag_message(d, "The IKE SA came up, but the IKE_AUTH answer (%u bytes, request %u) is too short to carry a child SA and no ESP followed",
+			     auth->resp_len, auth->req_len);
+		diag_hint(d, "The child SA was most likely refused inside the encrypted answer: compare the traffic selectors (TS_UNACCEPTABLE: local/remote subnets must mirror each other) and the ESP proposals (NO_PROPOSAL_CHOSEN) of both sides.");
+	}
 	diag_commit(e, d);
 	return true;
 }

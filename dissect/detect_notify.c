@@ -54,7 +54,7 @@ static void note_phase1_refusal(struct ike_sa *sa, const struct diagnosis *d, ui
 	sa->p1_refusal_code = d->code;
 	sa->p1_refusal_sev = d->severity;
 	sa->p1_refusal_at = at;
-	sa->p1_refusal_frame = u->frame;
+	sa->p1_refusal_ns = u->ts_ns;
 }
 
 static void no_proposal(struct engine *e, struct ike_sa *sa, const struct unit *u, bool child)

@@ -429,28 +429,25 @@ static bool ike2_protected(const struct ike_msg *m)
 	return false;
 }
 
-/* An IKEv1 phase 1 refused in clear whose responder then answers the next
+/* An IKEv1 phase 1 refused in clear whose responder then sends the next
  * messages (a Main Mode key exchange or an encrypted one, an Aggressive
- * Mode or Quick Mode answer) to a request sent after the refusal was not
- * refused for good: the refusal's diagnosis is resolved, and the SA goes
- * on from there. Informationals, mode config and copies of answers sent
- * before the refusal prove nothing. */
+ * Mode or Quick Mode message), once the initiator has sent again after the
+ * refusal, was not refused for good: the refusal's diagnosis is resolved,
+ * and the SA goes on from there. Informationals and mode config prove
+ * nothing; neither does how the messages pair (a refusal of message 1 in
+ * an informational of message ID 0 takes message 1's answer's place). */
 static bool phase1_went_on(struct engine *e, struct ike_sa *sa, const struct unit *u,
 			   const struct ike_msg *m, bool response)
 {
 	bool on = (m->exchange == IKE1_EXCH_MAIN && m->encrypted) || m->exchange == IKE1_EXCH_QUICK ||
 		  m->exchange == IKE1_EXCH_AGGRESSIVE;
-	const struct exch *x = NULL;
 
 	if (m->major != 1 || sa->state != SAS_FAILED || !sa->p1_refusal_code || !response ||
-	    ike_first_error_notify(m))
+	    ike_first_error_notify(m) || sa->last_init_ns <= sa->p1_refusal_ns)
 		return false;
 	for (unsigned i = 0; i < m->npl && !on; i++)
 		on = m->exchange == IKE1_EXCH_MAIN && m->pl[i].type == IKE1_PLD_KE;
-	for (unsigned i = sa->nexch; i-- > 0 && !x;)
-		if (sa->ex[i].resp_frame == u->frame)
-			x = &sa->ex[i];
-	if (!on || !x || x->nresp != 1 || x->req_frame <= sa->p1_refusal_frame)
+	if (!on)
 		return false;
 	diag_resolve(e, sa, sa->p1_refusal_code, sa->p1_refusal_sev, sa->p1_refusal_at, u->frame, u->ts_ns,
 		     RESOLVED_WENT_ON);

@@ -228,13 +228,15 @@ void natd_check(struct engine *e, struct ike_sa *sa, const struct ike_msg *m, co
 	if (r.v[0] == NATD_UNKNOWN && r.v[1] == NATD_UNKNOWN)
 		return;
 	if (from_init) {
-		sa->natd_init_port_only = r.port_only;
+		if (r.v[0])
+			sa->natd_init_port_only = r.port_only && r.v[0] == NATD_MISMATCH;
 		sa->natd_init_src = r.v[0] ? r.v[0] : sa->natd_init_src;
 		sa->natd_init_dst = r.v[1] ? r.v[1] : sa->natd_init_dst;
 		sa->natd_frame_init = u->frame;
 		sa->natd_ns_init = u->ts_ns;
 	} else {
-		sa->natd_resp_port_only = r.port_only;
+		if (r.v[0])
+			sa->natd_resp_port_only = r.port_only && r.v[0] == NATD_MISMATCH;
 		sa->natd_resp_src = r.v[0] ? r.v[0] : sa->natd_resp_src;
 		sa->natd_resp_dst = r.v[1] ? r.v[1] : sa->natd_resp_dst;
 		sa->natd_frame_resp = u->frame;
@@ -278,8 +280,8 @@ static void side_text(char *buf, size_t len, const char *who, const char *other,
 	const char *again = s->beyond ? ", and NAT past this point too" : "";
 
 	if (s->port_only)
-		snprintf(buf, len, "Only the %s's source port is translated (its NAT-D source hash "
-			 "matches its address with port 500)%s", who, again);
+		snprintf(buf, len, "Only the %s's source port differs: its NAT-D source hash matches its "
+			 "address with port 500%s", who, again);
 	else if (s->port)
 		snprintf(buf, len, "The %s is likely behind a NAT before this point: its NAT-D source "
 			 "hash does not match %s, its source port is not 500%s", who, ip, again);
@@ -298,7 +300,7 @@ static void nat_here_clause(const struct ike_sa *sa, char *buf, size_t len, bool
 	bool init = sa->nat_here == NAT_HERE_INITIATOR;
 	char a[64], b[64];
 
-	snprintf(buf, len, "%s host translates the %s's %s to %s", first ? "This" : "this",
+	snprintf(buf, len, "%s host translates the %s's address between %s and %s", first ? "This" : "this",
 		 init ? "initiator" : "responder",
 		 diag_endpoint(&sa->nat_here_ip[0], sa->nat_here_port[0], a, sizeof(a)),
 		 diag_endpoint(&sa->nat_here_ip[1], sa->nat_here_port[1], b, sizeof(b)));
@@ -327,7 +329,10 @@ static struct side initiator_side(const struct ike_sa *sa)
 
 bool natd_initiator_translated(const struct ike_sa *sa)
 {
-	return initiator_side(sa).nat;
+	struct side s = initiator_side(sa);
+
+	/* Only its port differing leaves an address identity as it is. */
+	return s.nat && !(s.port_only && !s.beyond);
 }
 
 void natd_diagnose(struct engine *e, struct ike_sa *sa)
@@ -396,10 +401,10 @@ void natd_diagnose(struct engine *e, struct ike_sa *sa)
 			 sa->moved_to_4500 ? "IKE moved to UDP 4500, " : "");
 	diag_message(d, "%s%s%s; %s", t_i, t_i[0] && t_r[0] ? "; " : "", t_r, tail);
 	if (!sa->nat_here && (si.port_only || sr.port_only))
-		diag_hint(d, "Information. A NAT that keeps the address rewrites IKE's source port, often "
-			  "the peer's own firewall (an outbound NAT rule for any source): exclude UDP 500 "
-			  "and 4500 from it or keep their source port (static port); some peers refuse "
-			  "IKE from another port than 500, and the mapping must outlive idle periods");
+		diag_hint(d, "Information. Either a NAT that keeps the address rewrites IKE's source port, "
+			  "often the peer's own firewall (an outbound NAT rule for any source: exclude UDP "
+			  "500 and 4500 from it, or keep their source port), or the peer sends from another "
+			  "port than it hashes; some peers refuse IKE from another port than 500");
 	else if (sa->nat_here)
 		diag_hint(d, "Information. This host's NAT must pass UDP 4500 both ways and keep its "
 			  "mapping while the tunnel lives: the side behind it should send NAT-T "

@@ -243,7 +243,10 @@ struct ike_sa {
 	uint8_t p1_refusal_code;
 	uint8_t p1_refusal_sev;
 	uint32_t p1_refusal_at;
-	uint64_t p1_refusal_frame;    /* the refusal's frame */
+	int64_t p1_refusal_ns;        /* the refusal's time */
+	/* While its ike.no_response stands: slot + 1 of the two hosts' SA whose
+	 * own stood before it (peers index: the latest), 0 if none. */
+	uint32_t unanswered_prev;
 	int64_t delete_ns;            /* last exchange that carried a Delete (visible type) */
 	int64_t rekey_ns;             /* last answered CREATE_CHILD_SA / quick mode */
 	int64_t last_init_ns, last_resp_ns; /* last message from each side */

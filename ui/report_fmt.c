@@ -183,11 +183,11 @@ const char *nat_verdict(const struct ike_sa *sa)
 
 	if (!any)
 		return NULL;
-	if (isrc && sa->natd_init_port_only && !rsrc)
-		return "only the initiator's source port is translated (its source hash matches its "
+	if (isrc && sa->natd_init_port_only && !rsrc && !rdst)
+		return "only the initiator's source port differs (its source hash matches its "
 		       "address seen here with port 500)";
-	if (rsrc && sa->natd_resp_port_only && !isrc)
-		return "only the responder's source port is translated (its source hash matches its "
+	if (rsrc && sa->natd_resp_port_only && !isrc && !idst)
+		return "only the responder's source port differs (its source hash matches its "
 		       "address seen here with port 500)";
 	if (isrc && rsrc)
 		return "both peers' source hashes differ: NAT on both sides, or UDP encapsulation "

@@ -1002,10 +1002,66 @@ static unsigned v1_auth_refused_then(bool info_after, unsigned *st)
 	return n;
 }
 
+/* Two IKE_SA_INITs of host 1 unanswered in turn (each timed out), with
+ * IKEv1 Main Mode first when v1_first, then a third SA comes up: returns
+ * the resolutions of ike.no_response. */
+static unsigned two_unanswered_then_up(bool v1_first)
+{
+	struct rig r;
+	unsigned n;
+
+	rig_start(&r);
+	for (int i = 0; i < 3; i++) {
+		if (v1_first)
+			send_msg(&r, 1, 2, 1, 2, 0, 0, 0xd1, 0, 0);
+		else
+			send_sa_init(&r, 1, 2, false, 0xd1, 0, 14, 0);
+	}
+	r.ns += 40000000000LL;
+	send_esp(&r, 4, 5, 0xd9000001, 1);
+	for (int i = 0; i < 3; i++)
+		send_sa_init(&r, 1, 2, false, 0xd2, 0, 14, 0);
+	r.ns += 40000000000LL;
+	send_esp(&r, 4, 5, 0xd9000001, 2);
+	send_sa_init(&r, 1, 2, false, 0xd3, 0, 14, 0);
+	send_sa_init(&r, 2, 1, true, 0xd3, 0xf3, 0, 0);
+	send_sk(&r, 1, 2, 35, 0x08, 1, 0xd3, 0xf3, 35, 120);
+	send_sk(&r, 2, 1, 35, 0x20, 1, 0xd3, 0xf3, 36, 120);
+	engine_finish(r.e);
+	n = r.got.resolved[DIAG_IKE_NO_RESPONSE];
+	engine_free(r.e);
+	return n;
+}
+
 static void test_refused_yet_up(void)
 {
 	unsigned resolved, st;
 
+	is_int(two_unanswered_then_up(false), 2, "two SAs unanswered, then a third up: both errors resolved");
+	is_int(two_unanswered_then_up(true), 1, "  the first IKEv1: only the IKEv2 one resolved by the IKEv2 SA");
+
+	{
+		/* Message 1 refused in clear by the responder, then the whole of
+		 * Main Mode: the refusal takes message 1's answer's place, and
+		 * the pairing of the rest shifts; phase 1 went on all the same. */
+		struct rig r;
+		const struct ike_sa *sa;
+
+		rig_start(&r);
+		send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe3, 0, 0);
+		send_msg(&r, 2, 1, 1, 5, 0, 0, 0xe3, 0, 14);
+		send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe3, 0, 0);
+		send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe3, 0xf3, 0);
+		send_msg(&r, 1, 2, 1, 2, 0, 0, 0xe3, 0xf3, 0);
+		send_msg(&r, 2, 1, 1, 2, 0, 0, 0xe3, 0xf3, 0);
+		send_msg(&r, 1, 2, 1, 2, 1, 0, 0xe3, 0xf3, 0);
+		send_msg(&r, 2, 1, 1, 2, 1, 0, 0xe3, 0xf3, 0);
+		sa = rig_sa(&r, 0xe3);
+		ok(sa && sa->state == SAS_ESTABLISHED, "message 1 refused in clear, then Main Mode through: established");
+		engine_finish(r.e);
+		is_int(r.got.resolved[DIAG_IKE_NO_PROPOSAL], 1, "  the refusal resolved");
+		engine_free(r.e);
+	}
 	is_int(v1_auth_refused_then(true, &st), 0,
 	       "AUTHENTICATION_FAILED in clear, then an encrypted informational: not resolved");
 	is_int(st, SAS_FAILED, "  failed");

@@ -298,7 +298,7 @@ static void test_diagnose(void)
 	ok(diagnose(e, &sa) == NULL, "source hash off at the initiator's own host: forced encapsulation, no NAT");
 	sa.natd_init_port_only = 1;
 	d = diagnose(e, &sa);
-	ok(d && strstr(d->message, "Only the initiator's source port is translated") != NULL,
+	ok(d && strstr(d->message, "Only the initiator's source port differs") != NULL,
 	   "the same with port 500 matching: only its port translated, said at its own host too");
 
 	/* NAT read in the hashes, yet IKE_AUTH on UDP 500: the peers did not
